@@ -1,0 +1,18 @@
+"""uprising: a fast, validated agent-based simulator of civil unrest and regime response."""
+
+from uprising.api import run_scenario, simulate
+from uprising.model import Model
+from uprising.results import RunResult
+from uprising.scenario import Scenario, ScenarioError, load_scenario, preset_names
+
+__all__ = [
+    "Model",
+    "RunResult",
+    "Scenario",
+    "ScenarioError",
+    "load_scenario",
+    "preset_names",
+    "run_scenario",
+    "simulate",
+]
+__version__ = "0.1.0"

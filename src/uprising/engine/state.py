@@ -1,0 +1,157 @@
+"""Struct-of-arrays world state and its construction from a scenario."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from uprising.engine import reference as ref
+from uprising.engine.lattice import COP, EMPTY, QUIET, spans_from_offsets
+from uprising.engine.neighbourhood import offsets
+from uprising.scenario.schema import Distribution, Scenario
+
+
+@dataclass
+class WorldState:
+    """All mutable simulation state, as NumPy arrays the kernels read and write in place."""
+
+    code: np.ndarray  # int8 per cell: EMPTY/QUIET/ACTIVE/JAILED/COP
+    occupant: np.ndarray  # int32 per cell: agent id or −1
+    kind: np.ndarray  # int8 per agent: K_CITIZEN / K_COP
+    state: np.ndarray  # int8 per agent: S_QUIET / S_ACTIVE / S_JAILED / S_OFF
+    pos: np.ndarray  # int32 per agent: cell or −1 (off the lattice)
+    term: np.ndarray  # int32 per agent: remaining jail ticks, −1 = forever
+    fresh: np.ndarray  # bool per agent: arrested during the current tick
+    arrest_cell: np.ndarray  # int32 per agent: cell of the last arrest
+    hardship: np.ndarray  # float64 per agent (cops: 0)
+    grievance: np.ndarray  # float64 per agent: H·(1 − L)
+    risk: np.ndarray  # float64 per agent (cops: 0)
+    threshold: np.ndarray  # float64 per agent
+    n_citizens: int
+
+
+@dataclass(frozen=True)
+class KernelConfig:
+    """Read-only inputs of the kernel derived from the scenario's rules."""
+
+    cit_offs: np.ndarray
+    cit_spans: np.ndarray
+    cop_offs: np.ndarray
+    cop_spans: np.ndarray
+    switches: np.ndarray
+    k: float
+
+
+def draw(dist: Distribution, rng: np.random.Generator, n: int) -> np.ndarray:
+    """Returns ``n`` draws of a per-agent attribute distribution."""
+    if dist.dist == "constant":
+        return np.full(n, dist.value)
+    if dist.dist == "beta":
+        return dist.low + (dist.high - dist.low) * rng.beta(dist.a, dist.b, n)
+    return rng.uniform(dist.low, dist.high, n)
+
+
+def count_for(density: float, cells: int) -> int:
+    """Returns the exact agent count for a density (round half to even, as Python's round)."""
+    return round(density * cells)
+
+
+def kernel_config(scenario: Scenario) -> KernelConfig:
+    """Returns the kernel inputs (neighbourhoods and switch codes) of a scenario."""
+    nb = scenario.neighbourhood
+    cit_offs = offsets(nb.shape, scenario.population.vision, nb.include_center)
+    cop_offs = offsets(nb.shape, scenario.police.vision, nb.include_center)
+    # Movement and counting never use the own cell (it holds the agent itself).
+    cit_move = cit_offs[(cit_offs != 0).any(axis=1)]
+    cop_move = cop_offs[(cop_offs != 0).any(axis=1)]
+    r = scenario.rules
+    sw = np.zeros(ref.N_SWITCHES, dtype=np.int64)
+    sw[ref.SW_ARREST_RULE] = ref.ARREST_RULES.index(r.arrest_ratio)
+    sw[ref.SW_TWICE_IF_ACTIVE] = int(r.self_count == "twice_if_active")
+    sw[ref.SW_MOVE_FIRST] = int(r.order == "move_then_act")
+    sw[ref.SW_MOVEMENT] = int(r.movement)
+    sw[ref.SW_COPS_MOVE_WHEN_OFF] = int(r.cops_move_when_movement_off)
+    sw[ref.SW_JAILED] = ref.JAILED_MODES.index(r.jailed)
+    sw[ref.SW_RELEASE] = ref.RELEASE_MODES.index(r.release)
+    sw[ref.SW_COP_TO_ARRESTEE] = int(r.cop_moves_to_arrestee)
+    sw[ref.SW_TERM_RANGE] = ref.TERM_RANGES.index(scenario.jail.term_range)
+    sw[ref.SW_COUNTDOWN_OWN_STEP] = int(scenario.jail.countdown == "own_step")
+    sw[ref.SW_MAX_TERM] = -1 if scenario.jail.infinite else int(scenario.jail.max_term)
+    sw[ref.SW_WIDTH] = scenario.world.width
+    sw[ref.SW_HEIGHT] = scenario.world.height
+    sw[ref.SW_TORUS] = int(scenario.world.torus)
+    return KernelConfig(
+        cit_offs=np.ascontiguousarray(cit_move),
+        cit_spans=spans_from_offsets(cit_move),
+        cop_offs=np.ascontiguousarray(cop_move),
+        cop_spans=spans_from_offsets(cop_move),
+        switches=sw,
+        k=float(scenario.police.k),
+    )
+
+
+def max_cops(scenario: Scenario, cells: int) -> int:
+    """Returns how many cop slots the run can ever need (timeline cop-density changes included)."""
+    densities = [scenario.police.density]
+    for ev in scenario.timeline:
+        if ev.path == "police.density":
+            densities += [ev.value] if ev.kind == "set" else [ev.start_value, ev.end_value]
+    return count_for(max(densities), cells)
+
+
+def build_state(scenario: Scenario, rng: np.random.Generator) -> WorldState:
+    """Returns the initial world: agents placed on the lattice, all citizens quiet.
+
+    ``exact`` placement puts round(density·cells) cops, then citizens, on distinct random cells
+    (NetLogo order); ``bernoulli`` draws each cell independently: citizen with probability
+    d_citizen, else cop with probability d_cop (Mesa's cumulative weights).
+    """
+    w, h = scenario.world.width, scenario.world.height
+    cells = w * h
+    d_cit, d_cop = scenario.population.density, scenario.police.density
+    if scenario.rules.initial_counts == "exact":
+        n_cop, n_cit = count_for(d_cop, cells), count_for(d_cit, cells)
+        perm = rng.permutation(cells)
+        cop_cells, cit_cells = perm[:n_cop], perm[n_cop : n_cop + n_cit]
+    else:
+        u = rng.random(cells)
+        cit_cells = np.flatnonzero(u < d_cit)
+        cop_cells = np.flatnonzero((u >= d_cit) & (u < d_cit + d_cop))
+        n_cop, n_cit = len(cop_cells), len(cit_cells)
+    slots = max(n_cop, max_cops(scenario, cells))
+    n = n_cit + slots
+    code = np.full(cells, EMPTY, dtype=np.int8)
+    occupant = np.full(cells, -1, dtype=np.int32)
+    kind = np.zeros(n, dtype=np.int8)
+    kind[n_cit:] = ref.K_COP
+    state = np.full(n, ref.S_QUIET, dtype=np.int8)
+    state[n_cit + n_cop :] = ref.S_OFF
+    pos = np.full(n, -1, dtype=np.int32)
+    pos[:n_cit] = cit_cells
+    pos[n_cit : n_cit + n_cop] = cop_cells
+    code[cit_cells] = QUIET
+    occupant[cit_cells] = np.arange(n_cit, dtype=np.int32)
+    code[cop_cells] = COP
+    occupant[cop_cells] = np.arange(n_cit, n_cit + n_cop, dtype=np.int32)
+    hardship = np.zeros(n)
+    risk = np.zeros(n)
+    hardship[:n_cit] = draw(scenario.population.hardship, rng, n_cit)
+    risk[:n_cit] = draw(scenario.population.risk_aversion, rng, n_cit)
+    grievance = hardship * (1.0 - scenario.population.legitimacy)
+    threshold = np.full(n, scenario.population.threshold)
+    return WorldState(
+        code=code,
+        occupant=occupant,
+        kind=kind,
+        state=state,
+        pos=pos,
+        term=np.zeros(n, dtype=np.int32),
+        fresh=np.zeros(n, dtype=bool),
+        arrest_cell=np.full(n, -1, dtype=np.int32),
+        hardship=hardship,
+        grievance=grievance,
+        risk=risk,
+        threshold=threshold,
+        n_citizens=n_cit,
+    )

@@ -1,0 +1,223 @@
+"""Mesa-like front end: ``Model(scenario, rng=...)``, ``step()``, ``run()``, data frames."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from uprising.engine import get_kernel
+from uprising.engine import reference as ref
+from uprising.engine.lattice import COP, EMPTY
+from uprising.engine.lattice import random_empty_anywhere as _random_empty_anywhere
+from uprising.engine.rng import seed_state
+from uprising.engine.state import build_state, count_for, kernel_config
+from uprising.observer import summarize
+from uprising.results import RunResult, run_metadata
+from uprising.scenario import Scenario, load_scenario
+from uprising.timeline import Timeline
+
+SeedLike = int | np.random.SeedSequence | np.random.Generator | None
+
+TIMELINE_PATHS = ("population.legitimacy", "police.density", "population.threshold", "jail.max_term")
+
+
+def seed_sequence(rng: SeedLike, default: int, replicate: int = 0) -> np.random.SeedSequence:
+    """Returns the run's SeedSequence: ``SeedSequence(seed, spawn_key=(replicate,))``.
+
+    A Generator is accepted for Mesa compatibility; its next 128 bits become the entropy.
+    """
+    if isinstance(rng, np.random.SeedSequence):
+        return rng
+    if isinstance(rng, np.random.Generator):
+        entropy = int(rng.integers(0, 2**63)) << 64 | int(rng.integers(0, 2**63))
+        return np.random.SeedSequence(entropy, spawn_key=(replicate,))
+    seed = default if rng is None else int(rng)
+    return np.random.SeedSequence(seed, spawn_key=(replicate,))
+
+
+def _child(ss: np.random.SeedSequence, index: int) -> np.random.SeedSequence:
+    return np.random.SeedSequence(ss.entropy, spawn_key=(*ss.spawn_key, index))
+
+
+class Model:
+    """One simulation of a scenario.
+
+    Args:
+        scenario: preset name, YAML path, mapping or Scenario.
+        rng: seed (int), SeedSequence or Generator; defaults to the scenario's ``seed``.
+        overrides: dotted ``path=value`` overrides applied to the scenario.
+        replicate: replicate index, mixed into the SeedSequence's spawn key.
+
+    Example:
+        >>> m = Model("epstein2002-run2", rng=42)
+        >>> m.run(100)
+        >>> m.get_model_vars_dataframe().tail()
+    """
+
+    def __init__(
+        self,
+        scenario: str | Path | Scenario | dict[str, Any] = "epstein2002-run2",
+        rng: SeedLike = None,
+        overrides: list[str] | None = None,
+        replicate: int = 0,
+    ):
+        self.scenario: Scenario = load_scenario(scenario, overrides)
+        self.replicate = replicate
+        self.seed_sequence = seed_sequence(rng, self.scenario.seed, replicate)
+        init_rng = np.random.Generator(np.random.PCG64(_child(self.seed_sequence, 0)))
+        self.macro_rng = np.random.Generator(np.random.PCG64(_child(self.seed_sequence, 2)))
+        self.kernel_rng = seed_state(_child(self.seed_sequence, 1))
+        self.state = build_state(self.scenario, init_rng)
+        self.config = kernel_config(self.scenario)
+        self.switches = self.config.switches.copy()
+        self._run_ticks = get_kernel(self.scenario.engine)
+        s = self.scenario
+        self.params: dict[str, float] = {
+            "population.legitimacy": s.population.legitimacy,
+            "police.density": s.police.density,
+            "population.threshold": s.population.threshold,
+            "jail.max_term": s.jail.max_term,
+        }
+        self.timeline = Timeline(s, self.params)
+        self.tick = 0
+        self.running = True
+        self.wall_time = 0.0
+        self._rows: list[np.ndarray] = [self._counts_row(self._current_counts(), 0)]
+
+    # -- Mesa-like API -------------------------------------------------------------------
+    def step(self) -> None:
+        """Advances the model by one tick."""
+        self.run(1)
+
+    def run(self, ticks: int | None = None, progress: Any = None) -> Model:
+        """Returns self after running ``ticks`` more ticks (default: up to the scenario's end).
+
+        Args:
+            ticks: number of ticks to run.
+            progress: optional callable ``progress(ticks_done_now)`` called after each chunk.
+        """
+        remaining = self.scenario.ticks - self.tick if ticks is None else int(ticks)
+        started = time.perf_counter()
+        while remaining > 0:
+            nxt = self.tick + 1
+            if nxt in self.timeline.change_ticks:
+                self._apply(self.timeline.values_at(nxt))
+                chunk = 1
+            else:
+                change = self.timeline.next_change(nxt)
+                chunk = remaining if change is None else min(remaining, change - nxt)
+            chunk = min(chunk, 1000)
+            counts = self._kernel(chunk)
+            for i in range(chunk):
+                self._rows.append(self._counts_row(counts[i], self.tick + 1 + i))
+            self.tick += chunk
+            remaining -= chunk
+            if progress is not None:
+                progress(chunk)
+        self.wall_time += time.perf_counter() - started
+        self.running = self.tick < self.scenario.ticks
+        return self
+
+    def get_model_vars_dataframe(self) -> pd.DataFrame:
+        """Returns the per-tick time series (tick 0 is the initial state)."""
+        cols = ["tick", *ref.COUNT_COLUMNS, "legitimacy"]
+        df = pd.DataFrame(np.vstack(self._rows), columns=cols)
+        return df.astype({c: "int64" for c in cols if c != "legitimacy"})
+
+    def get_agent_vars_dataframe(self) -> pd.DataFrame:
+        """Returns one row per agent now: kind, state, cell (x, y), hardship, risk, grievance."""
+        st = self.state
+        w = self.scenario.world.width
+        return pd.DataFrame(
+            {
+                "agent": np.arange(len(st.kind)),
+                "kind": np.where(st.kind == ref.K_COP, "cop", "citizen"),
+                "state": np.array(["quiet", "active", "jailed", "off"])[st.state],
+                "x": np.where(st.pos >= 0, st.pos % w, -1),
+                "y": np.where(st.pos >= 0, st.pos // w, -1),
+                "hardship": st.hardship,
+                "risk_aversion": st.risk,
+                "grievance": st.grievance,
+                "jail_term": st.term,
+            }
+        )
+
+    def result(self) -> RunResult:
+        """Returns the RunResult (time series, summary, metadata) of the ticks run so far."""
+        ts = self.get_model_vars_dataframe()
+        summary = summarize(ts, self.scenario.observer, self.state.n_citizens)
+        meta = run_metadata(
+            self.scenario,
+            seed=int(self.seed_sequence.entropy) if isinstance(self.seed_sequence.entropy, int)
+            else None,
+            replicate=self.replicate,
+            spawn_key=list(self.seed_sequence.spawn_key),
+            wall_time=self.wall_time,
+            ticks=self.tick,
+            n_citizens=self.state.n_citizens,
+        )
+        return RunResult(timeseries=ts, summary=summary, metadata=meta)
+
+    # -- internals -----------------------------------------------------------------------
+    def _kernel(self, n_ticks: int) -> np.ndarray:
+        st, cfg = self.state, self.config
+        return self._run_ticks(
+            n_ticks, self.kernel_rng, st.code, st.occupant, st.kind, st.state, st.pos, st.term,
+            st.fresh, st.arrest_cell, st.grievance, st.risk, st.threshold,
+            cfg.cit_offs, cfg.cit_spans, cfg.cop_offs, cfg.cop_spans, self.switches, cfg.k,
+        )
+
+    def _current_counts(self) -> np.ndarray:
+        st = self.state
+        cit = st.state[: st.n_citizens]
+        cops = int((st.state[st.n_citizens :] != ref.S_OFF).sum())
+        return np.array(
+            [(cit == ref.S_QUIET).sum(), (cit == ref.S_ACTIVE).sum(),
+             (cit == ref.S_JAILED).sum(), cops, 0, 0], dtype=np.int64,
+        )
+
+    def _counts_row(self, counts: np.ndarray, tick: int) -> np.ndarray:
+        return np.concatenate(([tick], counts, [self.params["population.legitimacy"]])).astype(
+            float
+        )
+
+    def _apply(self, values: dict[str, float]) -> None:
+        st = self.state
+        n = st.n_citizens
+        for path, value in values.items():
+            if value == self.params[path]:
+                continue
+            self.params[path] = value
+            if path == "population.legitimacy":
+                st.grievance[:n] = st.hardship[:n] * (1.0 - value)
+            elif path == "population.threshold":
+                st.threshold[:n] = value
+            elif path == "jail.max_term":
+                self.switches[ref.SW_MAX_TERM] = -1 if np.isinf(value) else int(value)
+            elif path == "police.density":
+                self._set_cop_count(count_for(value, len(st.code)))
+
+    def _set_cop_count(self, target: int) -> None:
+        st = self.state
+        cop_ids = np.arange(st.n_citizens, len(st.kind))
+        on_duty = cop_ids[st.state[cop_ids] != ref.S_OFF]
+        off_duty = cop_ids[st.state[cop_ids] == ref.S_OFF]
+        if target < len(on_duty):
+            for a in self.macro_rng.choice(on_duty, len(on_duty) - target, replace=False):
+                st.code[st.pos[a]] = EMPTY
+                st.occupant[st.pos[a]] = -1
+                st.pos[a] = -1
+                st.state[a] = ref.S_OFF
+        else:
+            for a in off_duty[: target - len(on_duty)]:
+                cell = _random_empty_anywhere(self.kernel_rng, st.code)
+                if cell < 0:
+                    break
+                st.code[cell] = COP
+                st.occupant[cell] = a
+                st.pos[a] = cell
+                st.state[a] = ref.S_QUIET

@@ -1,0 +1,162 @@
+"""Load scenarios from presets or YAML files, apply dotted overrides, report errors clearly."""
+
+from __future__ import annotations
+
+import copy
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import yaml
+from pydantic import ValidationError
+
+from uprising.scenario.schema import Scenario
+
+PRESET_PACKAGE = "uprising.scenario.presets"
+
+
+class ScenarioError(ValueError):
+    """A scenario could not be loaded or validated; the message is meant for the user."""
+
+
+def preset_names() -> list[str]:
+    """Returns the names of the scenarios shipped with the package, sorted."""
+    folder = resources.files(PRESET_PACKAGE)
+    return sorted(p.name[: -len(".yaml")] for p in folder.iterdir() if p.name.endswith(".yaml"))
+
+
+def _read_yaml(text: str, source: str) -> dict[str, Any]:
+    try:
+        data = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        raise ScenarioError(f"{source}: malformed YAML: {exc}") from None
+    if data is None:
+        return {}
+    if not isinstance(data, dict):
+        raise ScenarioError(f"{source}: a scenario must be a mapping, got {type(data).__name__}")
+    return data
+
+
+def raw_scenario(name_or_path: str | Path) -> dict[str, Any]:
+    """Returns the unvalidated mapping of a preset name or YAML file (``base:`` resolved)."""
+    text, source = _locate(name_or_path)
+    data = _read_yaml(text, source)
+    base = data.pop("base", None)
+    if base is not None:
+        parent = raw_scenario(str(base))
+        data = deep_merge(parent, data)
+    return data
+
+
+def _locate(name_or_path: str | Path) -> tuple[str, str]:
+    path = Path(name_or_path)
+    if path.suffix in {".yaml", ".yml"} or path.exists():
+        if not path.is_file():
+            raise ScenarioError(f"scenario file not found: {path}")
+        return path.read_text(encoding="utf-8"), str(path)
+    name = str(name_or_path)
+    if name in preset_names():
+        res = resources.files(PRESET_PACKAGE).joinpath(f"{name}.yaml")
+        return res.read_text(encoding="utf-8"), f"preset {name}"
+    raise ScenarioError(
+        f"unknown scenario {name!r}: not a file and not a preset "
+        f"(presets: {', '.join(preset_names())})"
+    )
+
+
+def deep_merge(base: dict[str, Any], update: dict[str, Any]) -> dict[str, Any]:
+    """Returns ``base`` updated recursively with ``update`` (neither is modified)."""
+    out = copy.deepcopy(base)
+    for key, value in update.items():
+        if isinstance(value, dict) and isinstance(out.get(key), dict):
+            out[key] = deep_merge(out[key], value)
+        else:
+            out[key] = copy.deepcopy(value)
+    return out
+
+
+def parse_override(text: str) -> tuple[list[str], Any]:
+    """Returns (path parts, value) of a ``dotted.path=value`` override; the value is YAML."""
+    if "=" not in text:
+        raise ScenarioError(f"override {text!r} must look like path.to.field=value")
+    key, _, raw = text.partition("=")
+    key = key.strip()
+    if not key or any(not part for part in key.split(".")):
+        raise ScenarioError(f"override {text!r} has an empty field path")
+    try:
+        value = yaml.safe_load(raw) if raw.strip() else ""
+    except yaml.YAMLError:
+        value = raw
+    return key.split("."), value
+
+
+def apply_overrides(data: dict[str, Any], overrides: list[str] | None) -> dict[str, Any]:
+    """Returns a copy of ``data`` with every ``path=value`` override applied."""
+    out = copy.deepcopy(data)
+    for text in overrides or []:
+        parts, value = parse_override(text)
+        node = out
+        for part in parts[:-1]:
+            child = node.get(part)
+            if child is None:
+                child = {}
+                node[part] = child
+            if not isinstance(child, dict):
+                raise ScenarioError(f"override {text!r}: {part!r} is not a section")
+            node = child
+        node[parts[-1]] = value
+    return out
+
+
+def format_validation_error(exc: ValidationError, source: str) -> str:
+    """Returns one readable line per problem: field path, value given, what is allowed."""
+    lines = [f"{source}: invalid scenario"]
+    for err in exc.errors():
+        loc = ".".join(str(p) for p in err["loc"] if not str(p).startswith("function-"))
+        loc = loc.replace(".set.", ".").replace(".ramp.", ".")
+        msg = err["msg"]
+        ctx = err.get("ctx") or {}
+        if err["type"] == "extra_forbidden":
+            msg = "unknown field"
+        elif err["type"] in {"greater_than_equal", "less_than_equal", "greater_than", "less_than"}:
+            bounds = ", ".join(f"{k.replace('_', ' ')} {v}" for k, v in ctx.items())
+            msg = f"out of range ({bounds})"
+        elif err["type"] == "literal_error":
+            msg = f"must be one of {ctx.get('expected', '')}"
+        given = err.get("input")
+        shown = "" if isinstance(given, dict) or loc == "" else f" (got {given!r})"
+        lines.append(f"  {loc or '<scenario>'}: {msg}{shown}")
+    return "\n".join(lines)
+
+
+def validate(data: dict[str, Any], source: str = "scenario") -> Scenario:
+    """Returns the validated scenario, or raises ScenarioError with a readable message."""
+    try:
+        return Scenario.model_validate(data)
+    except ValidationError as exc:
+        raise ScenarioError(format_validation_error(exc, source)) from None
+
+
+def load_scenario(
+    name_or_path: str | Path | Scenario | dict[str, Any] = "epstein2002-run2",
+    overrides: list[str] | None = None,
+) -> Scenario:
+    """Returns a validated scenario from a preset name, a YAML path, a mapping or a Scenario.
+
+    Args:
+        name_or_path: preset name (see ``preset_names()``), YAML file, mapping or Scenario.
+        overrides: dotted ``path=value`` strings, e.g. ``["police.density=0.05"]``.
+    """
+    if isinstance(name_or_path, Scenario):
+        data, source = name_or_path.model_dump(mode="python"), name_or_path.name
+    elif isinstance(name_or_path, dict):
+        data, source = copy.deepcopy(name_or_path), "scenario"
+    else:
+        data, source = raw_scenario(name_or_path), str(name_or_path)
+    return validate(apply_overrides(data, overrides), source)
+
+
+def scenario_to_yaml(scenario: Scenario) -> str:
+    """Returns the fully resolved scenario as YAML text."""
+    data = scenario.model_dump(mode="json")
+    return yaml.safe_dump(data, sort_keys=False, allow_unicode=True)

@@ -1,0 +1,288 @@
+"""Typed, frozen, validated description of a simulation (the scenario file).
+
+Every rule the paper leaves open is a named switch here, with the paper's reading as the default.
+See ``docs/ODD.md`` for the meaning of each switch and the implementations that use each value.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+Probability = Annotated[float, Field(ge=0.0, le=1.0)]
+
+
+class Frozen(BaseModel):
+    """Base for all scenario parts: immutable, unknown keys rejected."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid", validate_default=True)
+
+
+class World(Frozen):
+    """The lattice."""
+
+    width: int = Field(40, ge=3, le=100_000, description="cells along x")
+    height: int = Field(40, ge=3, le=100_000, description="cells along y")
+    torus: bool = Field(True, description="edges wrap around")
+
+
+class Neighbourhood(Frozen):
+    """Shape of the sites an agent sees within its vision radius."""
+
+    shape: Literal["euclidean", "von_neumann", "moore", "cross"] = Field(
+        "euclidean",
+        description="euclidean disc dx²+dy²≤v² (paper Table 2, NetLogo), von_neumann diamond "
+        "|dx|+|dy|≤v (Mesa), moore square max(|dx|,|dy|)≤v, cross (N/S/E/W lines only)",
+    )
+    include_center: bool = Field(
+        False, description="the agent's own cell is part of its vision (NetLogo in-radius)"
+    )
+
+
+class Distribution(Frozen):
+    """A distribution for a per-agent attribute."""
+
+    dist: Literal["uniform", "constant", "beta"] = "uniform"
+    low: float = Field(0.0, ge=0.0, le=1.0)
+    high: float = Field(1.0, ge=0.0, le=1.0)
+    value: float = Field(0.5, ge=0.0, le=1.0, description="used when dist = constant")
+    a: float = Field(2.0, gt=0.0, description="beta shape a")
+    b: float = Field(2.0, gt=0.0, description="beta shape b")
+
+    @model_validator(mode="after")
+    def _ordered(self) -> Distribution:
+        if self.low > self.high:
+            raise ValueError(f"low ({self.low}) must be ≤ high ({self.high})")
+        return self
+
+
+class Population(Frozen):
+    """Citizens (Epstein's 'agents')."""
+
+    density: Probability = Field(0.7, description="share of cells holding a citizen")
+    legitimacy: Probability = Field(0.82, description="L, perceived regime legitimacy")
+    threshold: float = Field(0.1, ge=0.0, le=1.0, description="T, activation threshold")
+    vision: float = Field(7.0, gt=0.0, le=1000.0, description="v, citizen vision radius")
+    hardship: Distribution = Field(default_factory=Distribution, description="H ~ U(0,1)")
+    risk_aversion: Distribution = Field(default_factory=Distribution, description="R ~ U(0,1)")
+
+
+class Police(Frozen):
+    """Cops."""
+
+    density: Probability = Field(0.04, description="share of cells holding a cop")
+    vision: float = Field(7.0, gt=0.0, le=1000.0, description="v*, cop vision radius")
+    k: float = Field(2.3, ge=0.0, le=100.0, description="arrest constant in P = 1 − exp(−k·ratio)")
+
+
+class Jail(Frozen):
+    """Jail terms."""
+
+    max_term: float = Field(
+        30, ge=0, description="J_max; 'inf' (or .inf in YAML) means never released"
+    )
+    term_range: Literal["one_to_max", "zero_to_max_minus_one", "zero_to_max"] = Field(
+        "one_to_max",
+        description="integer J: 1..J_max (paper's U(0,J_max) counted in whole ticks), "
+        "0..J_max−1 (NetLogo), 0..J_max (Mesa)",
+    )
+    countdown: Literal["end_of_tick", "own_step"] = Field(
+        "end_of_tick",
+        description="terms count down after every agent acted (NetLogo) or in the "
+        "prisoner's own activation (Mesa)",
+    )
+
+    @field_validator("max_term", mode="before")
+    @classmethod
+    def _parse_inf(cls, v: object) -> object:
+        if isinstance(v, str) and v.strip().lower() in {"inf", "infinity", "none", "never"}:
+            return math.inf
+        if v is None:
+            return math.inf
+        return v
+
+    @field_validator("max_term")
+    @classmethod
+    def _integer_or_inf(cls, v: float) -> float:
+        if math.isfinite(v) and v != int(v):
+            raise ValueError(f"must be a whole number of ticks or 'inf', got {v}")
+        return v
+
+    @property
+    def infinite(self) -> bool:
+        """Returns whether jailed citizens are never released."""
+        return math.isinf(self.max_term)
+
+
+class Rules(Frozen):
+    """Switches for every rule choice the paper leaves open (epstein_spec.md §1.8)."""
+
+    arrest_ratio: Literal["literal", "floor", "round_half_even", "round_half_up"] = Field(
+        "literal",
+        description="ratio in P = 1 − exp(−k·(C/A)): literal C/A (paper), floor (NetLogo), "
+        "round_half_even (Mesa ≥ 2024), round_half_up",
+    )
+    self_count: Literal["once", "twice_if_active"] = Field(
+        "once",
+        description="A = 1 + actives seen (paper, Mesa); twice_if_active adds one more when "
+        "the agent is already active (NetLogo's in-radius includes its own patch)",
+    )
+    order: Literal["move_then_act", "act_then_move"] = Field(
+        "move_then_act", description="within an activation: paper/NetLogo move first, Mesa acts first"
+    )
+    activation: Literal["random_asynchronous"] = Field(
+        "random_asynchronous",
+        description="every agent activated once per tick, in a fresh random order, in place",
+    )
+    movement: bool = Field(True, description="rule M: move to a random empty site in vision")
+    cops_move_when_movement_off: bool = Field(
+        True, description="cops still move when movement is off (NetLogo, ndouglas); Mesa: no"
+    )
+    jailed: Literal["removed", "stay_and_block", "stay_as_empty"] = Field(
+        "removed",
+        description="jailed citizens leave the lattice (paper per ndouglas), stay and block "
+        "their cell (Mesa), or stay while their cell counts as empty (NetLogo)",
+    )
+    release: Literal["near_arrest", "anywhere", "in_place"] = Field(
+        "near_arrest",
+        description="where a released citizen reappears (jailed = removed): random empty "
+        "cell within vision of the arrest site, any empty cell, or the arrest site itself",
+    )
+    cop_moves_to_arrestee: bool = Field(
+        False, description="the arresting cop steps onto the arrestee's cell (NetLogo)"
+    )
+    initial_counts: Literal["exact", "bernoulli"] = Field(
+        "exact",
+        description="exact round(density·cells) agents (NetLogo, ndouglas) or an independent "
+        "draw per cell (Mesa)",
+    )
+
+    @model_validator(mode="after")
+    def _compatible(self) -> Rules:
+        if self.cop_moves_to_arrestee and self.jailed == "stay_and_block":
+            raise ValueError(
+                "cop_moves_to_arrestee needs a free arrest cell: use jailed = removed or "
+                "stay_as_empty (the arrestee blocks its cell under stay_and_block)"
+            )
+        return self
+
+
+class Observer(Frozen):
+    """Outburst detection (paper: starts when actives exceed 50, ends when they fall below 50)."""
+
+    outburst_start: float = Field(50, ge=0, description="outburst starts when actives > this")
+    outburst_end: float = Field(50, ge=0, description="outburst ends when actives < this")
+    scale_with_population: bool = Field(
+        False,
+        description="thresholds are per 1120 citizens (the paper's 40×40×0.7) and scale "
+        "with the number of citizens",
+    )
+
+    @model_validator(mode="after")
+    def _ordered(self) -> Observer:
+        if self.outburst_end > self.outburst_start:
+            raise ValueError(
+                f"outburst_end ({self.outburst_end}) must be ≤ outburst_start "
+                f"({self.outburst_start})"
+            )
+        return self
+
+
+TimelinePath = Literal[
+    "population.legitimacy",
+    "police.density",
+    "population.threshold",
+    "jail.max_term",
+]
+
+
+class SetEvent(Frozen):
+    """At tick ``at`` (before that tick is simulated), set a parameter to ``value``."""
+
+    kind: Literal["set"] = "set"
+    at: int = Field(ge=1, description="tick at which the value takes effect")
+    path: TimelinePath
+    value: float
+
+
+class RampEvent(Frozen):
+    """Change a parameter linearly from ``start_value`` at tick ``start`` to ``end_value`` at ``end``."""
+
+    kind: Literal["ramp"] = "ramp"
+    start: int = Field(ge=1)
+    end: int = Field(ge=1)
+    path: TimelinePath
+    start_value: float
+    end_value: float
+
+    @model_validator(mode="after")
+    def _ordered(self) -> RampEvent:
+        if self.end <= self.start:
+            raise ValueError(f"end ({self.end}) must be after start ({self.start})")
+        return self
+
+
+TimelineEvent = Annotated[SetEvent | RampEvent, Field(discriminator="kind")]
+
+
+class Output(Frozen):
+    """What a run writes."""
+
+    directory: str = Field("results", description="where `uprising run` writes results")
+    plot: bool = Field(True, description="write a PNG of the time series next to the results")
+
+
+class Scenario(Frozen):
+    """A complete, validated simulation description."""
+
+    name: str = "custom"
+    description: str = ""
+    reproduces: str = Field("", description="what this preset reproduces, with sources")
+    world: World = Field(default_factory=World)
+    neighbourhood: Neighbourhood = Field(default_factory=Neighbourhood)
+    population: Population = Field(default_factory=Population)
+    police: Police = Field(default_factory=Police)
+    jail: Jail = Field(default_factory=Jail)
+    rules: Rules = Field(default_factory=Rules)
+    observer: Observer = Field(default_factory=Observer)
+    timeline: tuple[TimelineEvent, ...] = ()
+    engine: Literal["reference"] = Field("reference", description="scheduler implementation")
+    ticks: int = Field(1000, ge=1, le=10_000_000)
+    seed: int = Field(0, ge=0, description="root of the SeedSequence")
+    output: Output = Field(default_factory=Output)
+
+    @model_validator(mode="after")
+    def _consistent(self) -> Scenario:
+        total = self.population.density + self.police.density
+        if total > 1.0 + 1e-12:
+            raise ValueError(
+                f"population.density + police.density = {total:g} exceeds 1 (one agent per cell)"
+            )
+        side = min(self.world.width, self.world.height)
+        for who, v in (("population", self.population.vision), ("police", self.police.vision)):
+            if self.world.torus and 2 * math.floor(v) + 1 > side:
+                raise ValueError(
+                    f"{who}.vision = {v:g} sees the same cell twice on a {side}-cell torus: "
+                    f"must be < {side / 2:g}"
+                )
+        for i, ev in enumerate(self.timeline):
+            last = ev.at if isinstance(ev, SetEvent) else ev.end
+            if last > self.ticks:
+                raise ValueError(
+                    f"timeline[{i}] ends at tick {last}, after the run's last tick {self.ticks}"
+                )
+            values = [ev.value] if isinstance(ev, SetEvent) else [ev.start_value, ev.end_value]
+            for value in values:
+                _check_timeline_value(i, ev.path, value)
+        return self
+
+
+def _check_timeline_value(index: int, path: str, value: float) -> None:
+    if path == "jail.max_term":
+        if value < 0:
+            raise ValueError(f"timeline[{index}] {path} = {value:g} must be ≥ 0")
+        return
+    if not 0.0 <= value <= 1.0:
+        raise ValueError(f"timeline[{index}] {path} = {value:g} must be in [0, 1]")
