@@ -5,8 +5,6 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-import numpy as np
-
 from uprising.model import Model, SeedLike
 from uprising.results import RunResult, combine
 from uprising.scenario import Scenario, load_scenario
@@ -15,6 +13,11 @@ from uprising.scenario import Scenario, load_scenario
 def params_to_overrides(params: dict[str, Any]) -> list[str]:
     """Returns ``path=value`` override strings for a flat {dotted.path: value} mapping."""
     return [f"{k}={v}" for k, v in params.items()]
+
+
+def make_model(scenario: Scenario, rng: SeedLike = None, replicate: int = 0) -> Model:
+    """Returns a fresh model for a validated scenario (the one place that picks the model class)."""
+    return Model(scenario, rng=rng, replicate=replicate)
 
 
 def run_scenario(
@@ -33,7 +36,7 @@ def run_scenario(
     sc = load_scenario(scenario, overrides)
     if ticks is not None:
         sc = load_scenario(sc, [f"ticks={ticks}"])
-    model = Model(sc, rng=sc.seed if seed is None else seed, replicate=replicate)
+    model = make_model(sc, rng=sc.seed if seed is None else seed, replicate=replicate)
     model.run()
     return model.result()
 
@@ -65,9 +68,6 @@ def simulate(params: dict[str, Any], rng: SeedLike = None, **kwargs: Any) -> dic
     params.update(kwargs)
     base = params.pop("scenario", "epstein2002-run2")
     sc = load_scenario(base, params_to_overrides(params))
-    if isinstance(rng, np.random.Generator | np.random.SeedSequence):
-        model = Model(sc, rng=rng)
-    else:
-        model = Model(sc, rng=sc.seed if rng is None else rng)
+    model = make_model(sc, rng=sc.seed if rng is None else rng)
     model.run()
     return model.result().summary
