@@ -22,8 +22,6 @@ from uprising.timeline import Timeline
 
 SeedLike = int | np.random.SeedSequence | np.random.Generator | None
 
-TIMELINE_PATHS = ("population.legitimacy", "police.density", "population.threshold", "jail.max_term")
-
 
 def seed_sequence(rng: SeedLike, default: int, replicate: int = 0) -> np.random.SeedSequence:
     """Returns the run's SeedSequence: ``SeedSequence(seed, spawn_key=(replicate,))``.

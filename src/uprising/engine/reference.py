@@ -184,9 +184,8 @@ def _release(rng, code, occupant, state, pos, term, arrest_cell, agent, cit_offs
     site = arrest_cell[agent]
     mode = sw[SW_RELEASE]
     target = -1
-    if mode == 2 or sw[SW_JAILED] == 2:
-        if code[site] == EMPTY:
-            target = site
+    if (mode == 2 or sw[SW_JAILED] == 2) and code[site] == EMPTY:
+        target = site
     if target < 0 and mode != 1:
         target = random_empty_in_view(
             rng, code, site, cit_offs, sw[SW_WIDTH], sw[SW_HEIGHT], sw[SW_TORUS] == 1, scratch

@@ -130,7 +130,8 @@ class Rules(Frozen):
         "the agent is already active (NetLogo's in-radius includes its own patch)",
     )
     order: Literal["move_then_act", "act_then_move"] = Field(
-        "move_then_act", description="within an activation: paper/NetLogo move first, Mesa acts first"
+        "move_then_act",
+        description="within an activation: paper/NetLogo move first, Mesa acts first",
     )
     activation: Literal["random_asynchronous"] = Field(
         "random_asynchronous",
