@@ -209,7 +209,7 @@ class SetEvent(Frozen):
 
 
 class RampEvent(Frozen):
-    """Change a parameter linearly from ``start_value`` at tick ``start`` to ``end_value`` at ``end``."""
+    """Change a parameter linearly from ``start_value`` at ``start`` to ``end_value`` at ``end``."""
 
     kind: Literal["ramp"] = "ramp"
     start: int = Field(ge=1)
