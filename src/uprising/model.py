@@ -20,6 +20,17 @@ from uprising.results import RunResult, run_metadata
 from uprising.scenario import Scenario, load_scenario
 from uprising.timeline import Timeline
 
+
+def build_actors(scenario: Scenario) -> list[Any]:
+    """Returns the macro actors (government, external power, ...) a scenario switches on."""
+    try:
+        from uprising.actors import build_actors as _build
+    except ModuleNotFoundError as exc:
+        if exc.name != "uprising.actors":
+            raise
+        return []
+    return _build(scenario)
+
 SeedLike = int | np.random.SeedSequence | np.random.Generator | None
 
 
@@ -81,6 +92,8 @@ class Model:
             "jail.max_term": s.jail.max_term,
         }
         self.timeline = Timeline(s, self.params)
+        self.events: list[dict[str, Any]] = []
+        self.actors: list[Any] = build_actors(s)
         self.tick = 0
         self.running = True
         self.wall_time = 0.0
@@ -102,8 +115,12 @@ class Model:
         started = time.perf_counter()
         while remaining > 0:
             nxt = self.tick + 1
-            if nxt in self.timeline.change_ticks:
+            scripted = nxt in self.timeline.change_ticks
+            if scripted:
                 self._apply(self.timeline.values_at(nxt))
+            for actor in self.actors:
+                actor.before_tick(self, nxt)
+            if scripted or self.actors:
                 chunk = 1
             else:
                 change = self.timeline.next_change(nxt)
@@ -144,6 +161,22 @@ class Model:
             }
         )
 
+    def last_row(self) -> dict[str, float]:
+        """Returns the latest per-tick record (tick, counts, legitimacy) as a dict."""
+        cols = ["tick", *ref.COUNT_COLUMNS, "legitimacy"]
+        return dict(zip(cols, self._rows[-1].tolist(), strict=True))
+
+    def log_event(self, actor: str, action: str, **detail: Any) -> None:
+        """Records a macro actor's decision at the current tick (saved with the results)."""
+        self.events.append({"tick": self.tick + 1, "actor": actor, "action": action, **detail})
+
+    def set_parameter(self, path: str, value: float) -> None:
+        """Sets a macro-controlled parameter (a timeline path) from now on."""
+        if path not in self.params:
+            allowed = ", ".join(sorted(self.params))
+            raise KeyError(f"{path!r} cannot be changed during a run; allowed: {allowed}")
+        self._apply({path: value})
+
     def result(self) -> RunResult:
         """Returns the RunResult (time series, summary, metadata) of the ticks run so far."""
         ts = self.get_model_vars_dataframe()
@@ -157,6 +190,7 @@ class Model:
             wall_time=self.wall_time,
             ticks=self.tick,
             n_citizens=self.state.n_citizens,
+            events=self.events,
         )
         return RunResult(timeseries=ts, summary=summary, metadata=meta)
 
