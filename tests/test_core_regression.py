@@ -12,6 +12,7 @@ import math
 from pathlib import Path
 
 import pytest
+
 from make_regression_fixture import digest
 
 FIXTURE = json.loads((Path(__file__).parent / "data" / "core_regression.json").read_text())
