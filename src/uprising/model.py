@@ -91,7 +91,7 @@ class Model:
             "population.threshold": s.population.threshold,
             "jail.max_term": s.jail.max_term,
         }
-        self.timeline = Timeline(s, self.params)
+        self.timeline = Timeline(s)
         self.events: list[dict[str, Any]] = []
         self.actors: list[Any] = build_actors(s)
         self.tick = 0
@@ -117,7 +117,7 @@ class Model:
             nxt = self.tick + 1
             scripted = nxt in self.timeline.change_ticks
             if scripted:
-                self._apply(self.timeline.values_at(nxt))
+                self._apply_changes(self.timeline.changes_at(nxt))
             for actor in self.actors:
                 actor.before_tick(self, nxt)
             if scripted or self.actors:
@@ -216,6 +216,10 @@ class Model:
         return np.concatenate(([tick], counts, [self.params["population.legitimacy"]])).astype(
             float
         )
+
+    def _apply_changes(self, changes: list[tuple[str, str, float]]) -> None:
+        for key, op, value in changes:
+            self._apply({key: self.params[key] * value if op == "scale" else value})
 
     def _apply(self, values: dict[str, float]) -> None:
         st = self.state

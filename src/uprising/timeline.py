@@ -1,48 +1,58 @@
-"""Scripted timeline: the value each timeline-controlled parameter takes at each tick."""
+"""Scripted timeline: which parameters the scenario's dated events change at each tick."""
 
 from __future__ import annotations
 
-from uprising.scenario.schema import RampEvent, Scenario, SetEvent
+from uprising.scenario.events import (
+    GROUP_PATHS,
+    ConcessionEvent,
+    RampEvent,
+    ScaleEvent,
+    SetEvent,
+)
+from uprising.scenario.schema import Scenario
 
 
-def value_at(events: list[SetEvent | RampEvent], tick: int, initial: float) -> float:
-    """Returns a parameter's value in force during ``tick`` given its events (later win)."""
-    value = initial
-    for ev in events:
-        if isinstance(ev, SetEvent):
-            if tick >= ev.at:
-                value = ev.value
-        elif tick >= ev.end:
-            value = ev.end_value
-        elif tick >= ev.start:
-            frac = (tick - ev.start) / (ev.end - ev.start)
-            value = ev.start_value + (ev.end_value - ev.start_value) * frac
-    return value
+def event_key(ev: SetEvent | RampEvent | ScaleEvent) -> str:
+    """Returns the parameter key an event changes: the path, or ``groups.<g>.<field>``."""
+    if ev.group is not None and ev.path in GROUP_PATHS:
+        return f"groups.{ev.group}.{ev.path.split('.', 1)[1]}"
+    return ev.path
 
 
 class Timeline:
-    """The scenario's dated events, answering which parameters change at a given tick."""
+    """The scenario's dated events, answering what changes at a given tick."""
 
-    def __init__(self, scenario: Scenario, initial: dict[str, float]):
-        self.initial = dict(initial)
-        self.by_path: dict[str, list[SetEvent | RampEvent]] = {}
+    def __init__(self, scenario: Scenario):
+        self.changes: dict[int, list[tuple[str, str, float]]] = {}
+        self.concessions: dict[int, list[ConcessionEvent]] = {}
         for ev in scenario.timeline:
-            self.by_path.setdefault(ev.path, []).append(ev)
-        self.change_ticks: set[int] = set()
-        for ev in scenario.timeline:
-            if isinstance(ev, SetEvent):
-                self.change_ticks.add(ev.at)
+            if isinstance(ev, ConcessionEvent):
+                self.concessions.setdefault(ev.at, []).append(ev)
+            elif isinstance(ev, SetEvent):
+                self._add(ev.at, event_key(ev), "set", ev.value)
+            elif isinstance(ev, ScaleEvent):
+                self._add(ev.at, event_key(ev), "scale", ev.factor)
             else:
-                self.change_ticks.update(range(ev.start, ev.end + 1))
+                span = ev.end - ev.start
+                for t in range(ev.start, ev.end + 1):
+                    frac = (t - ev.start) / span
+                    value = ev.start_value + (ev.end_value - ev.start_value) * frac
+                    self._add(t, event_key(ev), "set", value)
+        self.change_ticks: set[int] = set(self.changes) | set(self.concessions)
 
-    def values_at(self, tick: int) -> dict[str, float]:
-        """Returns {path: value} for every timeline-controlled parameter during ``tick``."""
-        return {
-            path: value_at(events, tick, self.initial[path])
-            for path, events in self.by_path.items()
-        }
+    def _add(self, tick: int, key: str, op: str, value: float) -> None:
+        self.changes.setdefault(tick, []).append((key, op, value))
+
+    def changes_at(self, tick: int) -> list[tuple[str, str, float]]:
+        """Returns (key, op, value) changes at ``tick``, op being ``set`` or ``scale``, in the
+        order the events are listed."""
+        return self.changes.get(tick, [])
+
+    def concessions_at(self, tick: int) -> list[ConcessionEvent]:
+        """Returns the concessions granted at ``tick``."""
+        return self.concessions.get(tick, [])
 
     def next_change(self, after: int) -> int | None:
-        """Returns the first tick > ``after`` at which some parameter may change, if any."""
+        """Returns the first tick > ``after`` at which something is scheduled, if any."""
         later = [t for t in self.change_ticks if t > after]
         return min(later) if later else None

@@ -95,8 +95,14 @@ def max_cops(scenario: Scenario, cells: int) -> int:
     """Returns how many cop slots the run can ever need (timeline cop-density changes included)."""
     densities = [scenario.police.density]
     for ev in scenario.timeline:
-        if ev.path == "police.density":
-            densities += [ev.value] if ev.kind == "set" else [ev.start_value, ev.end_value]
+        if getattr(ev, "path", None) != "police.density":
+            continue
+        if ev.kind == "set":
+            densities.append(ev.value)
+        elif ev.kind == "ramp":
+            densities += [ev.start_value, ev.end_value]
+        elif ev.kind == "scale":
+            densities.append(min(1.0, max(densities) * ev.factor))
     return count_for(max(densities), cells)
 
 

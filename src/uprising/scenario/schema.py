@@ -7,17 +7,25 @@ See ``docs/ODD.md`` for the meaning of each switch and the implementations that 
 from __future__ import annotations
 
 import math
-from typing import Annotated, Literal
+from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import Field, field_validator, model_validator
 
-Probability = Annotated[float, Field(ge=0.0, le=1.0)]
-
-
-class Frozen(BaseModel):
-    """Base for all scenario parts: immutable, unknown keys rejected."""
-
-    model_config = ConfigDict(frozen=True, extra="forbid", validate_default=True)
+from uprising.intergroup.schema import InterGroup
+from uprising.intergroup.schema import check_scenario as check_intergroup
+from uprising.scenario.base import Distribution, Frozen, Probability
+from uprising.scenario.events import TimelineEvent, check_event
+from uprising.scenario.mechanisms import (
+    Crowd,
+    Curfew,
+    Defection,
+    Group,
+    Information,
+    Mobilisers,
+    Reluctance,
+    Violence,
+    check_group_names,
+)
 
 
 class World(Frozen):
@@ -41,23 +49,6 @@ class Neighbourhood(Frozen):
     )
 
 
-class Distribution(Frozen):
-    """A distribution for a per-agent attribute."""
-
-    dist: Literal["uniform", "constant", "beta"] = "uniform"
-    low: float = Field(0.0, ge=0.0, le=1.0)
-    high: float = Field(1.0, ge=0.0, le=1.0)
-    value: float = Field(0.5, ge=0.0, le=1.0, description="used when dist = constant")
-    a: float = Field(2.0, gt=0.0, description="beta shape a")
-    b: float = Field(2.0, gt=0.0, description="beta shape b")
-
-    @model_validator(mode="after")
-    def _ordered(self) -> Distribution:
-        if self.low > self.high:
-            raise ValueError(f"low ({self.low}) must be ≤ high ({self.high})")
-        return self
-
-
 class Population(Frozen):
     """Citizens (Epstein's 'agents')."""
 
@@ -75,6 +66,10 @@ class Police(Frozen):
     density: Probability = Field(0.04, description="share of cells holding a cop")
     vision: float = Field(7.0, gt=0.0, le=1000.0, description="v*, cop vision radius")
     k: float = Field(2.3, ge=0.0, le=100.0, description="arrest constant in P = 1 − exp(−k·ratio)")
+    loyalty: Distribution = Field(
+        default_factory=lambda: Distribution(dist="constant", value=1.0),
+        description="ℓ_i per cop (used by reluctance); 1 = fully loyal",
+    )
 
 
 class Jail(Frozen):
@@ -191,43 +186,6 @@ class Observer(Frozen):
         return self
 
 
-TimelinePath = Literal[
-    "population.legitimacy",
-    "police.density",
-    "population.threshold",
-    "jail.max_term",
-]
-
-
-class SetEvent(Frozen):
-    """At tick ``at`` (before that tick is simulated), set a parameter to ``value``."""
-
-    kind: Literal["set"] = "set"
-    at: int = Field(ge=1, description="tick at which the value takes effect")
-    path: TimelinePath
-    value: float
-
-
-class RampEvent(Frozen):
-    """Change a parameter linearly from ``start_value`` at ``start`` to ``end_value`` at ``end``."""
-
-    kind: Literal["ramp"] = "ramp"
-    start: int = Field(ge=1)
-    end: int = Field(ge=1)
-    path: TimelinePath
-    start_value: float
-    end_value: float
-
-    @model_validator(mode="after")
-    def _ordered(self) -> RampEvent:
-        if self.end <= self.start:
-            raise ValueError(f"end ({self.end}) must be after start ({self.start})")
-        return self
-
-
-TimelineEvent = Annotated[SetEvent | RampEvent, Field(discriminator="kind")]
-
-
 class Output(Frozen):
     """What a run writes."""
 
@@ -249,6 +207,22 @@ class Scenario(Frozen):
     rules: Rules = Field(default_factory=Rules)
     observer: Observer = Field(default_factory=Observer)
     timeline: tuple[TimelineEvent, ...] = ()
+    groups: tuple[Group, ...] = Field((), description="population groups; empty = one group")
+    crowd: Crowd = Field(default_factory=Crowd)
+    mobilisers: Mobilisers = Field(default_factory=Mobilisers)
+    reluctance: Reluctance = Field(default_factory=Reluctance)
+    defection: Defection = Field(default_factory=Defection)
+    violence: Violence = Field(default_factory=Violence)
+    information: Information = Field(default_factory=Information)
+    curfew: Curfew = Field(default_factory=Curfew)
+    model: Literal["civil_violence", "intergroup"] = Field(
+        "civil_violence",
+        description="civil_violence: Epstein Model I; intergroup: Model II (two groups, "
+        "killing, cloning, death by age; see the intergroup section)",
+    )
+    intergroup: InterGroup | None = Field(
+        None, description="Model II settings (model = intergroup only)"
+    )
     engine: Literal["reference"] = Field("reference", description="scheduler implementation")
     ticks: int = Field(1000, ge=1, le=10_000_000)
     seed: int = Field(0, ge=0, description="root of the SeedSequence")
@@ -256,6 +230,7 @@ class Scenario(Frozen):
 
     @model_validator(mode="after")
     def _consistent(self) -> Scenario:
+        check_intergroup(self)
         total = self.population.density + self.police.density
         if total > 1.0 + 1e-12:
             raise ValueError(
@@ -268,22 +243,32 @@ class Scenario(Frozen):
                     f"{who}.vision = {v:g} sees the same cell twice on a {side}-cell torus: "
                     f"must be < {side / 2:g}"
                 )
+        check_group_names(self.groups)
+        names = self.group_names
         for i, ev in enumerate(self.timeline):
-            last = ev.at if isinstance(ev, SetEvent) else ev.end
-            if last > self.ticks:
-                raise ValueError(
-                    f"timeline[{i}] ends at tick {last}, after the run's last tick {self.ticks}"
-                )
-            values = [ev.value] if isinstance(ev, SetEvent) else [ev.start_value, ev.end_value]
-            for value in values:
-                _check_timeline_value(i, ev.path, value)
+            check_event(i, ev, self.ticks, set(names))
+        for g in self.mobilisers.groups:
+            if g not in names:
+                raise ValueError(f"mobilisers.groups: unknown group {g!r}; groups: {names}")
         return self
 
+    @property
+    def group_names(self) -> list[str]:
+        """Returns the population group names (``["all"]`` when no groups are declared)."""
+        return [g.name for g in self.groups] or ["all"]
 
-def _check_timeline_value(index: int, path: str, value: float) -> None:
-    if path == "jail.max_term":
-        if value < 0:
-            raise ValueError(f"timeline[{index}] {path} = {value:g} must be ≥ 0")
-        return
-    if not 0.0 <= value <= 1.0:
-        raise ValueError(f"timeline[{index}] {path} = {value:g} must be in [0, 1]")
+    @property
+    def micro_mechanisms(self) -> list[str]:
+        """Returns the names of the kernel-level mechanisms this scenario switches on."""
+        on = []
+        if self.crowd.in_group_only:
+            on.append("crowd")
+        if self.mobilisers.share > 0:
+            on.append("mobilisers")
+        if self.reluctance.enabled:
+            on.append("reluctance")
+        if self.defection.enabled:
+            on.append("defection")
+        if self.violence.enabled:
+            on.append("violence")
+        return on

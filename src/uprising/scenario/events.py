@@ -1,0 +1,137 @@
+"""Dated timeline events: set, ramp or scale a parameter, or grant a concession."""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+from pydantic import Field, model_validator
+
+from uprising.scenario.base import Frozen, Probability
+from uprising.scenario.mechanisms import GroupName
+
+TimelinePath = Literal[
+    "population.legitimacy",
+    "population.threshold",
+    "population.hardship_scale",
+    "population.vision",
+    "perception.risk_scale",
+    "police.density",
+    "police.loyalty_scale",
+    "jail.max_term",
+    "rules.move_probability",
+    "violence.force_level",
+]
+
+#: Paths an event may restrict to one group with ``group:``.
+GROUP_PATHS = (
+    "population.legitimacy",
+    "population.threshold",
+    "population.hardship_scale",
+    "perception.risk_scale",
+)
+
+#: Allowed (low, high) value of each path; vision is further bounded by the world size.
+PATH_RANGES: dict[str, tuple[float, float]] = {
+    "population.legitimacy": (0.0, 1.0),
+    "population.threshold": (0.0, 1.0),
+    "population.hardship_scale": (0.0, 10.0),
+    "population.vision": (0.5, 1000.0),
+    "perception.risk_scale": (0.0, 10.0),
+    "police.density": (0.0, 1.0),
+    "police.loyalty_scale": (0.0, 10.0),
+    "jail.max_term": (0.0, float("inf")),
+    "rules.move_probability": (0.0, 1.0),
+    "violence.force_level": (0.0, 2.0),
+}
+
+
+class _Targeted(Frozen):
+    group: GroupName | None = Field(None, description="apply to this group only")
+
+    @model_validator(mode="after")
+    def _groupable(self) -> _Targeted:
+        path = getattr(self, "path", None)
+        if self.group is not None and path not in GROUP_PATHS:
+            raise ValueError(f"path {path!r} cannot target a group; groupable: {GROUP_PATHS}")
+        return self
+
+
+class SetEvent(_Targeted):
+    """At tick ``at`` (before that tick is simulated), set a parameter to ``value``."""
+
+    kind: Literal["set"] = "set"
+    at: int = Field(ge=1, description="tick at which the value takes effect")
+    path: TimelinePath
+    value: float
+
+
+class RampEvent(_Targeted):
+    """Change a parameter linearly from ``start_value`` at ``start`` to ``end_value`` at ``end``."""
+
+    kind: Literal["ramp"] = "ramp"
+    start: int = Field(ge=1)
+    end: int = Field(ge=1)
+    path: TimelinePath
+    start_value: float
+    end_value: float
+
+    @model_validator(mode="after")
+    def _ordered(self) -> RampEvent:
+        if self.end <= self.start:
+            raise ValueError(f"end ({self.end}) must be after start ({self.start})")
+        return self
+
+
+class ScaleEvent(_Targeted):
+    """At tick ``at``, multiply a parameter's current value by ``factor`` (a shock)."""
+
+    kind: Literal["scale"] = "scale"
+    at: int = Field(ge=1)
+    path: TimelinePath
+    factor: float = Field(ge=0.0, le=100.0)
+
+
+class ConcessionEvent(Frozen):
+    """A concession: raises legitimacy and/or lowers hardship of the named groups (all if empty)
+    and, as a signal of weakness, scales their perceived arrest probability by
+    ``1 − weakness_signal·exp(−(t − at)/decay_ticks)`` from tick ``at`` on."""
+
+    kind: Literal["concession"] = "concession"
+    at: int = Field(ge=1)
+    groups: tuple[GroupName, ...] = ()
+    legitimacy_gain: float = Field(0.0, ge=0.0, le=1.0, description="added to L_g (capped at 1)")
+    hardship_factor: float = Field(1.0, gt=0.0, le=1.0, description="multiplies hardship")
+    weakness_signal: Probability = Field(0.0, description="s, drop of perceived arrest risk")
+    decay_ticks: float = Field(10.0, gt=0.0, le=1e6, description="τ of the signal's decay")
+
+
+TimelineEvent = Annotated[
+    SetEvent | RampEvent | ScaleEvent | ConcessionEvent, Field(discriminator="kind")
+]
+
+
+def last_tick(ev: SetEvent | RampEvent | ScaleEvent | ConcessionEvent) -> int:
+    """Returns the last tick at which an event changes something by itself."""
+    return ev.end if isinstance(ev, RampEvent) else ev.at
+
+
+def check_event(index: int, ev: object, ticks: int, groups: set[str]) -> None:
+    """Raises ValueError when an event falls outside the run, names an unknown group or sets
+    a value outside its path's range."""
+    where = f"timeline[{index}]"
+    if last_tick(ev) > ticks:
+        raise ValueError(f"{where} ends at tick {last_tick(ev)}, after the run's last tick {ticks}")
+    named = list(ev.groups) if isinstance(ev, ConcessionEvent) else [ev.group]
+    for g in named:
+        if g is not None and g not in groups:
+            raise ValueError(f"{where}: unknown group {g!r}; groups: {sorted(groups)}")
+    if isinstance(ev, SetEvent):
+        values = [ev.value]
+    elif isinstance(ev, RampEvent):
+        values = [ev.start_value, ev.end_value]
+    else:
+        return
+    low, high = PATH_RANGES[ev.path]
+    for value in values:
+        if not low <= value <= high:
+            raise ValueError(f"{where} {ev.path} = {value:g} must be in [{low:g}, {high:g}]")

@@ -1,0 +1,140 @@
+"""Scenario sections of the article's micro mechanisms (all off by default).
+
+Equations and sources: docs/ODD.md, section "Extensions". Each section is read by the kernel as
+data (arrays and scalars); macro actors live in uprising.actors.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Annotated, Literal
+
+from pydantic import Field, model_validator
+
+from uprising.scenario.base import Distribution, Frozen, Probability
+
+GroupName = Annotated[str, Field(pattern=r"^[A-Za-z_][A-Za-z0-9_]*$", max_length=40)]
+_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
+
+
+class Group(Frozen):
+    """A population group; unset fields inherit the ``population`` section's values."""
+
+    name: GroupName
+    share: Probability = Field(description="share of citizens in this group")
+    legitimacy: Probability | None = Field(None, description="L_g, legitimacy this group grants")
+    threshold: float | None = Field(None, ge=0.0, le=1.0, description="T_g")
+    hardship: Distribution | None = None
+    risk_aversion: Distribution | None = None
+
+
+class Crowd(Frozen):
+    """Who counts in the crowd A an agent sees (in-group counting after Kim & Hanneman 2011)."""
+
+    in_group_only: bool = Field(
+        False, description="A = 1 + co-group actives + out_group_weight · other actives"
+    )
+    out_group_weight: Probability = Field(1.0, description="w, weight of out-group actives")
+
+
+class Mobilisers(Frozen):
+    """Opposition organisers: always active while free; lower neighbours' thresholds."""
+
+    share: Probability = Field(0.0, description="share of citizens who are mobilisers")
+    groups: tuple[GroupName, ...] = Field((), description="recruit only from these groups")
+    threshold_drop: float = Field(
+        0.05, ge=0.0, le=1.0, description="δ_T: T_eff = max(0, T − δ_T·M), M mobilisers in view"
+    )
+    grievance_boost: float = Field(
+        0.0, ge=0.0, le=1.0, description="δ_G: G_eff = min(1, G + δ_G·M)"
+    )
+
+
+class Reluctance(Frozen):
+    """Cops hesitate to arrest when the crowd around them is large."""
+
+    enabled: bool = False
+    half_ratio: float = Field(
+        2.0, gt=0.0, le=1000.0,
+        description="r½: skip probability (1 − ℓ)·r/(r + r½), r = actives/cops in view",
+    )
+
+
+class Defection(Frozen):
+    """Cops change sides when the local active share exceeds their threshold (Chenoweth 2022)."""
+
+    enabled: bool = False
+    threshold: Distribution = Field(
+        default_factory=lambda: Distribution(dist="uniform", low=0.3, high=1.0),
+        description="θ_i, per-cop threshold on actives/(citizens in view); scaled by loyalty",
+    )
+    join_crowd: bool = Field(True, description="defectors become always-active protesters")
+    reversible: bool = Field(
+        False, description="a defector returns to duty when the local share falls below θ_i/2"
+    )
+
+
+ForceLevel = Literal["restrained", "normal", "lethal"]
+FORCE_LEVELS: tuple[str, ...] = ("restrained", "normal", "lethal")
+
+
+class CasualtyRates(Frozen):
+    """Per-arrest probabilities of a casualty when the arrestee is violent."""
+
+    protester: Probability
+    police: Probability
+
+
+def _default_rates() -> dict[str, CasualtyRates]:
+    return {
+        "restrained": CasualtyRates(protester=0.002, police=0.02),
+        "normal": CasualtyRates(protester=0.01, police=0.01),
+        "lethal": CasualtyRates(protester=0.1, police=0.005),
+    }
+
+
+class Violence(Frozen):
+    """Escalation of actives to violence, damage to target buildings, casualties."""
+
+    enabled: bool = False
+    crowd_threshold: int = Field(
+        20, ge=1, le=100_000, description="an active turns violent when actives in view ≥ this"
+    )
+    targets: int = Field(0, ge=0, description="number of target cells placed at random")
+    target_cells: tuple[tuple[int, int], ...] = Field((), description="(x, y) of target cells")
+    damage_per_tick: float = Field(
+        0.05, ge=0.0, le=1.0, description="damage a violent neighbour adds to a target per tick"
+    )
+    force_level: ForceLevel = "normal"
+    casualty_rates: dict[ForceLevel, CasualtyRates] = Field(default_factory=_default_rates)
+
+    @model_validator(mode="after")
+    def _all_levels(self) -> Violence:
+        missing = [lvl for lvl in FORCE_LEVELS if lvl not in self.casualty_rates]
+        if missing:
+            raise ValueError(f"casualty_rates needs every force level; missing {missing}")
+        return self
+
+
+class Information(Frozen):
+    """Information environment (an internet cut-off shrinks vision through timeline events)."""
+
+    blackout_vision: float = Field(
+        1.5, gt=0.0, le=1000.0, description="citizen vision during a blackout event"
+    )
+
+
+class Curfew(Frozen):
+    """Emergency rule: a free citizen moves only with this probability when activated."""
+
+    move_probability: Probability = Field(1.0, description="1 = no curfew")
+
+
+def check_group_names(groups: tuple[Group, ...]) -> None:
+    """Raises ValueError unless group names are unique and shares sum to 1."""
+    names = [g.name for g in groups]
+    if len(set(names)) != len(names):
+        raise ValueError(f"groups: duplicate names in {names}")
+    total = sum(g.share for g in groups)
+    if groups and abs(total - 1.0) > 1e-6:
+        raise ValueError(f"groups: shares must sum to 1, got {total:g}")
