@@ -1,0 +1,322 @@
+"""Command-line interface: ``uprising run | scenarios | show | plot`` (Typer + Rich).
+
+Invalid input of any kind prints one message to stderr and exits with code 2, no traceback.
+
+Other packages add commands through ``register(app)`` in the modules named in ``PLUGIN_MODULES``;
+they can reuse ``user_errors()`` / ``fail()`` for the same error behaviour and ``console`` /
+``err_console`` for output.
+"""
+
+from __future__ import annotations
+
+import importlib
+import math
+import re
+import sys
+import tempfile
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Annotated, Any, NoReturn
+
+import typer
+from pydantic import ValidationError
+from rich import box
+from rich.console import Console
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    TextColumn,
+    TimeElapsedColumn,
+    TimeRemainingColumn,
+)
+from rich.table import Table
+
+from uprising.results import SIDECAR_FILE, SUMMARY_FILE, TIMESERIES_FILE, RunResult
+from uprising.scenario import Scenario, ScenarioError, load_scenario, preset_names
+from uprising.scenario.loader import format_validation_error
+
+EXIT_USAGE = 2
+PLOT_FILE = "timeseries.png"
+PLUGIN_MODULES = (
+    "uprising.experiments.cli",
+    "uprising.reproduction.cli",
+    "uprising.mechanisms_cli",
+)
+
+app = typer.Typer(
+    name="uprising",
+    help="Fast, validated agent-based simulator of civil unrest (Epstein 2002 and extensions).",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_show_locals=False,
+)
+console = Console()
+err_console = Console(stderr=True)
+
+SetOption = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--set", "-s", metavar="PATH=VALUE",
+        help="Override a scenario field, e.g. --set police.density=0.05 (repeatable).",
+    ),
+]
+ScenarioArg = Annotated[str, typer.Argument(help="Preset name (see `uprising scenarios`) or YAML.")]
+
+# (summary key, column header, format for one run, format for the mean over runs)
+SUMMARY_COLUMNS = (
+    ("mean_active", "mean\nactive", ".1f", ".1f"),
+    ("peak_active", "peak\nactive", ".0f", ".1f"),
+    ("mean_jailed", "mean\njailed", ".1f", ".1f"),
+    ("share_ticks_under_10", "ticks\n<10 act", ".0%", ".0%"),
+    ("n_outbursts", "out-\nbursts", ".0f", ".1f"),
+    ("mean_outburst_duration", "mean\nlength", ".1f", ".1f"),
+    ("mean_wait", "mean\nwait", ".1f", ".1f"),
+    ("total_arrests", "arrests", ".0f", ".0f"),
+)
+
+
+# -- error handling ------------------------------------------------------------------------
+def print_error(message: str) -> None:
+    """Prints ``error: message`` to stderr (no markup interpretation, no wrapping)."""
+    err_console.print(
+        f"error: {message}", style="bold red", markup=False, highlight=False, soft_wrap=True
+    )
+
+
+def fail(message: str) -> NoReturn:
+    """Prints ``message`` to stderr and exits with code 2 (never returns)."""
+    print_error(message)
+    raise typer.Exit(code=EXIT_USAGE)
+
+
+def _message(exc: Exception) -> str:
+    if isinstance(exc, ValidationError):
+        return format_validation_error(exc, "input")
+    return str(exc)
+
+
+@contextmanager
+def user_errors() -> Iterator[None]:
+    """Returns a context in which ScenarioError / pydantic ValidationError exit with code 2."""
+    try:
+        yield
+    except (ScenarioError, ValidationError) as exc:
+        fail(_message(exc))
+
+
+def resolve(scenario: str, overrides: Sequence[str] | None = None) -> Scenario:
+    """Returns the validated scenario, or exits with code 2 and the validation message."""
+    with user_errors():
+        return load_scenario(scenario, list(overrides or []))
+
+
+def prepare_output(directory: Path) -> Path:
+    """Returns ``directory`` once it exists and accepts files; otherwise exits with code 2."""
+    try:
+        directory.mkdir(parents=True, exist_ok=True)
+        with tempfile.NamedTemporaryFile(dir=directory, prefix=".uprising-write-test-"):
+            pass
+    except OSError as exc:
+        fail(f"cannot write to output folder {directory}: {exc.strerror or exc}")
+    return directory
+
+
+# -- run -----------------------------------------------------------------------------------
+def _safe_name(name: str) -> str:
+    return re.sub(r"[^\w.-]+", "_", name).strip("._") or "run"
+
+
+def _fmt(value: Any, spec: str) -> str:
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return "–"
+    return format(value, spec)
+
+
+def summary_table(result: RunResult, title: str) -> Table:
+    """Returns a Rich table with one row per run and, for several runs, their mean.
+
+    Lengths and waits are in ticks; outbursts use the scenario's observer thresholds.
+    """
+    table = Table(
+        title=title, title_justify="left", box=box.SIMPLE_HEAD, pad_edge=False,
+        collapse_padding=True,
+    )
+    table.add_column("rep.", justify="right", no_wrap=True)
+    table.add_column("seed", justify="right", no_wrap=True)
+    for _, header, _, _ in SUMMARY_COLUMNS:
+        table.add_column(header, justify="right", no_wrap=True)
+    runs = result.runs or [
+        {"seed": result.metadata.get("seed"), "replicate": result.metadata.get("replicate", 0),
+         **result.summary}
+    ]
+    for run in runs:
+        cells = [_fmt(run.get(key), spec) for key, _, spec, _ in SUMMARY_COLUMNS]
+        table.add_row(str(run["replicate"]), str(run["seed"]), *cells)
+    if len(runs) > 1:
+        cells = [_fmt(result.summary.get(key), spec) for key, _, _, spec in SUMMARY_COLUMNS]
+        table.add_row("mean", "", *cells, style="bold", end_section=True)
+    return table
+
+
+def simulate_runs(scenario: Scenario, replicates: int) -> RunResult:
+    """Returns the (combined, if several) result of ``replicates`` runs, with a progress bar.
+
+    Replicate r is seeded like ``api.run_scenario(scenario, seed=scenario.seed, replicate=r)``.
+    """
+    from uprising.api import make_model
+    from uprising.results import combine
+
+    ticks = scenario.ticks
+    chunk = max(1, min(1000, ticks // 100))
+    results = []
+    columns = (
+        TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
+        TextColumn("ticks"), TimeElapsedColumn(), TimeRemainingColumn(),
+    )
+    with Progress(*columns, console=err_console) as progress:
+        task = progress.add_task(scenario.name, total=ticks * replicates)
+
+        def advance(n: int) -> None:
+            progress.advance(task, n)
+
+        for r in range(replicates):
+            progress.update(task, description=f"{scenario.name} replicate {r + 1}/{replicates}")
+            model = make_model(scenario, rng=scenario.seed, replicate=r)
+            while model.tick < ticks:
+                model.run(min(chunk, ticks - model.tick), progress=advance)
+            results.append(model.result())
+    return results[0] if replicates == 1 else combine(results)
+
+
+@app.command()
+def run(
+    scenario: ScenarioArg,
+    set_: SetOption = None,
+    ticks: Annotated[int | None, typer.Option(help="Ticks to run (default: scenario's).")] = None,
+    seed: Annotated[int | None, typer.Option(help="Root seed (default: scenario's).")] = None,
+    replicates: Annotated[
+        int, typer.Option("--replicates", "-r", min=1, help="Independent runs (seed, r).")
+    ] = 1,
+    out: Annotated[
+        Path | None, typer.Option("--out", "-o", help="Output folder (default results/NAME).")
+    ] = None,
+    no_plot: Annotated[bool, typer.Option("--no-plot", help="Do not write the PNG.")] = False,
+) -> None:
+    """Run a scenario; write Parquet tables, run.json and a PNG; print a summary table."""
+    overrides = list(set_ or [])
+    if ticks is not None:
+        overrides.append(f"ticks={ticks}")
+    if seed is not None:
+        overrides.append(f"seed={seed}")
+    sc = resolve(scenario, overrides)
+    out = out if out is not None else Path(sc.output.directory) / _safe_name(sc.name)
+    prepare_output(out)
+    err_console.print(
+        f"Running [bold]{sc.name}[/]: {sc.ticks} ticks × {replicates} replicate(s), "
+        f"seed {sc.seed} → {out}", highlight=False,
+    )
+    result = simulate_runs(sc, replicates)
+    written = [out / TIMESERIES_FILE, out / SUMMARY_FILE, out / SIDECAR_FILE]
+    try:
+        result.save(out)
+        if not no_plot and sc.output.plot:
+            from uprising.plotting import plot_timeseries
+
+            written.append(plot_timeseries(result, out / PLOT_FILE))
+    except OSError as exc:
+        fail(f"cannot write results to {out}: {exc.strerror or exc}")
+    title = f"{sc.name}: {sc.ticks} ticks, seed {sc.seed}"
+    console.print(summary_table(result, title))
+    wall = result.metadata.get("wall_time", 0.0)
+    console.print(f"simulated in {wall:.2f} s; wrote:", highlight=False)
+    for path in written:
+        console.print(f"  {path}", highlight=False, markup=False, soft_wrap=True)
+
+
+# -- scenarios, show, plot -----------------------------------------------------------------
+@app.command()
+def scenarios() -> None:
+    """List the preset scenarios shipped with uprising."""
+    table = Table(title="Preset scenarios", title_justify="left")
+    table.add_column("name", no_wrap=True, style="bold")
+    table.add_column("ticks", justify="right")
+    table.add_column("description")
+    for name in preset_names():
+        sc = resolve(name)
+        table.add_row(name, str(sc.ticks), " ".join(sc.description.split()))
+    console.print(table)
+
+
+@app.command()
+def show(scenario: ScenarioArg, set_: SetOption = None) -> None:
+    """Print the fully resolved scenario as YAML."""
+    from uprising.scenario import scenario_to_yaml
+
+    typer.echo(scenario_to_yaml(resolve(scenario, set_)), nl=False)
+
+
+@app.command()
+def plot(
+    result_dir: Annotated[Path, typer.Argument(help="Folder written by `uprising run`.")],
+    out: Annotated[
+        Path | None, typer.Option("--out", "-o", help=f"PNG to write (default DIR/{PLOT_FILE}).")
+    ] = None,
+) -> None:
+    """Plot a saved run's time series (outbursts shaded) to a PNG."""
+    from uprising.plotting import plot_timeseries
+
+    if not result_dir.is_dir():
+        fail(f"result folder not found: {result_dir}")
+    try:
+        result = RunResult.load(result_dir)
+    except FileNotFoundError as exc:
+        missing = Path(exc.filename or "?").name
+        fail(f"{result_dir} is not a result folder (no {missing}); create one with `uprising run`")
+    except (OSError, ValueError) as exc:
+        fail(f"cannot read the results in {result_dir}: {exc}")
+    target = out if out is not None else result_dir / PLOT_FILE
+    try:
+        with user_errors():
+            plot_timeseries(result, target)
+    except OSError as exc:
+        fail(f"cannot write {target}: {exc.strerror or exc}")
+    console.print(f"wrote {target}", highlight=False, markup=False, soft_wrap=True)
+
+
+# -- plugins and entry point ---------------------------------------------------------------
+def _absent(exc: ModuleNotFoundError, module: str) -> bool:
+    """Returns whether ``exc`` says ``module`` itself (or its parent package) does not exist."""
+    missing = exc.name or ""
+    return bool(missing) and (module == missing or module.startswith(missing + "."))
+
+
+def register_plugins(target: typer.Typer, modules: Sequence[str] = PLUGIN_MODULES) -> list[str]:
+    """Returns the plugin modules whose ``register(target)`` was called.
+
+    A module that does not exist is skipped; any other import error propagates.
+    """
+    loaded = []
+    for name in modules:
+        try:
+            module = importlib.import_module(name)
+        except ModuleNotFoundError as exc:
+            if _absent(exc, name):
+                continue
+            raise
+        module.register(target)
+        loaded.append(name)
+    return loaded
+
+
+register_plugins(app)
+
+
+def main(argv: Sequence[str] | None = None) -> None:
+    """Runs the CLI; invalid scenarios or values that escape a command exit with code 2."""
+    try:
+        app(args=None if argv is None else list(argv), prog_name="uprising")
+    except (ScenarioError, ValueError) as exc:
+        print_error(_message(exc))
+        sys.exit(EXIT_USAGE)
