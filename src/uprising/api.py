@@ -16,7 +16,15 @@ def params_to_overrides(params: dict[str, Any]) -> list[str]:
 
 
 def make_model(scenario: Scenario, rng: SeedLike = None, replicate: int = 0) -> Model:
-    """Returns a fresh model for a validated scenario (the one place that picks the model class)."""
+    """Returns a fresh model for a validated scenario (the one place that picks the model class).
+
+    ``model: intergroup`` scenarios get an ``InterGroupModel`` (Epstein's Model II), which offers
+    the same run/step/data-frame/result API.
+    """
+    if scenario.model == "intergroup":
+        from uprising.intergroup.model import InterGroupModel
+
+        return InterGroupModel(scenario, rng=rng, replicate=replicate)  # type: ignore[return-value]
     return Model(scenario, rng=rng, replicate=replicate)
 
 

@@ -1,0 +1,357 @@
+"""Model II front end with the same API as ``uprising.Model``: step, run, data frames, result."""
+
+from __future__ import annotations
+
+import math
+import time
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from uprising.engine import reference as ref
+from uprising.engine.lattice import COP, EMPTY, QUIET
+from uprising.engine.lattice import random_empty_anywhere as _random_empty_anywhere
+from uprising.engine.neighbourhood import offsets
+from uprising.engine.rng import seed_state
+from uprising.engine.state import count_for, draw, max_cops
+from uprising.intergroup import kernel as kn
+from uprising.intergroup.schema import InterGroup
+from uprising.model import SeedLike, seed_sequence
+from uprising.results import RunResult, run_metadata
+from uprising.scenario import Scenario, load_scenario
+from uprising.timeline import Timeline
+
+GROUP_NAMES = ("blue", "green")
+TIMESERIES_COLUMNS = ("tick", *kn.COUNT_COLUMNS, "legitimacy")
+
+
+def _child(ss: np.random.SeedSequence, index: int) -> np.random.SeedSequence:
+    return np.random.SeedSequence(ss.entropy, spawn_key=(*ss.spawn_key, index))
+
+
+def _move_offsets(shape: str, radius: float) -> np.ndarray:
+    offs = offsets(shape, radius, False)
+    return np.ascontiguousarray(offs)
+
+
+class InterGroupModel:
+    """One run of Epstein's Model II (inter-group violence, peacekeepers).
+
+    Args:
+        scenario: preset name, YAML path, mapping or Scenario with ``model: intergroup``.
+        rng: seed (int), SeedSequence or Generator; defaults to the scenario's ``seed``.
+        overrides: dotted ``path=value`` overrides applied to the scenario.
+        replicate: replicate index, mixed into the SeedSequence's spawn key.
+
+    Example:
+        >>> m = InterGroupModel("epstein2002-run7", rng=1)
+        >>> m.run()
+        >>> m.result().summary["victor"]
+    """
+
+    def __init__(
+        self,
+        scenario: str | Path | Scenario | dict[str, Any] = "epstein2002-run7",
+        rng: SeedLike = None,
+        overrides: list[str] | None = None,
+        replicate: int = 0,
+    ):
+        self.scenario: Scenario = load_scenario(scenario, overrides)
+        sc = self.scenario
+        self.ig: InterGroup = sc.intergroup or InterGroup()
+        self.replicate = replicate
+        self.seed_sequence = seed_sequence(rng, sc.seed, replicate)
+        init_rng = np.random.Generator(np.random.PCG64(_child(self.seed_sequence, 0)))
+        self.macro_rng = np.random.Generator(np.random.PCG64(_child(self.seed_sequence, 2)))
+        self.kernel_rng = seed_state(_child(self.seed_sequence, 1))
+        self._build(init_rng)
+        self.params: dict[str, float] = {
+            "population.legitimacy": sc.population.legitimacy,
+            "police.density": sc.police.density,
+            "population.threshold": sc.population.threshold,
+            "jail.max_term": sc.jail.max_term,
+        }
+        self.timeline = Timeline(sc)
+        self.tick = 0
+        self.running = True
+        self.extinct = False
+        self.wall_time = 0.0
+        self._rows: list[np.ndarray] = [self._row(self._current_counts(), 0)]
+
+    # -- construction --------------------------------------------------------------------
+    def _build(self, rng: np.random.Generator) -> None:
+        sc, ig = self.scenario, self.ig
+        w, h = sc.world.width, sc.world.height
+        cells = w * h
+        d_cit, d_cop = sc.population.density, sc.police.density
+        if sc.rules.initial_counts == "exact":
+            n_cop, n_cit = count_for(d_cop, cells), count_for(d_cit, cells)
+            perm = rng.permutation(cells)
+            cop_cells, cit_cells = perm[:n_cop], perm[n_cop : n_cop + n_cit]
+        else:
+            u = rng.random(cells)
+            cit_cells = np.flatnonzero(u < d_cit)
+            cop_cells = np.flatnonzero((u >= d_cit) & (u < d_cit + d_cop))
+            n_cop, n_cit = len(cop_cells), len(cit_cells)
+        slots = max(n_cop, max_cops(sc, cells))
+        capacity = 2 * cells  # free citizens ≤ cells; the rest is room for the jailed
+        n = slots + capacity
+        self.n_cop_slots = slots
+        self.code = np.full(cells, EMPTY, dtype=np.int8)
+        self.occupant = np.full(cells, -1, dtype=np.int32)
+        self.state = np.full(n, kn.S_DEAD, dtype=np.int8)
+        self.state[:slots] = kn.S_OFF
+        self.state[:n_cop] = kn.S_QUIET
+        self.pos = np.full(n, -1, dtype=np.int32)
+        self.pos[:n_cop] = cop_cells
+        self.code[cop_cells] = COP
+        self.occupant[cop_cells] = np.arange(n_cop, dtype=np.int32)
+        cit = np.arange(slots, slots + n_cit)
+        self.state[cit] = kn.S_QUIET
+        self.pos[cit] = cit_cells
+        self.code[cit_cells] = QUIET
+        self.occupant[cit_cells] = cit.astype(np.int32)
+        self.group = np.zeros(n, dtype=np.int8)
+        if ig.group_assignment == "exact":
+            n_blue = count_for(ig.group_share, n_cit)
+            self.group[cit] = np.where(rng.permutation(n_cit) < n_blue, kn.BLUE, kn.GREEN)
+        else:
+            self.group[cit] = np.where(rng.random(n_cit) < ig.group_share, kn.BLUE, kn.GREEN)
+        self.hardship = np.zeros(n)
+        self.risk = np.zeros(n)
+        self.hardship[cit] = draw(sc.population.hardship, rng, n_cit)
+        self.risk[cit] = draw(sc.population.risk_aversion, rng, n_cit)
+        self.death_age = np.zeros(n, dtype=np.int32)
+        self.age = np.zeros(n, dtype=np.int32)
+        self.death_age[cit] = 1 + rng.integers(0, ig.max_age, n_cit)
+        if ig.initial_age == "uniform":
+            self.age[cit] = rng.integers(0, self.death_age[cit])
+        self.term = np.zeros(n, dtype=np.int32)
+        self.fresh = np.zeros(n, dtype=bool)
+        self.newborn = np.zeros(n, dtype=bool)
+        self.arrest_cell = np.full(n, -1, dtype=np.int32)
+        free = np.arange(slots + n_cit, n, dtype=np.int64)[::-1].copy()
+        self.free_stack = np.zeros(capacity, dtype=np.int64)
+        self.free_stack[: len(free)] = free
+        self.free_top = np.array([len(free)], dtype=np.int64)
+        nb = sc.neighbourhood.shape
+        self.cit_offs = _move_offsets(nb, sc.population.vision)
+        self.cop_offs = _move_offsets(nb, sc.police.vision)
+        self.clone_offs = _move_offsets(ig.clone_site, 1.0)
+        r = sc.rules
+        sw = np.zeros(kn.N_SWITCHES, dtype=np.int64)
+        sw[kn.IW_ARREST_RULE] = ref.ARREST_RULES.index(r.arrest_ratio)
+        sw[kn.IW_TWICE_IF_ACTIVE] = int(r.self_count == "twice_if_active")
+        sw[kn.IW_MOVE_FIRST] = int(r.order == "move_then_act")
+        sw[kn.IW_MOVEMENT] = int(r.movement)
+        sw[kn.IW_COPS_MOVE_WHEN_OFF] = int(r.cops_move_when_movement_off)
+        sw[kn.IW_RELEASE] = ref.RELEASE_MODES.index(r.release)
+        sw[kn.IW_TERM_RANGE] = ref.TERM_RANGES.index(sc.jail.term_range)
+        sw[kn.IW_MAX_TERM] = -1 if sc.jail.infinite else int(sc.jail.max_term)
+        sw[kn.IW_WIDTH] = w
+        sw[kn.IW_HEIGHT] = h
+        sw[kn.IW_TORUS] = int(sc.world.torus)
+        sw[kn.IW_OWN_GROUP_ONLY] = int(ig.actives_counted == "own_group")
+        sw[kn.IW_CLONE_RISK_INHERIT] = int(ig.clone_risk == "inherit")
+        sw[kn.IW_MAX_AGE] = ig.max_age
+        sw[kn.IW_AGE_IN_JAIL] = int(ig.age_in_jail)
+        sw[kn.IW_STOP_AT_EXTINCTION] = int(ig.stop_at_extinction)
+        sw[kn.IW_N_COP_SLOTS] = slots
+        self.switches = sw
+
+    # -- Mesa-like API -------------------------------------------------------------------
+    def step(self) -> None:
+        """Advances the model by one tick (no-op once a group is extinct and the run stopped)."""
+        self.run(1)
+
+    def run(self, ticks: int | None = None, progress: Any = None) -> InterGroupModel:
+        """Returns self after running ``ticks`` more ticks (default: up to the scenario's end).
+
+        Stops early at the first tick with an extinct group when ``stop_at_extinction`` is on.
+
+        Args:
+            ticks: number of ticks to run.
+            progress: optional callable ``progress(ticks_done_now)`` called after each chunk.
+        """
+        remaining = self.scenario.ticks - self.tick if ticks is None else int(ticks)
+        started = time.perf_counter()
+        stop = self.ig.stop_at_extinction
+        while remaining > 0 and not (stop and self.extinct):
+            nxt = self.tick + 1
+            if nxt in self.timeline.change_ticks:
+                self._apply(self.timeline.changes_at(nxt))
+                chunk = 1
+            else:
+                change = self.timeline.next_change(nxt)
+                chunk = remaining if change is None else min(remaining, change - nxt)
+            chunk = min(chunk, 1000)
+            counts, done = self._kernel(chunk)
+            for i in range(done):
+                self._rows.append(self._row(counts[i], self.tick + 1 + i))
+                if counts[i, 0] == 0 or counts[i, 1] == 0:
+                    self.extinct = True
+            self.tick += done
+            remaining -= done
+            if progress is not None:
+                progress(chunk if remaining > 0 and not (stop and self.extinct) else done)
+            if done < chunk:
+                break
+        self.wall_time += time.perf_counter() - started
+        self.running = self.tick < self.scenario.ticks and not (stop and self.extinct)
+        return self
+
+    def get_model_vars_dataframe(self) -> pd.DataFrame:
+        """Returns the per-tick time series (tick 0 is the initial state).
+
+        Columns: tick, blue, green (living members, jailed included), blue_active,
+        green_active, quiet, active, jailed, cops, arrests, releases, kills, births, deaths,
+        births_blocked (clones that found no free agent slot), legitimacy.
+        """
+        cols = list(TIMESERIES_COLUMNS)
+        df = pd.DataFrame(np.vstack(self._rows), columns=cols)
+        return df.astype({c: "int64" for c in cols if c != "legitimacy"})
+
+    def get_agent_vars_dataframe(self) -> pd.DataFrame:
+        """Returns one row per living agent: kind, group, state, cell, hardship, risk, age."""
+        live = np.flatnonzero(self.state != kn.S_DEAD)
+        live = live[(live >= self.n_cop_slots) | (self.state[live] != kn.S_OFF)]
+        w = self.scenario.world.width
+        is_cop = live < self.n_cop_slots
+        pos = self.pos[live]
+        return pd.DataFrame(
+            {
+                "agent": live,
+                "kind": np.where(is_cop, "cop", "citizen"),
+                "group": np.where(is_cop, "", np.array(GROUP_NAMES)[self.group[live]]),
+                "state": np.array(["quiet", "active", "jailed", "off", "dead"])[
+                    self.state[live]
+                ],
+                "x": np.where(pos >= 0, pos % w, -1),
+                "y": np.where(pos >= 0, pos // w, -1),
+                "hardship": self.hardship[live],
+                "risk_aversion": self.risk[live],
+                "age": self.age[live],
+                "death_age": self.death_age[live],
+                "jail_term": self.term[live],
+            }
+        )
+
+    def result(self) -> RunResult:
+        """Returns the RunResult (time series, summary, metadata) of the ticks run so far.
+
+        Summary keys: ticks, kills, births, deaths, total_arrests, peak_active, mean_active,
+        mean_jailed, final_blue, final_green, extinction_tick (NaN if both groups live),
+        victor ("blue", "green", "neither" if both died out together, "none" if no extinction).
+        """
+        ts = self.get_model_vars_dataframe()
+        meta = run_metadata(
+            self.scenario,
+            seed=int(self.seed_sequence.entropy)
+            if isinstance(self.seed_sequence.entropy, int)
+            else None,
+            replicate=self.replicate,
+            spawn_key=list(self.seed_sequence.spawn_key),
+            wall_time=self.wall_time,
+            ticks=self.tick,
+            n_citizens=int(ts["blue"].iloc[0] + ts["green"].iloc[0]),
+        )
+        return RunResult(timeseries=ts, summary=summarize(ts), metadata=meta)
+
+    # -- internals -----------------------------------------------------------------------
+    def _kernel(self, n_ticks: int) -> tuple[np.ndarray, int]:
+        counts, done = kn.run_ticks(
+            n_ticks, self.kernel_rng, self.code, self.occupant, self.state, self.group, self.pos,
+            self.term, self.fresh, self.arrest_cell, self.hardship, self.risk, self.age,
+            self.death_age, self.newborn, self.free_stack, self.free_top, self.cit_offs,
+            self.cop_offs, self.clone_offs, self.switches, float(self.scenario.police.k),
+            float(self.params["population.threshold"]), float(self.ig.clone_probability),
+            float(self.params["population.legitimacy"]),
+        )
+        return counts, int(done)
+
+    def _current_counts(self) -> np.ndarray:
+        st = self.state
+        cit = np.arange(self.n_cop_slots, len(st))
+        alive = cit[st[cit] != kn.S_DEAD]
+        g = self.group[alive]
+        s = st[alive]
+        row = np.zeros(kn.N_COLUMNS, dtype=np.int64)
+        row[0] = (g == kn.BLUE).sum()
+        row[1] = (g == kn.GREEN).sum()
+        row[2] = ((g == kn.BLUE) & (s == kn.S_ACTIVE)).sum()
+        row[3] = ((g == kn.GREEN) & (s == kn.S_ACTIVE)).sum()
+        row[4] = (s == kn.S_QUIET).sum()
+        row[5] = (s == kn.S_ACTIVE).sum()
+        row[6] = (s == kn.S_JAILED).sum()
+        row[7] = (st[: self.n_cop_slots] != kn.S_OFF).sum()
+        return row
+
+    def _row(self, counts: np.ndarray, tick: int) -> np.ndarray:
+        return np.concatenate(([tick], counts, [self.params["population.legitimacy"]])).astype(
+            float
+        )
+
+    def _apply(self, changes: list[tuple[str, str, float]]) -> None:
+        for path, op, given in changes:
+            value = self.params[path] * given if op == "scale" else given
+            if value == self.params[path]:
+                continue
+            self.params[path] = value
+            if path == "jail.max_term":
+                self.switches[kn.IW_MAX_TERM] = -1 if math.isinf(value) else int(value)
+            elif path == "police.density":
+                self._set_cop_count(count_for(value, len(self.code)))
+
+    def _set_cop_count(self, target: int) -> None:
+        cop_ids = np.arange(self.n_cop_slots)
+        on_duty = cop_ids[self.state[cop_ids] != kn.S_OFF]
+        off_duty = cop_ids[self.state[cop_ids] == kn.S_OFF]
+        if target < len(on_duty):
+            for a in self.macro_rng.choice(on_duty, len(on_duty) - target, replace=False):
+                self.code[self.pos[a]] = EMPTY
+                self.occupant[self.pos[a]] = -1
+                self.pos[a] = -1
+                self.state[a] = kn.S_OFF
+            return
+        for a in off_duty[: target - len(on_duty)]:
+            cell = _random_empty_anywhere(self.kernel_rng, self.code)
+            if cell < 0:
+                break
+            self.code[cell] = COP
+            self.occupant[cell] = a
+            self.pos[a] = cell
+            self.state[a] = kn.S_QUIET
+
+
+def summarize(ts: pd.DataFrame) -> dict[str, Any]:
+    """Returns the Model II summary of one run's time series (tick 0 excluded from rates)."""
+    run = ts[ts["tick"] >= 1]
+    blue, green = ts["blue"].to_numpy(), ts["green"].to_numpy()
+    gone = np.flatnonzero((blue == 0) | (green == 0))
+    if len(gone):
+        i = int(gone[0])
+        extinction = float(ts["tick"].iloc[i])
+        if blue[i] == 0 and green[i] == 0:
+            victor = "neither"
+        else:
+            victor = "green" if blue[i] == 0 else "blue"
+    else:
+        extinction, victor = math.nan, "none"
+    active = run["active"].to_numpy()
+    return {
+        "ticks": len(run),
+        "kills": int(run["kills"].sum()),
+        "births": int(run["births"].sum()),
+        "deaths": int(run["deaths"].sum()),
+        "births_blocked": int(run["births_blocked"].sum()),
+        "total_arrests": int(run["arrests"].sum()),
+        "peak_active": int(active.max()) if len(active) else 0,
+        "mean_active": float(active.mean()) if len(active) else math.nan,
+        "mean_jailed": float(run["jailed"].mean()) if len(run) else math.nan,
+        "final_blue": int(blue[-1]),
+        "final_green": int(green[-1]),
+        "extinction_tick": extinction,
+        "victor": victor,
+    }
