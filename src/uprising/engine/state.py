@@ -9,6 +9,7 @@ import numpy as np
 from uprising.engine import reference as ref
 from uprising.engine.lattice import COP, EMPTY, QUIET, spans_from_offsets
 from uprising.engine.neighbourhood import offsets
+from uprising.scenario.actors import max_police_density
 from uprising.scenario.schema import Distribution, Scenario
 
 
@@ -103,6 +104,7 @@ def max_cops(scenario: Scenario, cells: int) -> int:
             densities += [ev.start_value, ev.end_value]
         elif ev.kind == "scale":
             densities.append(min(1.0, max(densities) * ev.factor))
+    densities.append(max_police_density(scenario, max(densities)))  # macro actors' demand
     return count_for(max(densities), cells)
 
 

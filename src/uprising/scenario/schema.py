@@ -13,6 +13,14 @@ from pydantic import Field, field_validator, model_validator
 
 from uprising.intergroup.schema import InterGroup
 from uprising.intergroup.schema import check_scenario as check_intergroup
+from uprising.scenario.actors import (
+    Elite,
+    ExternalPower,
+    Government,
+    News,
+    Site,
+    check_actor_sections,
+)
 from uprising.scenario.base import Distribution, Frozen, Probability
 from uprising.scenario.events import TimelineEvent, check_event
 from uprising.scenario.mechanisms import (
@@ -223,6 +231,11 @@ class Scenario(Frozen):
     intergroup: InterGroup | None = Field(
         None, description="Model II settings (model = intergroup only)"
     )
+    government: Government = Field(default_factory=Government)
+    external_power: ExternalPower = Field(default_factory=ExternalPower)
+    elite: Elite = Field(default_factory=Elite)
+    sites: tuple[Site, ...] = Field((), description="several lattices (cities); empty = one")
+    news: News = Field(default_factory=News)
     engine: Literal["reference"] = Field("reference", description="scheduler implementation")
     ticks: int = Field(1000, ge=1, le=10_000_000)
     seed: int = Field(0, ge=0, description="root of the SeedSequence")
@@ -250,6 +263,7 @@ class Scenario(Frozen):
         for g in self.mobilisers.groups:
             if g not in names:
                 raise ValueError(f"mobilisers.groups: unknown group {g!r}; groups: {names}")
+        check_actor_sections(self)
         return self
 
     @property

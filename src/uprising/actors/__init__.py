@@ -1,0 +1,51 @@
+"""Macro actors that act between ticks: government, external power, elite.
+
+``build_actors(scenario)`` is imported by ``uprising.model`` and returns the actors a scenario
+switches on, each with ``before_tick(model, tick)``. They change parameters only through the
+Model API (``set_parameter``, ``concede``, ``log_event``); equations: docs/mechanisms-macro.md.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from uprising.actors.common import PoliceLevers
+from uprising.actors.elite import EliteActor
+from uprising.actors.external_power import ExternalPowerActor
+from uprising.actors.government import GovernmentActor
+from uprising.scenario.actors import max_police_density
+
+__all__ = ["EliteActor", "ExternalPowerActor", "GovernmentActor", "build_actors"]
+
+
+def build_actors(scenario: Any) -> list[Any]:
+    """Returns the scenario's macro actors in the order they act each tick: elite (sets resolve
+    and loyalty), government (may request help), external power (answers the same tick)."""
+    levers = PoliceLevers(max_police_density(scenario, _timeline_max_density(scenario)))
+    elite = EliteActor(scenario.elite) if scenario.elite.enabled else None
+    external = (
+        ExternalPowerActor(scenario.external_power, levers)
+        if scenario.external_power.enabled
+        else None
+    )
+    government = (
+        GovernmentActor(scenario.government, levers, elite=elite, external=external)
+        if scenario.government.mode != "off"
+        else None
+    )
+    return [a for a in (elite, government, external) if a is not None]
+
+
+def _timeline_max_density(scenario: Any) -> float:
+    """Returns the highest police density the scenario's timeline can set."""
+    densities = [scenario.police.density]
+    for ev in scenario.timeline:
+        if getattr(ev, "path", None) != "police.density":
+            continue
+        if ev.kind == "set":
+            densities.append(ev.value)
+        elif ev.kind == "ramp":
+            densities += [ev.start_value, ev.end_value]
+        elif ev.kind == "scale":
+            densities.append(min(1.0, max(densities) * ev.factor))
+    return max(densities)

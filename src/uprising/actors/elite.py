@@ -1,0 +1,49 @@
+"""Elite cohesion: scales police loyalty and government resolve; a dated split changes it."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from uprising.scenario.actors import Elite
+
+
+class EliteActor:
+    """Holds elite cohesion c and pushes its consequences into the model.
+
+    police.loyalty_scale = 1 − λ·(1 − c); government resolve factor = 1 − μ·(1 − c). The scale is
+    written before tick 1 when c₀ < 1 and again at ``split_at``.
+    """
+
+    name = "elite"
+
+    def __init__(self, cfg: Elite):
+        self.cfg = cfg
+        self.cohesion = cfg.cohesion
+        self._started = False
+
+    def loyalty_scale(self) -> float:
+        """Returns the multiplier of cop loyalty implied by the current cohesion."""
+        return 1.0 - self.cfg.loyalty_sensitivity * (1.0 - self.cohesion)
+
+    def resolve_factor(self) -> float:
+        """Returns the multiplier of government resolve implied by the current cohesion."""
+        return 1.0 - self.cfg.resolve_sensitivity * (1.0 - self.cohesion)
+
+    def before_tick(self, model: Any, tick: int) -> None:
+        """Applies the initial cohesion (first call) and the split (at ``split_at``)."""
+        if not self._started:
+            self._started = True
+            if self.cohesion < 1.0:
+                self._push(model, "cohesion")
+        if self.cfg.split_at is not None and tick == self.cfg.split_at:
+            before = self.cohesion
+            self.cohesion = self.cfg.split_to
+            self._push(model, "split", cohesion_before=before)
+
+    def _push(self, model: Any, action: str, **detail: Any) -> None:
+        scale = self.loyalty_scale()
+        model.set_parameter("police.loyalty_scale", scale)
+        model.log_event(
+            self.name, action, cohesion=self.cohesion, loyalty_scale=scale,
+            resolve_factor=self.resolve_factor(), **detail,
+        )

@@ -1,0 +1,356 @@
+"""Scenario sections of the macro actors: government, external power, elite, several sites.
+
+All are off by default, so the Epstein presets are untouched. Equations and sources:
+docs/mechanisms-macro.md. The actors themselves live in ``uprising.actors``; the multi-site
+coordinator in ``uprising.sites``.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import TYPE_CHECKING, Annotated, Any, Literal
+
+from pydantic import Field, field_validator, model_validator
+
+from uprising.scenario.base import Frozen, Probability
+from uprising.scenario.mechanisms import GroupName
+
+if TYPE_CHECKING:
+    from uprising.scenario.schema import Scenario
+
+#: Numeric code of each force policy (the value ``violence.force_level`` takes).
+FORCE_CODES = {"restrained": 0.0, "normal": 1.0, "lethal": 2.0}
+
+#: Government responses in the order the rule checks them within one tick.
+GOVERNMENT_ACTIONS = ("concede", "emergency", "cut_information", "crackdown", "request_help")
+
+SiteName = Annotated[str, Field(pattern=r"^[A-Za-z_][A-Za-z0-9_-]*$", max_length=40)]
+
+#: Reserved: the ``site`` value of the summed rows in a multi-site time series.
+TOTAL_SITE = "total"
+
+
+def _parse_inf(v: object) -> object:
+    if v is None:
+        return None
+    if isinstance(v, str) and v.strip().lower() in {"inf", "infinity", "never"}:
+        return math.inf
+    return v
+
+
+class Response(Frozen):
+    """When a government response fires (rule mode) and how often it may fire again."""
+
+    threshold: Probability = Field(
+        0.1, description="fires when the observed active share (actives / citizens) is ≥ this"
+    )
+    max_times: int = Field(1, ge=1, le=1000, description="how many times it may fire in a run")
+    cooldown: int = Field(
+        0, ge=0, description="ticks after firing before it may fire again (max_times > 1)"
+    )
+
+
+class Concession(Response):
+    """A concession (``model.concede``): legitimacy up and/or hardship down for ``groups``
+    (all if empty), with a decaying signal of weakness that lowers perceived arrest risk."""
+
+    groups: tuple[GroupName, ...] = ()
+    legitimacy_gain: Probability = Field(0.05, description="added to L (capped at 1)")
+    hardship_factor: float = Field(1.0, gt=0.0, le=1.0, description="multiplies hardship")
+    weakness_signal: Probability = Field(0.0, description="s, drop of perceived arrest risk")
+    decay_ticks: int = Field(10, ge=1, le=1_000_000, description="τ of the signal's decay")
+
+
+class Crackdown(Response):
+    """More police, longer jail terms and/or a harsher force policy."""
+
+    police_factor: float = Field(
+        1.5, ge=1.0, le=100.0, description="multiplies police.density (capped by free cells)"
+    )
+    max_term: float | None = Field(
+        None, ge=0.0, description="new jail.max_term ('inf' allowed); None = unchanged"
+    )
+    force_level: Literal["restrained", "normal", "lethal"] | None = Field(
+        None, description="new violence.force_level; None = unchanged"
+    )
+    duration: int | None = Field(
+        None, ge=1, description="ticks until everything is restored; None = permanent"
+    )
+
+    @field_validator("max_term", mode="before")
+    @classmethod
+    def _inf(cls, v: object) -> object:
+        return _parse_inf(v)
+
+
+class Emergency(Response):
+    """A state of emergency with a curfew: free citizens move only with this probability."""
+
+    move_probability: Probability = Field(0.2, description="rules.move_probability under curfew")
+    duration: int | None = Field(None, ge=1, description="ticks until lifted; None = never")
+
+
+class InformationCut(Response):
+    """An internet cut-off: citizen vision shrinks and news from other sites is damped."""
+
+    vision_factor: float = Field(0.3, gt=0.0, le=1.0, description="multiplies population.vision")
+    news_factor: Probability = Field(
+        0.0, description="multiplies news sent and received by this site (several sites)"
+    )
+    duration: int | None = Field(None, ge=1, description="ticks until restored; None = never")
+
+
+class HelpRequest(Response):
+    """A request for external help (signals the external power; no direct effect)."""
+
+
+class ScriptedAction(Frozen):
+    """At tick ``at`` the government takes ``action`` (its settings come from that section)."""
+
+    at: int = Field(ge=1, description="tick at which the action is taken")
+    action: Literal["concede", "emergency", "cut_information", "crackdown", "request_help"]
+
+
+class Government(Frozen):
+    """The government actor: scripted (``script``) or rule-based responses to observed unrest."""
+
+    mode: Literal["off", "script", "rule"] = Field(
+        "off", description="off; script = act at the ticks in `script`; rule = act on thresholds"
+    )
+    window: int = Field(
+        1, ge=1, le=10_000, description="ticks averaged in the observed active share"
+    )
+    resolve: Probability = Field(
+        1.0,
+        description="ρ₀: readiness to crack down; the crackdown threshold is divided by "
+        "ρ = ρ₀·(elite resolve factor)",
+    )
+    concede: Concession | None = None
+    emergency: Emergency | None = None
+    cut_information: InformationCut | None = None
+    crackdown: Crackdown | None = None
+    request_help: HelpRequest | None = None
+    script: tuple[ScriptedAction, ...] = ()
+
+    @model_validator(mode="after")
+    def _complete(self) -> Government:
+        if self.mode == "script" and not self.script:
+            raise ValueError("mode = script needs at least one entry in script")
+        if self.mode == "rule" and all(getattr(self, a) is None for a in GOVERNMENT_ACTIONS):
+            raise ValueError(
+                f"mode = rule needs at least one response section: {', '.join(GOVERNMENT_ACTIONS)}"
+            )
+        for i, entry in enumerate(self.script):
+            if getattr(self, entry.action) is None:
+                raise ValueError(
+                    f"script[{i}].action = {entry.action!r} needs the {entry.action} section"
+                )
+        return self
+
+
+class StakesWeights(Frozen):
+    """Weights of the three stakes components (must sum to 1)."""
+
+    border: float = Field(1 / 3, ge=0.0, le=1.0)
+    sites: float = Field(1 / 3, ge=0.0, le=1.0)
+    diaspora: float = Field(1 / 3, ge=0.0, le=1.0)
+
+    @model_validator(mode="after")
+    def _sum_to_one(self) -> StakesWeights:
+        total = self.border + self.sites + self.diaspora
+        if abs(total - 1.0) > 1e-6:
+            raise ValueError(f"border + sites + diaspora must sum to 1, got {total:g}")
+        return self
+
+
+class ExternalPower(Frozen):
+    """A neighbouring power that intervenes when instability exceeds a stakes-dependent
+    threshold θ = θ_max·(1 − S), or after a government request, after a delay."""
+
+    enabled: bool = False
+    border_km: float = Field(0.0, ge=0.0, le=100_000.0, description="shared land border, km")
+    strategic_sites: int = Field(0, ge=0, le=1000, description="strategic sites it uses there")
+    diaspora_share: Probability = Field(0.0, description="its diaspora's share of the population")
+    border_ref_km: float = Field(
+        7644.0, gt=0.0, description="border length giving full border stakes (Russia–Kazakhstan)"
+    )
+    sites_ref: float = Field(2.0, gt=0.0, description="site count giving full site stakes")
+    diaspora_ref: float = Field(
+        0.25, gt=0.0, le=1.0, description="diaspora share giving full diaspora stakes"
+    )
+    weights: StakesWeights = Field(default_factory=StakesWeights)
+    theta_max: Probability = Field(
+        0.5, description="intervention threshold (active share) when stakes are zero"
+    )
+    trigger: Literal["request", "instability", "either"] = Field(
+        "either", description="what can set the intervention off"
+    )
+    request_factor: Probability = Field(
+        0.0, description="a request is honoured once instability ≥ request_factor·θ"
+    )
+    window: int = Field(1, ge=1, le=10_000, description="ticks averaged in the instability")
+    delay_ticks: int = Field(5, ge=0, le=1_000_000, description="decision → arrival")
+    reinforcement: Literal["police", "static_posts"] = Field(
+        "police",
+        description="police: adds police_share to police.density; static_posts: guards "
+        "posts, freeing local police: police.density × (1 + freed_share)",
+    )
+    police_share: Probability = Field(0.02, description="extra police density (police mode)")
+    freed_share: float = Field(
+        0.1, ge=0.0, le=10.0, description="share of local police freed (static_posts mode)"
+    )
+    stay_ticks: int | None = Field(None, ge=1, description="ticks deployed; None = to the end")
+
+
+class Elite(Frozen):
+    """Elite cohesion c ∈ [0, 1]: scales police loyalty and government resolve; can split."""
+
+    enabled: bool = False
+    cohesion: Probability = Field(1.0, description="c at the start")
+    split_at: int | None = Field(None, ge=1, description="tick at which cohesion changes")
+    split_to: Probability = Field(0.5, description="c from split_at on")
+    loyalty_sensitivity: Probability = Field(
+        1.0, description="λ: police.loyalty_scale = 1 − λ·(1 − c)"
+    )
+    resolve_sensitivity: Probability = Field(
+        1.0, description="μ: government resolve factor = 1 − μ·(1 − c)"
+    )
+
+
+class Site(Frozen):
+    """One site (city): its own lattice, built from the base scenario plus ``overrides``."""
+
+    name: SiteName
+    overrides: dict[str, Any] = Field(
+        default_factory=dict, description="{dotted.path: value} applied to the base scenario"
+    )
+
+    @field_validator("name")
+    @classmethod
+    def _not_reserved(cls, v: str) -> str:
+        if v == TOTAL_SITE:
+            raise ValueError(f"{TOTAL_SITE!r} is reserved for the summed rows")
+        return v
+
+
+class NewsCut(Frozen):
+    """From ``start`` to ``end`` (inclusive) news to and from ``sites`` (all if empty) is
+    multiplied by ``factor``."""
+
+    start: int = Field(ge=1)
+    end: int = Field(ge=1)
+    sites: tuple[SiteName, ...] = ()
+    factor: Probability = 0.0
+
+    @model_validator(mode="after")
+    def _ordered(self) -> NewsCut:
+        if self.end < self.start:
+            raise ValueError(f"end ({self.end}) must be ≥ start ({self.start})")
+        return self
+
+
+class News(Frozen):
+    """Coupling of sites: news of activity elsewhere raises hardship or lowers thresholds."""
+
+    gain: float = Field(0.0, ge=0.0, le=100.0, description="g; 0 = sites are independent")
+    delay: int = Field(0, ge=0, le=1_000_000, description="ticks news takes to arrive")
+    target: Literal["hardship", "threshold"] = Field(
+        "hardship",
+        description="hardship: population.hardship_scale = 1 + g·news; threshold: "
+        "population.threshold = T₀·max(0, 1 − g·news)",
+    )
+    cuts: tuple[NewsCut, ...] = ()
+
+
+def stakes_index(ep: ExternalPower) -> float:
+    """Returns S ∈ [0, 1]: the weighted sum of the clipped, normalised stakes."""
+    border = min(1.0, ep.border_km / ep.border_ref_km)
+    sites = min(1.0, ep.strategic_sites / ep.sites_ref)
+    diaspora = min(1.0, ep.diaspora_share / ep.diaspora_ref)
+    w = ep.weights
+    return min(1.0, w.border * border + w.sites * sites + w.diaspora * diaspora)
+
+
+def intervention_threshold(ep: ExternalPower) -> float:
+    """Returns θ = θ_max·(1 − S), the instability (active share) that sets the power off."""
+    return ep.theta_max * (1.0 - stakes_index(ep))
+
+
+def max_police_density(scenario: Scenario, base: float | None = None) -> float:
+    """Returns the highest police density the scenario's actors can ask for, given the highest
+    density ``base`` the timeline can set (default: police.density), capped by the cells the
+    citizens leave free. The engine allocates this many cop slots."""
+    density = scenario.police.density if base is None else base
+    gov, ext = scenario.government, scenario.external_power
+    if gov.mode != "off" and gov.crackdown is not None:
+        density *= gov.crackdown.police_factor ** gov.crackdown.max_times
+    if ext.enabled:
+        if ext.reinforcement == "static_posts":
+            density *= 1.0 + ext.freed_share
+        else:
+            density += ext.police_share
+    return min(max(density, base or 0.0), 1.0 - scenario.population.density)
+
+
+def check_actor_sections(scenario: Scenario) -> None:
+    """Raises ValueError (naming the field) when an actor or site setting does not fit the run:
+    events after the last tick, unknown site names, duplicate sites, invalid site overrides."""
+    ticks = scenario.ticks
+    gov = scenario.government
+    for i, entry in enumerate(gov.script):
+        if entry.at > ticks:
+            raise ValueError(
+                f"government.script[{i}].at = {entry.at} is after the run's last tick {ticks}"
+            )
+    elite = scenario.elite
+    if elite.split_at is not None and elite.split_at > ticks:
+        raise ValueError(
+            f"elite.split_at = {elite.split_at} is after the run's last tick {ticks}"
+        )
+    names = [s.name for s in scenario.sites]
+    if len(set(names)) != len(names):
+        raise ValueError(f"sites: duplicate names in {names}")
+    news = scenario.news
+    if news.gain > 0 and len(names) < 2:
+        raise ValueError("news.gain > 0 needs at least two sites (sites: [...])")
+    for i, cut in enumerate(news.cuts):
+        if not names:
+            raise ValueError(f"news.cuts[{i}]: news cuts need sites")
+        if cut.end > ticks:
+            raise ValueError(f"news.cuts[{i}].end = {cut.end} is after the run's last tick {ticks}")
+        for s in cut.sites:
+            if s not in names:
+                raise ValueError(f"news.cuts[{i}].sites: unknown site {s!r}; sites: {names}")
+    for i, site in enumerate(scenario.sites):
+        for key in site.overrides:
+            if key.split(".")[0] in {"sites", "news"}:
+                raise ValueError(f"sites[{i}].overrides: {key!r} cannot be set per site")
+        try:
+            site_scenario(scenario, site)
+        except ValueError as exc:
+            raise ValueError(f"sites[{i}].overrides ({site.name}): {exc}") from None
+
+
+def site_scenario(scenario: Scenario, site: Site) -> Scenario:
+    """Returns the scenario of one site: the base without sites/news, plus its overrides.
+
+    Raises:
+        ScenarioError: the overrides make an invalid scenario (message names the field).
+    """
+    from uprising.scenario.loader import validate
+
+    data = scenario.model_dump(mode="python", exclude={"sites", "news"})
+    data["name"] = f"{scenario.name}/{site.name}"
+    for key, value in site.overrides.items():
+        parts = key.split(".")
+        node = data
+        for part in parts[:-1]:
+            child = node.get(part)
+            if child is None:
+                child = {}
+                node[part] = child
+            if not isinstance(child, dict):
+                raise ValueError(f"{key!r}: {part!r} is not a section")
+            node = child
+        node[parts[-1]] = value
+    return validate(data, f"site {site.name}")
