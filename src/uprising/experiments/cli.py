@@ -1,0 +1,252 @@
+"""CLI commands of the experiment layer: sweep, merge, status, query, sensitivity, phase, export.
+
+The main ``uprising`` app calls ``register(app)``; ``python -m uprising.experiments`` runs these
+commands on their own.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Annotated, Any, TypeVar
+
+import typer
+
+from uprising.experiments.spec import ExperimentError
+from uprising.scenario.loader import ScenarioError
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def _guard(fn: F) -> F:
+    """Returns ``fn`` wrapped so user errors print one line and exit 2 (no traceback)."""
+
+    @functools.wraps(fn)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return fn(*args, **kwargs)
+        except (ExperimentError, ScenarioError) as exc:
+            typer.echo(f"error: {exc}", err=True)
+            raise typer.Exit(2) from None
+        except KeyboardInterrupt:
+            typer.echo("interrupted: finished runs are saved; re-run to resume", err=True)
+            raise typer.Exit(130) from None
+
+    return wrapper  # type: ignore[return-value]
+
+
+def _ranges(ids: list[int], limit: int = 40) -> str:
+    """Returns ids compressed to ranges, e.g. ``0-4, 7, 9-12``."""
+    if not ids:
+        return "-"
+    parts: list[str] = []
+    start = prev = ids[0]
+    for i in [*ids[1:], None]:
+        if i is not None and i == prev + 1:
+            prev = i
+            continue
+        parts.append(str(start) if start == prev else f"{start}-{prev}")
+        if i is not None:
+            start = prev = i
+    shown = ", ".join(parts[:limit])
+    return shown + (f", … ({len(parts) - limit} more ranges)" if len(parts) > limit else "")
+
+
+DaskOpt = Annotated[
+    str | None,
+    typer.Option("--dask", help="'local' (LocalCluster on 127.0.0.1) or a scheduler address "
+                 "tcp://host:port (or scheduler JSON file)"),
+]
+WorkersOpt = Annotated[int, typer.Option("--workers", "-w", min=1, help="worker processes")]
+
+
+def _sweep(experiment: Path, out: Path | None, dask: str | None, workers: int, shard: str,
+           batch_size: int | None, retry_failed: bool, quiet: bool) -> Path:
+    from uprising.experiments.executors import open_executor
+    from uprising.experiments.runner import parse_shard, run_experiment
+    from uprising.experiments.spec import load_experiment
+
+    exp, folder = load_experiment(experiment)
+    target = out or Path("results") / exp.name
+    shard_pair = parse_shard(shard)
+    kind = "processes" if workers > 1 else "serial"
+    label = f"dask {dask}" if dask else kind
+    with open_executor(kind, workers, dask) as executor:
+        if dask and dask != "local":
+            workers = max(workers, len(executor.client.scheduler_info().get("workers", {})))
+        report = run_experiment(
+            exp, target, executor=executor, workers=workers, shard=shard_pair,
+            batch_size=batch_size, retry_failed=retry_failed, progress=not quiet,
+            folder=folder, label=label,
+        )
+    counts = report.status.counts
+    rate = report.done / report.wall_time if report.wall_time > 0 else 0.0
+    typer.echo(
+        f"{report.done} runs done, {report.failed} failed, {report.skipped} skipped "
+        f"(finished before) in {report.wall_time:.1f} s ({rate:.2f} runs/s) → {target}\n"
+        f"experiment: {counts['done']} done, {counts['failed']} failed, "
+        f"{counts['missing']} missing"
+    )
+    return target
+
+
+def register(app: typer.Typer) -> None:
+    """Adds sweep, merge, status, query, sensitivity, phase and export to ``app``."""
+
+    @app.command("sweep")
+    @_guard
+    def sweep(
+        experiment: Annotated[Path, typer.Argument(help="experiment YAML file")],
+        out: Annotated[Path | None, typer.Option("--out", "-o", help="result folder "
+                                                 "(default results/<name>)")] = None,
+        dask: DaskOpt = None,
+        workers: WorkersOpt = 1,
+        shard: Annotated[str, typer.Option("--shard", help="run slice i of N (job arrays): "
+                                           "run ids with id % N == i")] = "0/1",
+        batch_size: Annotated[int | None, typer.Option("--batch-size", min=1)] = None,
+        retry_failed: Annotated[bool, typer.Option("--retry-failed")] = False,
+        quiet: Annotated[bool, typer.Option("--quiet", "-q", help="no progress bar")] = False,
+    ) -> None:
+        """Run (or resume) a sweep; results stream to Parquet parts in the --out folder."""
+        _sweep(experiment, out, dask, workers, shard, batch_size, retry_failed, quiet)
+
+    @app.command("merge")
+    @_guard
+    def merge(directory: Annotated[Path, typer.Argument(help="sweep folder")]) -> None:
+        """Compact a sweep's Parquet parts (all shards) into one set of files."""
+        from uprising.experiments.store import Store
+
+        result = Store(directory).merge()
+        typer.echo(f"merged {result['parts']} parts holding {result['runs']} runs in {directory}")
+
+    @app.command("status")
+    @_guard
+    def status(
+        directory: Annotated[Path, typer.Argument(help="sweep folder")],
+        ids: Annotated[bool, typer.Option("--ids", help="print every id, one per line")] = False,
+    ) -> None:
+        """Show done / failed / missing run ids of a sweep."""
+        from uprising.experiments.store import Store
+
+        store = Store(directory)
+        manifest = store.manifest()
+        st = store.status(range(manifest["n_runs"]))
+        if ids:
+            for name in ("done", "failed", "missing"):
+                for rid in getattr(st, name):
+                    typer.echo(f"{name} {rid}")
+            return
+        typer.echo(f"{manifest['experiment']['name']}: {manifest['n_runs']} runs "
+                   f"({manifest['n_points']} points × {manifest['repetitions']} repetitions)")
+        for name in ("done", "failed", "missing"):
+            typer.echo(f"  {name:8s}{len(getattr(st, name)):8d}  {_ranges(getattr(st, name))}")
+        if st.failed:
+            fails = store.failures()
+            for row in fails.head(5).itertuples():
+                typer.echo(f"  run {row.run_id}: {row.error}: {row.message}")
+
+    @app.command("query")
+    @_guard
+    def query_cmd(
+        directory: Annotated[Path, typer.Argument(help="sweep folder")],
+        sql: Annotated[str, typer.Argument(help="SQL over views runs, timeseries, failures")],
+        csv: Annotated[bool, typer.Option("--csv", help="print CSV")] = False,
+    ) -> None:
+        """Run SQL (DuckDB) on a sweep: views runs, timeseries and failures."""
+        import pandas as pd
+
+        from uprising.experiments.query import query
+
+        frame = query(directory, sql)
+        if csv:
+            frame.to_csv(sys.stdout, index=False)
+        else:
+            with pd.option_context("display.max_rows", 200, "display.width", 160):
+                typer.echo(frame.to_string(index=False))
+
+    @app.command("sensitivity")
+    @_guard
+    def sensitivity(
+        source: Annotated[Path, typer.Argument(help="sweep folder, or experiment YAML to run")],
+        out: Annotated[Path | None, typer.Option("--out", "-o", help="sweep folder when "
+                                                 "running an experiment")] = None,
+        metric: Annotated[list[str] | None, typer.Option("--metric", "-m")] = None,
+        reduce: Annotated[str | None, typer.Option("--reduce", help="mean or median")] = None,
+        plot: Annotated[Path | None, typer.Option("--plot", help="PNG (default "
+                                                  "DIR/sensitivity.png)")] = None,
+        dask: DaskOpt = None,
+        workers: WorkersOpt = 1,
+        quiet: Annotated[bool, typer.Option("--quiet", "-q")] = False,
+    ) -> None:
+        """Sobol or Morris indices with confidence intervals per output, plus a plot."""
+        from uprising.atomic import write_atomic
+        from uprising.experiments.sensitivity import analyse, plot_sensitivity
+
+        if reduce not in (None, "mean", "median"):
+            raise ExperimentError(f"--reduce must be mean or median, got {reduce!r}")
+        directory = source
+        if source.is_file():
+            directory = _sweep(source, out, dask, workers, "0/1", None, False, quiet)
+        result = analyse(directory, metrics=metric or None, reduce=reduce)
+        table = result.indices
+        write_atomic(Path(directory) / "sensitivity.csv", lambda p: table.to_csv(p, index=False))
+        png = plot_sensitivity(result, plot or Path(directory) / "sensitivity.png")
+        typer.echo(table.to_string(index=False, float_format=lambda v: f"{v:.4f}"))
+        for name, why in result.skipped.items():
+            typer.echo(f"skipped {name}: {why}")
+        typer.echo(f"indices → {Path(directory) / 'sensitivity.csv'}; plot → {png}")
+
+    @app.command("phase")
+    @_guard
+    def phase(
+        directory: Annotated[Path, typer.Argument(help="sweep folder")],
+        x: Annotated[str, typer.Option("--x", help="swept parameter on the x axis")],
+        y: Annotated[str, typer.Option("--y", help="swept parameter on the y axis")],
+        metric: Annotated[str, typer.Option("--metric", help="output column or SQL "
+                                            "expression over runs")] = "mean_active",
+        reduce: Annotated[str, typer.Option("--reduce")] = "mean",
+        out: Annotated[Path | None, typer.Option("--out", "-o", help="PNG")] = None,
+        title: Annotated[str, typer.Option("--title")] = "",
+    ) -> None:
+        """Heatmap of a metric (reduced over replicates) over two swept parameters."""
+        from uprising.experiments.phase import phase_table, plot_phase
+
+        table = phase_table(directory, x, y, metric, reduce)
+        slug = re.sub(r"[^A-Za-z0-9]+", "_", metric).strip("_")
+        png = plot_phase(table, out or Path(directory) / f"phase-{slug}.png", x, y, metric,
+                         title)
+        typer.echo(table.to_string(float_format=lambda v: f"{v:.3g}"))
+        typer.echo(f"plot → {png}")
+
+    @app.command("export")
+    @_guard
+    def export(
+        directory: Annotated[Path, typer.Argument(help="sweep folder")],
+        fmt: Annotated[str, typer.Option("--format", help="behaviorspace or csv")] = "csv",
+        out: Annotated[Path | None, typer.Option("--out", "-o")] = None,
+    ) -> None:
+        """Export runs as CSV, or as a NetLogo BehaviorSpace table."""
+        from uprising.atomic import write_atomic
+        from uprising.experiments.export import behaviorspace_table
+        from uprising.experiments.store import Store
+
+        if fmt == "behaviorspace":
+            path = behaviorspace_table(directory, out or Path(directory) / "table.csv")
+        elif fmt == "csv":
+            runs = Store(directory).runs()
+            path = write_atomic(out or Path(directory) / "runs.csv",
+                                lambda p: runs.to_csv(p, index=False))
+        else:
+            raise ExperimentError(f"--format must be behaviorspace or csv, got {fmt!r}")
+        typer.echo(f"wrote {path}")
+
+
+def main() -> None:
+    """Runs the experiment commands as a standalone app."""
+    app = typer.Typer(add_completion=False, no_args_is_help=True,
+                      help="uprising experiments: sweeps, stores and analysis")
+    register(app)
+    app()

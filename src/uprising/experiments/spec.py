@@ -1,0 +1,196 @@
+"""The experiment file: a BehaviorSpace-like sweep description, validated with pydantic.
+
+An experiment names a base scenario (or a Python model function), the values to sweep — a full
+factorial of ``enumerated`` and ``stepped`` value sets, or a ``sampler`` (LHS, Sobol, Morris) with
+bounds — the number of repetitions, the run length, which summary metrics to keep and how often
+to record the time series.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import math
+from pathlib import Path
+from typing import Any, Literal
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+
+from uprising.scenario.loader import ScenarioError, format_validation_error
+
+
+class ExperimentError(ScenarioError):
+    """An experiment could not be loaded, validated or run; the message is meant for the user."""
+
+
+class _Frozen(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid", validate_default=True)
+
+
+class Stepped(_Frozen):
+    """Values ``start, start+step, …`` up to and including ``stop`` (BehaviorSpace stepped)."""
+
+    start: float
+    stop: float
+    step: float = Field(gt=0, description="increment; must be > 0")
+
+    @model_validator(mode="after")
+    def _ordered(self) -> Stepped:
+        if self.stop < self.start:
+            raise ValueError(f"stop ({self.stop:g}) must be ≥ start ({self.start:g})")
+        if (self.stop - self.start) / self.step > 100_000:
+            raise ValueError("more than 100000 values: increase step")
+        return self
+
+    def values(self) -> list[float | int]:
+        """Returns the values of the set (integers when start and step are whole numbers)."""
+        count = math.floor((self.stop - self.start) / self.step + 1e-9) + 1
+        vals = [round(self.start + i * self.step, 12) for i in range(count)]
+        if float(self.start).is_integer() and float(self.step).is_integer():
+            return [int(v) for v in vals]
+        return vals
+
+
+class Sampler(_Frozen):
+    """A sample of the parameter box: Latin hypercube, Sobol (Saltelli) or Morris trajectories."""
+
+    method: Literal["lhs", "sobol", "morris"] = Field(
+        description="lhs (scipy.stats.qmc), sobol (SALib Saltelli scheme, for Sobol indices), "
+        "morris (SALib trajectories, for elementary effects)"
+    )
+    n: int = Field(
+        ge=1,
+        le=1_000_000,
+        description="lhs: number of points; sobol: base sample N (a power of 2), giving "
+        "N·(D+2) points, or N·(2D+2) with second_order; morris: number of trajectories",
+    )
+    bounds: dict[str, tuple[float, float]] = Field(
+        description="parameter path → [low, high]", min_length=1
+    )
+    integer: tuple[str, ...] = Field(
+        (), description="paths whose sampled values are rounded to whole numbers"
+    )
+    seed: int = Field(0, ge=0, description="seed of the sample design")
+    second_order: bool = Field(False, description="sobol: also sample for second-order indices")
+    levels: int = Field(4, ge=2, le=100, description="morris: number of grid levels")
+
+    @model_validator(mode="after")
+    def _check(self) -> Sampler:
+        for path, (lo, hi) in self.bounds.items():
+            if not lo < hi:
+                raise ValueError(f"bounds of {path}: low ({lo:g}) must be < high ({hi:g})")
+        unknown = [p for p in self.integer if p not in self.bounds]
+        if unknown:
+            raise ValueError(f"integer lists {unknown}, which have no bounds")
+        if self.method == "sobol" and self.n & (self.n - 1):
+            raise ValueError(f"sobol needs n to be a power of 2, got {self.n}")
+        return self
+
+
+class Experiment(_Frozen):
+    """A validated experiment (the YAML file ``uprising sweep`` reads)."""
+
+    name: str = Field("experiment", min_length=1)
+    description: str = ""
+    scenario: str = Field(
+        "epstein2002-run2",
+        description="preset name or scenario YAML path (relative to the experiment file)",
+    )
+    model: str | None = Field(
+        None,
+        description="'package.module:function' called as f(params, seed_sequence) -> dict of "
+        "outputs, instead of the uprising model (for test functions and custom models)",
+    )
+    set: dict[str, Any] = Field(
+        default_factory=dict, description="fixed overrides of the base scenario: path → value"
+    )
+    repetitions: int = Field(1, ge=1, le=1_000_000, description="replicates per point")
+    ticks: int | None = Field(None, ge=1, le=10_000_000, description="run length (ticks)")
+    seed: int = Field(0, ge=0, description="root of every run's SeedSequence")
+    enumerated: dict[str, list[Any]] = Field(
+        default_factory=dict, description="path → list of values (crossed with all others)"
+    )
+    stepped: dict[str, Stepped] = Field(
+        default_factory=dict, description="path → {start, stop, step} (crossed with all others)"
+    )
+    sampler: Sampler | None = None
+    metrics: tuple[str, ...] | None = Field(
+        None, description="summary outputs to keep (default: all)"
+    )
+    measure_every: int = Field(
+        0, ge=0, description="record the time series every k ticks; 0 keeps only summaries"
+    )
+    reduce: Literal["mean", "median"] = Field(
+        "mean", description="statistic that reduces replicates before sensitivity analysis"
+    )
+
+    @field_validator("model")
+    @classmethod
+    def _model_ref(cls, v: str | None) -> str | None:
+        if v is not None and (":" not in v or not all(v.partition(":")[::2])):
+            raise ValueError(f"must look like 'package.module:function', got {v!r}")
+        return v
+
+    @field_validator("enumerated")
+    @classmethod
+    def _non_empty(cls, v: dict[str, list[Any]]) -> dict[str, list[Any]]:
+        for path, values in v.items():
+            if not values:
+                raise ValueError(f"{path} has no values")
+        return v
+
+    @model_validator(mode="after")
+    def _consistent(self) -> Experiment:
+        swept = [*self.enumerated, *self.stepped]
+        twice = sorted({p for p in swept if swept.count(p) > 1})
+        if twice:
+            raise ValueError(f"{twice} both enumerated and stepped")
+        if self.sampler is not None and swept:
+            raise ValueError("use either a sampler or enumerated/stepped values, not both")
+        fixed = set(self.set) & (set(swept) | set(self.sampler.bounds if self.sampler else ()))
+        if fixed:
+            raise ValueError(f"{sorted(fixed)} both fixed in 'set' and swept")
+        return self
+
+    @property
+    def parameters(self) -> list[str]:
+        """Returns the swept parameter paths, in design order."""
+        if self.sampler is not None:
+            return list(self.sampler.bounds)
+        return [*self.enumerated, *self.stepped]
+
+    def fingerprint(self) -> str:
+        """Returns a short hash identifying what the runs compute (name and description aside)."""
+        data = self.model_dump(mode="json", exclude={"name", "description"})
+        text = json.dumps(data, sort_keys=True, default=str)
+        return hashlib.sha256(text.encode()).hexdigest()[:16]
+
+
+def _format(exc: ValidationError, source: str) -> str:
+    return format_validation_error(exc, source).replace("invalid scenario", "invalid experiment")
+
+
+def parse_experiment(data: dict[str, Any], source: str = "experiment") -> Experiment:
+    """Returns the validated experiment, or raises ExperimentError naming each bad field."""
+    try:
+        return Experiment.model_validate(data)
+    except ValidationError as exc:
+        raise ExperimentError(_format(exc, source)) from None
+
+
+def load_experiment(path: str | Path) -> tuple[Experiment, Path]:
+    """Returns (experiment, folder it was read from) for an experiment YAML file.
+
+    A relative ``scenario`` path is resolved against the file's folder.
+    """
+    path = Path(path)
+    if not path.is_file():
+        raise ExperimentError(f"experiment file not found: {path}")
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except yaml.YAMLError as exc:
+        raise ExperimentError(f"{path}: malformed YAML: {exc}") from None
+    if not isinstance(data, dict):
+        raise ExperimentError(f"{path}: an experiment must be a mapping")
+    return parse_experiment(data, str(path)), path.parent
