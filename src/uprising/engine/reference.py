@@ -8,246 +8,177 @@ states and positions within the same tick. The whole tick loop runs inside one N
 
 from __future__ import annotations
 
-import math
-
 import numba
 import numpy as np
 
-from uprising.engine.lattice import (
-    ACTIVE,
-    COP,
-    EMPTY,
-    JAILED,
-    QUIET,
-    count_view,
-    random_empty_anywhere,
-    random_empty_in_view,
+from uprising.engine.lattice import COP, count_view
+from uprising.engine.mechanisms import (
+    F_MOBILISER,
+    F_VIOLENT,
+    M_DEFECT_JOIN,
+    M_DEFECT_REVERSIBLE,
+    M_DEFECTION,
+    M_IN_GROUP,
+    M_LOYALTY_SCALE,
+    M_MOBILISERS,
+    M_MOVE_PROBABILITY,
+    M_OUT_WEIGHT,
+    M_P_POLICE_CASUALTY,
+    M_P_PROTESTER_CASUALTY,
+    M_RELUCTANCE,
+    M_RELUCTANCE_HALF,
+    M_VIOLENCE,
+    N_MECH,
+    census,
+    local_active_share,
+    reluctance_skip_probability,
 )
-from uprising.engine.rng import below, shuffle
-
-# Agent states (array ``state``).
-S_QUIET = 0
-S_ACTIVE = 1
-S_JAILED = 2
-S_OFF = 3  # a cop slot not on duty (removed by a timeline event or not yet deployed)
-
-# Agent kinds (array ``kind``).
-K_CITIZEN = 0
-K_COP = 1
-
-# Integer switch codes (array ``switches``); names mirror uprising.scenario.schema.Rules.
-ARREST_RULES = ("literal", "floor", "round_half_even", "round_half_up")
-JAILED_MODES = ("removed", "stay_and_block", "stay_as_empty")
-RELEASE_MODES = ("near_arrest", "anywhere", "in_place")
-TERM_RANGES = ("one_to_max", "zero_to_max_minus_one", "zero_to_max")
-
-SW_ARREST_RULE = 0
-SW_TWICE_IF_ACTIVE = 1
-SW_MOVE_FIRST = 2
-SW_MOVEMENT = 3
-SW_COPS_MOVE_WHEN_OFF = 4
-SW_JAILED = 5
-SW_RELEASE = 6
-SW_COP_TO_ARRESTEE = 7
-SW_TERM_RANGE = 8
-SW_COUNTDOWN_OWN_STEP = 9
-SW_MAX_TERM = 10  # −1 means infinite
-SW_WIDTH = 11
-SW_HEIGHT = 12
-SW_TORUS = 13
-N_SWITCHES = 14
-
-# Columns of the per-tick counts the kernel returns.
-COUNT_COLUMNS = ("quiet", "active", "jailed", "cops", "arrests", "releases")
-
-
-@numba.njit(inline="always")
-def arrest_ratio(cops: int, actives: int, rule: int) -> float:
-    """Returns the ratio entering P = 1 − exp(−k·ratio) under an arrest-ratio rule code."""
-    if rule == 0:
-        return cops / actives
-    q = cops // actives
-    r = cops - q * actives
-    if rule == 1:
-        return float(q)
-    if rule == 2:
-        if 2 * r > actives or (2 * r == actives and q % 2 == 1):
-            return float(q + 1)
-        return float(q)
-    if 2 * r >= actives:
-        return float(q + 1)
-    return float(q)
-
-
-@numba.njit(inline="always")
-def arrest_probability(cops: int, actives: int, rule: int, k: float) -> float:
-    """Returns the estimated arrest probability P for C cops and A actives (A ≥ 1)."""
-    return 1.0 - math.exp(-k * arrest_ratio(cops, actives, rule))
-
-
-@numba.njit(inline="always")
-def _set_cell(code, occupant, cell, value, agent):
-    code[cell] = value
-    occupant[cell] = agent
-
-
-@numba.njit(cache=True)
-def _move(rng, code, occupant, pos, agent, offs, sw, scratch):
-    cell = pos[agent]
-    target = random_empty_in_view(
-        rng, code, cell, offs, sw[SW_WIDTH], sw[SW_HEIGHT], sw[SW_TORUS] == 1, scratch
-    )
-    if target >= 0:
-        _set_cell(code, occupant, target, code[cell], agent)
-        _set_cell(code, occupant, cell, EMPTY, -1)
-        pos[agent] = target
-
-
-@numba.njit(cache=True)
-def _decide(code, pos, state, grievance, risk, threshold, agent, spans, sw, k):
-    cell = pos[agent]
-    cops, actives = count_view(code, cell, spans, sw[SW_WIDTH], sw[SW_HEIGHT], sw[SW_TORUS] == 1)
-    a = 1 + actives
-    if sw[SW_TWICE_IF_ACTIVE] == 1 and state[agent] == S_ACTIVE:
-        a += 1
-    p = arrest_probability(cops, a, sw[SW_ARREST_RULE], k)
-    if grievance[agent] - risk[agent] * p > threshold[agent]:
-        state[agent] = S_ACTIVE
-        code[cell] = ACTIVE
-    else:
-        state[agent] = S_QUIET
-        code[cell] = QUIET
-
-
-@numba.njit(cache=True)
-def _draw_term(rng, sw):
-    j = sw[SW_MAX_TERM]
-    if j < 0:
-        return -1
-    if j == 0:
-        return 0
-    mode = sw[SW_TERM_RANGE]
-    if mode == 0:
-        return 1 + below(rng, j)
-    if mode == 1:
-        return below(rng, j)
-    return below(rng, j + 1)
-
-
-@numba.njit(cache=True)
-def _arrest(rng, code, occupant, state, pos, term, fresh, arrest_cell, cop, offs, sw, scratch):
-    """Arrests one random active citizen in the cop's view; returns 1 if someone was arrested."""
-    width = sw[SW_WIDTH]
-    height = sw[SW_HEIGHT]
-    torus = sw[SW_TORUS] == 1
-    cell = pos[cop]
-    m = 0
-    for j in range(offs.shape[0]):
-        x = cell % width + offs[j, 0]
-        y = cell // width + offs[j, 1]
-        if torus:
-            x = x % width
-            y = y % height
-        elif x < 0 or x >= width or y < 0 or y >= height:
-            continue
-        c = y * width + x
-        if code[c] == ACTIVE:
-            scratch[m] = c
-            m += 1
-    if m == 0:
-        return 0
-    target_cell = scratch[below(rng, m)]
-    victim = occupant[target_cell]
-    state[victim] = S_JAILED
-    term[victim] = _draw_term(rng, sw)
-    fresh[victim] = True
-    arrest_cell[victim] = target_cell
-    if sw[SW_JAILED] == 1:
-        code[target_cell] = JAILED
-    else:
-        _set_cell(code, occupant, target_cell, EMPTY, -1)
-        pos[victim] = -1
-        if sw[SW_COP_TO_ARRESTEE] == 1:
-            _set_cell(code, occupant, target_cell, COP, cop)
-            _set_cell(code, occupant, cell, EMPTY, -1)
-            pos[cop] = target_cell
-    return 1
-
-
-@numba.njit(cache=True)
-def _release(rng, code, occupant, state, pos, term, arrest_cell, agent, cit_offs, sw, scratch):
-    """Frees a jailed citizen (quiet) and puts it back on the lattice; returns 1 if placed."""
-    state[agent] = S_QUIET
-    if sw[SW_JAILED] == 1:
-        code[pos[agent]] = QUIET
-        return 1
-    site = arrest_cell[agent]
-    mode = sw[SW_RELEASE]
-    target = -1
-    if (mode == 2 or sw[SW_JAILED] == 2) and code[site] == EMPTY:
-        target = site
-    if target < 0 and mode != 1:
-        target = random_empty_in_view(
-            rng, code, site, cit_offs, sw[SW_WIDTH], sw[SW_HEIGHT], sw[SW_TORUS] == 1, scratch
-        )
-    if target < 0:
-        target = random_empty_anywhere(rng, code)
-    if target < 0:  # lattice full: stays out until a cell frees up
-        state[agent] = S_JAILED
-        term[agent] = 0
-        return 0
-    _set_cell(code, occupant, target, QUIET, agent)
-    pos[agent] = target
-    return 1
+from uprising.engine.rng import shuffle, uniform
+from uprising.engine.rules import (  # noqa: F401  (re-exported for callers of this module)
+    ARREST_RULES,
+    COUNT_COLUMNS,
+    JAILED_MODES,
+    K_CITIZEN,
+    K_COP,
+    K_DEFECTOR,
+    MECH_COLUMNS,
+    N_SWITCHES,
+    RELEASE_MODES,
+    S_ACTIVE,
+    S_DEAD,
+    S_JAILED,
+    S_OFF,
+    S_QUIET,
+    SW_ARREST_RULE,
+    SW_COP_TO_ARRESTEE,
+    SW_COPS_MOVE_WHEN_OFF,
+    SW_COUNTDOWN_OWN_STEP,
+    SW_HEIGHT,
+    SW_JAILED,
+    SW_MAX_TERM,
+    SW_MOVE_FIRST,
+    SW_MOVEMENT,
+    SW_RELEASE,
+    SW_TERM_RANGE,
+    SW_TORUS,
+    SW_TWICE_IF_ACTIVE,
+    SW_WIDTH,
+    TERM_RANGES,
+    _decide,
+    _decide_mech,
+    _escalate,
+    _jail,
+    _maybe_move,
+    _move,
+    _pick_arrestee,
+    _release,
+    _set_civilian_state,
+    _take_off_lattice,
+    arrest_probability,
+    arrest_ratio,
+)
 
 
 @numba.njit(cache=True)
 def run_ticks(
-    n_ticks,
-    rng,
-    code,
-    occupant,
-    kind,
-    state,
-    pos,
-    term,
-    fresh,
-    arrest_cell,
-    grievance,
-    risk,
-    threshold,
-    cit_offs,
-    cit_spans,
-    cop_offs,
-    cop_spans,
-    sw,
-    k,
+    n_ticks, rng, code, occupant, kind, state, pos, term, fresh, arrest_cell, grievance, risk,
+    threshold, cit_offs, cit_spans, cop_offs, cop_spans, sw, k,
 ):
-    """Runs ``n_ticks`` ticks in place; returns int64 (n_ticks, 6) counts (COUNT_COLUMNS)."""
+    """Runs ``n_ticks`` ticks with every mechanism off; returns int64 (n_ticks, 6) counts."""
+    n = kind.shape[0]
+    mech = np.zeros(N_MECH)
+    mech[M_OUT_WEIGHT] = 1.0
+    mech[M_MOVE_PROBABILITY] = 1.0
+    mech[M_LOYALTY_SCALE] = 1.0
+    out = run_ticks_mech(
+        n_ticks, rng, code, occupant, kind, state, pos, term, fresh, arrest_cell, grievance, risk,
+        threshold, np.zeros(n, dtype=np.int8), np.zeros(n, dtype=np.int8), np.zeros(1),
+        np.zeros(1), np.zeros(1, dtype=np.int32), np.zeros(0), cit_offs, cit_spans, cop_offs,
+        cop_spans, sw, k, mech,
+    )
+    return out[:, :6].copy()
+
+
+@numba.njit(cache=True)
+def run_ticks_mech(
+    n_ticks, rng, code, occupant, kind, state, pos, term, fresh, arrest_cell, grievance, risk,
+    threshold, group, flags, loyalty, defect_threshold, target_index, damage, cit_offs,
+    cit_spans, cop_offs, cop_spans, sw, k, mech,
+):
+    """Runs ``n_ticks`` ticks in place, mechanisms switched by ``mech``; returns int64
+    (n_ticks, 13) counts: COUNT_COLUMNS then MECH_COLUMNS."""
     n = kind.shape[0]
     order = np.arange(n)
     scratch = np.empty(max(cit_offs.shape[0], cop_offs.shape[0], 1), dtype=np.int64)
-    out = np.zeros((n_ticks, 6), dtype=np.int64)
+    out = np.zeros((n_ticks, 6 + len(MECH_COLUMNS)), dtype=np.int64)
+    width = sw[SW_WIDTH]
+    height = sw[SW_HEIGHT]
+    torus = sw[SW_TORUS] == 1
     move_first = sw[SW_MOVE_FIRST] == 1
     citizens_move = sw[SW_MOVEMENT] == 1
     cops_move = citizens_move or sw[SW_COPS_MOVE_WHEN_OFF] == 1
     own_step = sw[SW_COUNTDOWN_OWN_STEP] == 1
+    move_p = mech[M_MOVE_PROBABILITY]
+    extended_census = mech[M_IN_GROUP] == 1.0 or mech[M_MOBILISERS] == 1.0
+    violence = mech[M_VIOLENCE] == 1.0
+    reluctance = mech[M_RELUCTANCE] == 1.0
+    defection = mech[M_DEFECTION] == 1.0
+    join_crowd = mech[M_DEFECT_JOIN] == 1.0
+    loyalty_scale = mech[M_LOYALTY_SCALE]
     for t in range(n_ticks):
         arrests = 0
         releases = 0
+        reluctant = 0
+        killed = 0
+        police_casualties = 0
         shuffle(rng, order)
         for idx in range(n):
             a = order[idx]
             s = state[a]
-            if s == S_OFF:
+            if s >= S_OFF:  # off duty or dead
                 continue
             if kind[a] == K_COP:
                 if move_first and cops_move:
                     _move(rng, code, occupant, pos, a, cop_offs, sw, scratch)
-                arrests += _arrest(
-                    rng, code, occupant, state, pos, term, fresh, arrest_cell, a, cop_offs, sw,
-                    scratch,
-                )
+                skip = False
+                if defection or reluctance:
+                    cops_v, act_v, _, _, quiet_v = census(
+                        code, occupant, group, flags, pos[a], cop_spans, width, height, torus, -1
+                    )
+                    share = local_active_share(act_v, quiet_v)
+                    if defection and share > defect_threshold[a] * loyalty_scale:
+                        kind[a] = K_DEFECTOR
+                        _set_civilian_state(code, pos, state, a, join_crowd)
+                        continue
+                    if reluctance and act_v > 0:
+                        p_skip = reluctance_skip_probability(
+                            act_v, cops_v, loyalty[a] * loyalty_scale, mech[M_RELUCTANCE_HALF]
+                        )
+                        if uniform(rng) < p_skip:
+                            skip = True
+                            reluctant += 1
+                if not skip:
+                    victim = _pick_arrestee(rng, code, occupant, pos, a, cop_offs, sw, scratch)
+                    if victim >= 0:
+                        if violence and flags[victim] & F_VIOLENT:
+                            if uniform(rng) < mech[M_P_PROTESTER_CASUALTY]:
+                                state[victim] = S_DEAD
+                                flags[victim] = 0
+                                _take_off_lattice(code, occupant, pos, victim)
+                                killed += 1
+                            else:
+                                _jail(rng, code, occupant, state, pos, term, fresh,
+                                      arrest_cell, victim, a, sw)
+                                arrests += 1
+                            if uniform(rng) < mech[M_P_POLICE_CASUALTY]:
+                                state[a] = S_OFF
+                                _take_off_lattice(code, occupant, pos, a)
+                                police_casualties += 1
+                                continue
+                        else:
+                            _jail(rng, code, occupant, state, pos, term, fresh, arrest_cell,
+                                  victim, a, sw)
+                            arrests += 1
                 if not move_first and cops_move:
                     _move(rng, code, occupant, pos, a, cop_offs, sw, scratch)
                 continue
@@ -266,10 +197,40 @@ def run_ticks(
                 if placed == 0:
                     continue
             if move_first and citizens_move:
-                _move(rng, code, occupant, pos, a, cit_offs, sw, scratch)
-            _decide(code, pos, state, grievance, risk, threshold, a, cit_spans, sw, k)
+                _maybe_move(rng, code, occupant, pos, a, cit_offs, sw, scratch, move_p)
+            actives_seen = 0
+            if kind[a] == K_DEFECTOR:
+                if defection and mech[M_DEFECT_REVERSIBLE] == 1.0:
+                    _, act_v, _, _, quiet_v = census(
+                        code, occupant, group, flags, pos[a], cop_spans, width, height, torus, -1
+                    )
+                    if local_active_share(act_v, quiet_v) < defect_threshold[a] * loyalty_scale / 2:
+                        kind[a] = K_COP
+                        state[a] = S_QUIET
+                        flags[a] = 0
+                        code[pos[a]] = COP
+                        continue
+                _set_civilian_state(code, pos, state, a, join_crowd)
+                if violence:
+                    _, actives_seen = count_view(code, pos[a], cit_spans, width, height, torus)
+            elif flags[a] & F_MOBILISER:
+                _set_civilian_state(code, pos, state, a, True)
+                if violence:
+                    _, actives_seen = count_view(code, pos[a], cit_spans, width, height, torus)
+            elif extended_census:
+                actives_seen = _decide_mech(
+                    code, occupant, pos, state, flags, group, grievance, risk, threshold, a,
+                    cit_spans, sw, k, mech,
+                )
+            else:
+                actives_seen = _decide(
+                    code, pos, state, grievance, risk, threshold, a, cit_spans, sw, k
+                )
+            if violence:
+                _escalate(code, pos, state, flags, target_index, damage, a, actives_seen, sw,
+                          mech)
             if not move_first and citizens_move:
-                _move(rng, code, occupant, pos, a, cit_offs, sw, scratch)
+                _maybe_move(rng, code, occupant, pos, a, cit_offs, sw, scratch, move_p)
         if not own_step:
             for a in range(n):
                 if state[a] != S_JAILED:
@@ -282,26 +243,45 @@ def run_ticks(
                     term[a] -= 1
                 if term[a] == 0:
                     releases += _release(
-                        rng, code, occupant, state, pos, term, arrest_cell, a, cit_offs, sw, scratch
+                        rng, code, occupant, state, pos, term, arrest_cell, a, cit_offs, sw,
+                        scratch,
                     )
         quiet = 0
         active = 0
         jailed = 0
         cops = 0
+        violent = 0
+        defected = 0
         for a in range(n):
             s = state[a]
             if kind[a] == K_COP:
                 cops += s != S_OFF
-            elif s == S_QUIET:
+                continue
+            defected += kind[a] == K_DEFECTOR
+            if s == S_QUIET:
                 quiet += 1
             elif s == S_ACTIVE:
                 active += 1
-            else:
+                violent += (flags[a] & F_VIOLENT) != 0
+            elif s == S_JAILED:
                 jailed += 1
-        out[t, 0] = quiet
-        out[t, 1] = active
-        out[t, 2] = jailed
-        out[t, 3] = cops
-        out[t, 4] = arrests
-        out[t, 5] = releases
+        damaged = 0
+        destroyed = 0
+        for i in range(damage.shape[0]):
+            damaged += damage[i] > 0.0
+            destroyed += damage[i] >= 1.0
+        row = out[t]
+        row[0] = quiet
+        row[1] = active
+        row[2] = jailed
+        row[3] = cops
+        row[4] = arrests
+        row[5] = releases
+        row[6] = violent
+        row[7] = reluctant
+        row[8] = defected
+        row[9] = killed
+        row[10] = police_casualties
+        row[11] = damaged
+        row[12] = destroyed
     return out

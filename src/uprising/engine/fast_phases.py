@@ -1,0 +1,431 @@
+"""The synchronous phases of one fast tick: move, decide, arrest, jail, tally.
+
+Every phase reads a snapshot and resolves conflicts by random-priority claims, so its outcome
+is a pure function of the state at its start and of counter-based random numbers keyed by
+(tick, stream, cell). Loops run in parallel (``numba.prange``); where two cells' work could
+touch the same cell (claims within a vision radius), rows are split into bands at least
+2r high and the bands of one colour (even, then odd) run in parallel, so no two threads ever
+write the same cell at once and the result never depends on the thread count.
+
+Flag bits on top of the cell codes (cleared before the phase ends):
+``MOVED`` marks an agent that moved this tick, or a cop done arresting; ``NEXT`` carries a
+citizen's new decision; ``CLAIM`` marks an active citizen some cop claimed this round.
+Move claims live in ``occupant`` of the (empty) target cell as −2 − source cell; arrest
+claims in ``arrest_cell`` of the victim as the claiming cop's cell.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numba
+import numpy as np
+
+from uprising.engine.fast_counts import LOW, SHIFT, count_band
+from uprising.engine.fast_rng import (
+    ST_ARREST,
+    ST_COIN,
+    ST_MOVE,
+    ST_RELEASE,
+    ST_TERM,
+    bounded,
+    draw,
+    stream_key,
+)
+from uprising.engine.lattice import ACTIVE, COP, EMPTY, JAILED, QUIET, neighbour
+
+MOVED = 8
+NEXT = 16
+CLAIM = 32
+
+S_QUIET = 0
+S_ACTIVE = 1
+S_JAILED = 2
+S_OFF = 3
+S_RELEASING = 4  # transient, inside the jail phase only
+
+MOVE_ROUNDS = 8
+ARREST_ROUNDS = 16
+
+
+@numba.njit(inline="always")
+def _pick_empty(code, c, offs, width, height, torus, key, scratch):
+    """Returns a uniformly chosen empty cell in view of ``c`` (−1 if none)."""
+    n = offs.shape[0]
+    if n == 0:
+        return -1
+    for att in range(8):
+        j = bounded(draw(key, c, att), n)
+        t = neighbour(c, offs[j, 0], offs[j, 1], width, height, torus)
+        if t >= 0 and code[t] == EMPTY:
+            return t
+    m = 0
+    for j in range(n):
+        t = neighbour(c, offs[j, 0], offs[j, 1], width, height, torus)
+        if t >= 0 and code[t] == EMPTY:
+            scratch[m] = t
+            m += 1
+    if m == 0:
+        return -1
+    return scratch[bounded(draw(key, c, 8), m)]
+
+
+@numba.njit(inline="always")
+def _wins(pkey, c, s):
+    """Returns whether source ``c`` outranks source ``s`` in a claim (ties: larger cell)."""
+    pc = draw(pkey, c, 0)
+    ps = draw(pkey, s, 0)
+    return pc > ps or (pc == ps and c > s)
+
+
+@numba.njit(parallel=True, cache=True)
+def move_phase(code, occupant, pos, width, height, torus, cit_offs, cop_offs, cit_move,
+               cop_move, tick_key, bands, scratch_len):
+    """Moves every mobile agent to a random empty cell in view; returns how many moved.
+
+    Round after round, each agent that has not moved picks a target among the cells empty at
+    the round's start; the highest-priority claimant of each target moves, the others try
+    again next round (cells vacated by winners are free then). Stops when a round moves no one.
+    """
+    nb = bands.shape[0] - 1
+    total = 0
+    for rnd in range(MOVE_ROUNDS):
+        mkey = stream_key(tick_key, ST_MOVE + 2 * rnd)
+        pkey = stream_key(tick_key, ST_MOVE + 2 * rnd + 1)
+        for colour in range(2):
+            for bi in numba.prange((nb - colour + 1) // 2):
+                b = 2 * bi + colour
+                scratch = np.empty(scratch_len, dtype=np.int64)
+                for c in range(bands[b] * width, bands[b + 1] * width):
+                    v = code[c]
+                    if v == QUIET or v == ACTIVE:
+                        if not cit_move:
+                            continue
+                        t = _pick_empty(code, c, cit_offs, width, height, torus, mkey, scratch)
+                    elif v == COP:
+                        if not cop_move:
+                            continue
+                        t = _pick_empty(code, c, cop_offs, width, height, torus, mkey, scratch)
+                    else:
+                        continue
+                    if t < 0:
+                        continue
+                    o = occupant[t]
+                    if o == -1 or _wins(pkey, c, -2 - o):
+                        occupant[t] = -2 - c
+        moved = 0
+        for y in numba.prange(height):
+            for d in range(y * width, (y + 1) * width):
+                o = occupant[d]
+                if o <= -2:
+                    s = -2 - o
+                    a = occupant[s]
+                    code[d] = code[s] | MOVED
+                    occupant[d] = a
+                    pos[a] = d
+                    code[s] = EMPTY
+                    occupant[s] = -1
+                    moved += 1
+        total += moved
+        if moved == 0:
+            break
+    for y in numba.prange(height):
+        for c in range(y * width, (y + 1) * width):
+            if code[c] & MOVED:
+                code[c] = code[c] & 7
+    return total
+
+
+@numba.njit(inline="always")
+def _probability(cops, a, rule, k, ptab):
+    """Returns P = 1 − exp(−k·ratio) for C = ``cops``, A = ``a`` (table for integer rules)."""
+    if cops == 0:
+        return 0.0
+    if rule == 0:
+        return 1.0 - math.exp(-k * (cops / a))
+    q = cops // a
+    rem = cops - q * a
+    if rule == 2:
+        if 2 * rem > a or (2 * rem == a and q % 2 == 1):
+            q += 1
+    elif rule == 3:
+        if 2 * rem >= a:
+            q += 1
+    return ptab[q]
+
+
+@numba.njit(parallel=True, cache=True)
+def decide_phase(code, occupant, state, grievance, risk, threshold, width, height, torus,
+                 method, r, spans, bands, rule, twice, k, ptab):
+    """Sets every free citizen quiet or active from start-of-phase counts; returns actives."""
+    nb = bands.shape[0] - 1
+    for b in numba.prange(nb):
+        y0 = bands[b]
+        y1 = bands[b + 1]
+        cnt = np.empty((y1 - y0) * width, dtype=np.int64)
+        count_band(code, width, height, torus, y0, y1, method, r, spans, cnt)
+        base = y0 * width
+        for i in range((y1 - y0) * width):
+            c = base + i
+            v = code[c]
+            if v != QUIET and v != ACTIVE:
+                continue
+            packed = cnt[i]
+            cops = packed >> SHIFT
+            acts = (packed & LOW) - (v == ACTIVE)
+            a_count = 1 + acts
+            if twice and v == ACTIVE:
+                a_count += 1
+            agent = occupant[c]
+            p = _probability(cops, a_count, rule, k, ptab)
+            if grievance[agent] - risk[agent] * p > threshold[agent]:
+                code[c] = v | NEXT
+    actives = 0
+    for y in numba.prange(height):
+        for c in range(y * width, (y + 1) * width):
+            v = code[c]
+            low = v & 7
+            if low == QUIET or low == ACTIVE:
+                if v & NEXT:
+                    code[c] = ACTIVE
+                    state[occupant[c]] = S_ACTIVE
+                    actives += 1
+                else:
+                    code[c] = QUIET
+                    state[occupant[c]] = S_QUIET
+    return actives
+
+
+@numba.njit(inline="always")
+def draw_term(u, max_term, mode):
+    """Returns a jail term from random bits ``u`` (−1 = forever), as reference._draw_term."""
+    if max_term < 0:
+        return -1
+    if max_term == 0:
+        return 0
+    if mode == 0:
+        return 1 + bounded(u, max_term)
+    if mode == 1:
+        return bounded(u, max_term)
+    return bounded(u, max_term + 1)
+
+
+@numba.njit(parallel=True, cache=True)
+def arrest_phase(code, occupant, state, pos, term, fresh, arrest_cell, width, height, torus,
+                 cop_offs, tick_key, bands, n_cit, cop_target, cop_victim, scratch_len,
+                 jailed_mode, to_arrestee, max_term, term_mode, own_step):
+    """Each cop arrests one random active citizen in view; returns the number of arrests.
+
+    Claim rounds: every cop not yet done picks a random active in view; the highest-priority
+    claimant of each citizen arrests it; the others pick again among the actives left.
+    """
+    nb = bands.shape[0] - 1
+    n_slots = cop_target.shape[0]
+    jkey = stream_key(tick_key, ST_TERM)
+    ckey = stream_key(tick_key, ST_COIN)
+    total = 0
+    for rnd in range(ARREST_ROUNDS):
+        akey = stream_key(tick_key, ST_ARREST + 2 * rnd)
+        pkey = stream_key(tick_key, ST_ARREST + 2 * rnd + 1)
+        claims = 0
+        for colour in range(2):
+            for bi in numba.prange((nb - colour + 1) // 2):
+                b = 2 * bi + colour
+                scratch = np.empty(scratch_len, dtype=np.int64)
+                for c in range(bands[b] * width, bands[b + 1] * width):
+                    if code[c] != COP:
+                        continue
+                    j = occupant[c] - n_cit
+                    m = 0
+                    for q in range(cop_offs.shape[0]):
+                        t = neighbour(c, cop_offs[q, 0], cop_offs[q, 1], width, height, torus)
+                        if t >= 0 and (code[t] & 7) == ACTIVE:
+                            scratch[m] = t
+                            m += 1
+                    if m == 0:
+                        code[c] = COP | MOVED
+                        cop_target[j] = -1
+                        continue
+                    t = scratch[bounded(draw(akey, c, 0), m)]
+                    victim = occupant[t]
+                    cop_target[j] = t
+                    cop_victim[j] = victim
+                    claims += 1
+                    if code[t] == ACTIVE:
+                        code[t] = ACTIVE | CLAIM
+                        arrest_cell[victim] = c
+                    elif _wins(pkey, c, arrest_cell[victim]):
+                        arrest_cell[victim] = c
+        if claims == 0:
+            break
+        made = 0
+        for j in numba.prange(n_slots):
+            cop = n_cit + j
+            c = pos[cop]
+            if c < 0 or code[c] != COP:
+                continue
+            victim = cop_victim[j]
+            if arrest_cell[victim] != c:
+                continue
+            t = cop_target[j]
+            state[victim] = S_JAILED
+            jt = draw_term(draw(jkey, t, 0), max_term, term_mode)
+            if own_step and jt > 0 and draw(ckey, t, 0) >> np.uint64(63):
+                jt -= 1  # the prisoner's own activation came after the cop's (probability ½)
+            term[victim] = jt
+            fresh[victim] = True
+            arrest_cell[victim] = t
+            made += 1
+            if jailed_mode == 1:
+                code[t] = JAILED
+                code[c] = COP | MOVED
+                continue
+            code[t] = EMPTY
+            occupant[t] = -1
+            pos[victim] = -1
+            if to_arrestee:
+                code[t] = COP | MOVED
+                occupant[t] = cop
+                pos[cop] = t
+                code[c] = EMPTY
+                occupant[c] = -1
+            else:
+                code[c] = COP | MOVED
+        total += made
+    for j in numba.prange(n_slots):
+        c = pos[n_cit + j]
+        if c >= 0 and code[c] == COP | MOVED:
+            code[c] = COP
+    return total
+
+
+@numba.njit(inline="always")
+def _empty_near(code, site, offs, width, height, torus, key, agent):
+    n = offs.shape[0]
+    for att in range(8):
+        if n == 0:
+            break
+        j = bounded(draw(key, agent, att), n)
+        t = neighbour(site, offs[j, 0], offs[j, 1], width, height, torus)
+        if t >= 0 and code[t] == EMPTY:
+            return t
+    m = 0
+    for j in range(n):
+        t = neighbour(site, offs[j, 0], offs[j, 1], width, height, torus)
+        m += t >= 0 and code[t] == EMPTY
+    if m == 0:
+        return -1
+    pick = bounded(draw(key, agent, 9), m)
+    for j in range(n):
+        t = neighbour(site, offs[j, 0], offs[j, 1], width, height, torus)
+        if t >= 0 and code[t] == EMPTY:
+            if pick == 0:
+                return t
+            pick -= 1
+    return -1
+
+
+@numba.njit(inline="always")
+def _empty_anywhere(code, key, agent):
+    n = code.shape[0]
+    for att in range(16):
+        t = bounded(draw(key, agent, 16 + att), n)
+        if code[t] == EMPTY:
+            return t
+    m = 0
+    for t in range(n):
+        m += code[t] == EMPTY
+    if m == 0:
+        return -1
+    pick = bounded(draw(key, agent, 40), m)
+    for t in range(n):
+        if code[t] == EMPTY:
+            if pick == 0:
+                return t
+            pick -= 1
+    return -1
+
+
+@numba.njit(parallel=True, cache=True)
+def jail_phase(code, occupant, state, pos, term, fresh, arrest_cell, n_cit, cit_offs, width,
+               height, torus, tick_key, own_step, jailed_mode, release_mode):
+    """Counts jail terms down and releases prisoners (as the reference); returns releases.
+
+    ``own_step``: the countdown of the reference's prisoner activation, done for all prisoners
+    at the start of the tick; otherwise the end-of-tick countdown. Releases that need a free
+    cell are placed one by one in agent order (deterministic), the rest in parallel.
+    """
+    released = 0
+    pending = 0
+    for a in numba.prange(n_cit):
+        if state[a] != S_JAILED:
+            continue
+        if own_step:
+            fresh[a] = False
+            if term[a] != 0:
+                if term[a] > 0:
+                    term[a] -= 1
+                continue
+        else:
+            if fresh[a]:
+                fresh[a] = False
+                if term[a] != 0:
+                    continue
+            elif term[a] > 0:
+                term[a] -= 1
+            if term[a] != 0:
+                continue
+        if jailed_mode == 1:
+            state[a] = S_QUIET
+            code[pos[a]] = QUIET
+            released += 1
+        else:
+            state[a] = S_RELEASING
+            pending += 1
+    if pending == 0:
+        return released
+    key = stream_key(tick_key, ST_RELEASE)
+    for a in range(n_cit):
+        if state[a] != S_RELEASING:
+            continue
+        state[a] = S_QUIET
+        site = arrest_cell[a]
+        target = -1
+        if (release_mode == 2 or jailed_mode == 2) and code[site] == EMPTY:
+            target = site
+        if target < 0 and release_mode != 1:
+            target = _empty_near(code, site, cit_offs, width, height, torus, key, a)
+        if target < 0:
+            target = _empty_anywhere(code, key, a)
+        if target < 0:
+            state[a] = S_JAILED
+            term[a] = 0
+            continue
+        code[target] = QUIET
+        occupant[target] = a
+        pos[a] = target
+        released += 1
+    return released
+
+
+@numba.njit(parallel=True, cache=True)
+def tally(kind, state, out_row):
+    """Writes (quiet, active, jailed, cops) into the first four entries of ``out_row``."""
+    quiet = 0
+    active = 0
+    jailed = 0
+    cops = 0
+    for a in numba.prange(kind.shape[0]):
+        s = state[a]
+        if kind[a] == 1:
+            cops += s != S_OFF
+        elif s == S_QUIET:
+            quiet += 1
+        elif s == S_ACTIVE:
+            active += 1
+        else:
+            jailed += 1
+    out_row[0] = quiet
+    out_row[1] = active
+    out_row[2] = jailed
+    out_row[3] = cops

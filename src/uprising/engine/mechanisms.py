@@ -1,0 +1,139 @@
+"""Kernel-side rules of the article's micro mechanisms (groups, mobilisers, police reluctance and
+defection, violence). They read per-agent arrays and the scalar array ``mech``; macro actors and
+the timeline change that data between ticks. Equations: docs/ODD.md, "Extensions".
+"""
+
+from __future__ import annotations
+
+import math
+
+import numba
+import numpy as np
+
+from uprising.engine.lattice import ACTIVE, COP, QUIET
+
+TARGET = 5  # a target building: blocks its cell, never counted
+
+# Per-agent bit flags (array ``flags``).
+F_MOBILISER = 1
+F_VIOLENT = 2
+
+# Scalar mechanism parameters (array ``mech``, float64).
+M_IN_GROUP = 0  # 1: A counts co-group actives + w · out-group actives
+M_OUT_WEIGHT = 1
+M_MOBILISERS = 2  # 1: mobilisers present
+M_MOB_THRESHOLD_DROP = 3
+M_MOB_GRIEVANCE_BOOST = 4
+M_RELUCTANCE = 5
+M_RELUCTANCE_HALF = 6
+M_DEFECTION = 7
+M_DEFECT_JOIN = 8
+M_DEFECT_REVERSIBLE = 9
+M_VIOLENCE = 10
+M_VIOLENCE_CROWD = 11
+M_DAMAGE = 12
+M_P_PROTESTER_CASUALTY = 13
+M_P_POLICE_CASUALTY = 14
+M_MOVE_PROBABILITY = 15
+M_LOYALTY_SCALE = 16
+N_MECH = 17
+
+
+def default_mech() -> np.ndarray:
+    """Returns the mechanism parameters with every mechanism off (movement probability 1)."""
+    mech = np.zeros(N_MECH)
+    mech[M_OUT_WEIGHT] = 1.0
+    mech[M_MOVE_PROBABILITY] = 1.0
+    mech[M_LOYALTY_SCALE] = 1.0
+    return mech
+
+
+@numba.njit(cache=True)
+def census(code, occupant, group, flags, cell, spans, width, height, torus, own_group):
+    """Returns (cops, actives, co-group actives, mobilisers, quiet) around ``cell``, centre out.
+
+    Walks the same row spans as ``lattice.count_view`` but looks up each active's agent to know
+    its group and whether it is a mobiliser.
+    """
+    x = cell % width
+    y = cell // width
+    cops = 0
+    actives = 0
+    same = 0
+    mobilisers = 0
+    quiet = 0
+    for r in range(spans.shape[0]):
+        ny = y + spans[r, 0]
+        if ny < 0 or ny >= height:
+            if not torus:
+                continue
+            ny = ny + height if ny < 0 else ny - height
+        for dx in range(spans[r, 1], spans[r, 2] + 1):
+            nx = x + dx
+            if nx < 0 or nx >= width:
+                if not torus:
+                    continue
+                nx = nx + width if nx < 0 else nx - width
+            c = ny * width + nx
+            if c == cell:
+                continue
+            v = code[c]
+            if v == COP:
+                cops += 1
+            elif v == QUIET:
+                quiet += 1
+            elif v == ACTIVE:
+                actives += 1
+                other = occupant[c]
+                if group[other] == own_group:
+                    same += 1
+                if flags[other] & F_MOBILISER:
+                    mobilisers += 1
+    return cops, actives, same, mobilisers, quiet
+
+
+@numba.njit(inline="always")
+def float_ratio(cops: int, crowd: float, rule: int) -> float:
+    """Returns the arrest ratio for a possibly fractional crowd size A (in-group counting)."""
+    q = cops / crowd
+    if rule == 0:
+        return q
+    if rule == 1:
+        return math.floor(q)
+    if rule == 2:
+        return float(np.rint(q))
+    return math.floor(q + 0.5)
+
+
+@numba.njit(inline="always")
+def reluctance_skip_probability(actives: int, cops: int, loyalty: float, half: float) -> float:
+    """Returns (1 − ℓ)·r/(r + r½) with r = actives / (cops in view + the cop itself)."""
+    r = actives / (cops + 1.0)
+    return (1.0 - min(1.0, max(0.0, loyalty))) * r / (r + half)
+
+
+@numba.njit(inline="always")
+def local_active_share(actives: int, quiet: int) -> float:
+    """Returns actives / (actives + quiet citizens) in view (0 when nobody is in view)."""
+    seen = actives + quiet
+    return actives / seen if seen > 0 else 0.0
+
+
+@numba.njit(cache=True)
+def damage_targets(code, target_index, damage, cell, width, height, torus, amount):
+    """Adds ``amount`` of damage to every target among the 8 cells around ``cell``."""
+    for dy in range(-1, 2):
+        for dx in range(-1, 2):
+            if dx == 0 and dy == 0:
+                continue
+            x = cell % width + dx
+            y = cell // width + dy
+            if torus:
+                x %= width
+                y %= height
+            elif x < 0 or x >= width or y < 0 or y >= height:
+                continue
+            c = y * width + x
+            if code[c] == TARGET:
+                t = target_index[c]
+                damage[t] = min(1.0, damage[t] + amount)

@@ -1,0 +1,290 @@
+"""Agent rules of Epstein's Model I and the article's micro mechanisms, as Numba functions.
+
+Each function acts on one agent over struct-of-arrays state; the schedulers (reference.py) call
+them. Constants name the cell codes, agent states and kinds, and the integer switch codes.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numba
+
+from uprising.engine.lattice import (
+    ACTIVE,
+    COP,
+    EMPTY,
+    JAILED,
+    QUIET,
+    count_view,
+    random_empty_anywhere,
+    random_empty_in_view,
+)
+from uprising.engine.mechanisms import (
+    F_VIOLENT,
+    M_DAMAGE,
+    M_IN_GROUP,
+    M_MOB_GRIEVANCE_BOOST,
+    M_MOB_THRESHOLD_DROP,
+    M_OUT_WEIGHT,
+    M_VIOLENCE_CROWD,
+    census,
+    damage_targets,
+    float_ratio,
+)
+from uprising.engine.rng import below, uniform
+
+# Agent states (array ``state``).
+S_QUIET = 0
+S_ACTIVE = 1
+S_JAILED = 2
+S_OFF = 3  # a cop slot not on duty (removed by a timeline event, not yet deployed, or injured)
+S_DEAD = 4  # a protester killed during an arrest (violence mechanism)
+
+# Agent kinds (array ``kind``).
+K_CITIZEN = 0
+K_COP = 1
+K_DEFECTOR = 2  # a former cop who changed sides (defection mechanism)
+
+# Integer switch codes (array ``switches``); names mirror uprising.scenario.schema.Rules.
+ARREST_RULES = ("literal", "floor", "round_half_even", "round_half_up")
+JAILED_MODES = ("removed", "stay_and_block", "stay_as_empty")
+RELEASE_MODES = ("near_arrest", "anywhere", "in_place")
+TERM_RANGES = ("one_to_max", "zero_to_max_minus_one", "zero_to_max")
+
+SW_ARREST_RULE = 0
+SW_TWICE_IF_ACTIVE = 1
+SW_MOVE_FIRST = 2
+SW_MOVEMENT = 3
+SW_COPS_MOVE_WHEN_OFF = 4
+SW_JAILED = 5
+SW_RELEASE = 6
+SW_COP_TO_ARRESTEE = 7
+SW_TERM_RANGE = 8
+SW_COUNTDOWN_OWN_STEP = 9
+SW_MAX_TERM = 10  # −1 means infinite
+SW_WIDTH = 11
+SW_HEIGHT = 12
+SW_TORUS = 13
+N_SWITCHES = 14
+
+# Columns of the per-tick counts the kernel returns.
+COUNT_COLUMNS = ("quiet", "active", "jailed", "cops", "arrests", "releases")
+# Further columns returned by run_ticks_mech.
+MECH_COLUMNS = (
+    "violent",
+    "reluctant",
+    "defected",
+    "killed",
+    "police_casualties",
+    "targets_damaged",
+    "targets_destroyed",
+)
+
+
+@numba.njit(inline="always")
+def arrest_ratio(cops: int, actives: int, rule: int) -> float:
+    """Returns the ratio entering P = 1 − exp(−k·ratio) under an arrest-ratio rule code."""
+    if rule == 0:
+        return cops / actives
+    q = cops // actives
+    r = cops - q * actives
+    if rule == 1:
+        return float(q)
+    if rule == 2:
+        if 2 * r > actives or (2 * r == actives and q % 2 == 1):
+            return float(q + 1)
+        return float(q)
+    if 2 * r >= actives:
+        return float(q + 1)
+    return float(q)
+
+
+@numba.njit(inline="always")
+def arrest_probability(cops: int, actives: int, rule: int, k: float) -> float:
+    """Returns the estimated arrest probability P for C cops and A actives (A ≥ 1)."""
+    return 1.0 - math.exp(-k * arrest_ratio(cops, actives, rule))
+
+
+@numba.njit(inline="always")
+def _set_cell(code, occupant, cell, value, agent):
+    code[cell] = value
+    occupant[cell] = agent
+
+
+@numba.njit(cache=True)
+def _move(rng, code, occupant, pos, agent, offs, sw, scratch):
+    cell = pos[agent]
+    target = random_empty_in_view(
+        rng, code, cell, offs, sw[SW_WIDTH], sw[SW_HEIGHT], sw[SW_TORUS] == 1, scratch
+    )
+    if target >= 0:
+        _set_cell(code, occupant, target, code[cell], agent)
+        _set_cell(code, occupant, cell, EMPTY, -1)
+        pos[agent] = target
+
+
+@numba.njit(cache=True)
+def _decide(code, pos, state, grievance, risk, threshold, agent, spans, sw, k):
+    cell = pos[agent]
+    cops, actives = count_view(code, cell, spans, sw[SW_WIDTH], sw[SW_HEIGHT], sw[SW_TORUS] == 1)
+    a = 1 + actives
+    if sw[SW_TWICE_IF_ACTIVE] == 1 and state[agent] == S_ACTIVE:
+        a += 1
+    p = arrest_probability(cops, a, sw[SW_ARREST_RULE], k)
+    if grievance[agent] - risk[agent] * p > threshold[agent]:
+        state[agent] = S_ACTIVE
+        code[cell] = ACTIVE
+    else:
+        state[agent] = S_QUIET
+        code[cell] = QUIET
+    return actives
+
+
+@numba.njit(cache=True)
+def _draw_term(rng, sw):
+    j = sw[SW_MAX_TERM]
+    if j < 0:
+        return -1
+    if j == 0:
+        return 0
+    mode = sw[SW_TERM_RANGE]
+    if mode == 0:
+        return 1 + below(rng, j)
+    if mode == 1:
+        return below(rng, j)
+    return below(rng, j + 1)
+
+
+@numba.njit(cache=True)
+def _pick_arrestee(rng, code, occupant, pos, cop, offs, sw, scratch):
+    """Returns a uniformly chosen active agent in the cop's view, or −1 if there is none."""
+    width = sw[SW_WIDTH]
+    height = sw[SW_HEIGHT]
+    torus = sw[SW_TORUS] == 1
+    cell = pos[cop]
+    m = 0
+    for j in range(offs.shape[0]):
+        x = cell % width + offs[j, 0]
+        y = cell // width + offs[j, 1]
+        if torus:
+            x = x % width
+            y = y % height
+        elif x < 0 or x >= width or y < 0 or y >= height:
+            continue
+        c = y * width + x
+        if code[c] == ACTIVE:
+            scratch[m] = c
+            m += 1
+    if m == 0:
+        return -1
+    return occupant[scratch[below(rng, m)]]
+
+
+@numba.njit(cache=True)
+def _take_off_lattice(code, occupant, pos, agent):
+    cell = pos[agent]
+    _set_cell(code, occupant, cell, EMPTY, -1)
+    pos[agent] = -1
+    return cell
+
+
+@numba.njit(cache=True)
+def _jail(rng, code, occupant, state, pos, term, fresh, arrest_cell, victim, cop, sw):
+    """Jails ``victim`` (arrested by ``cop``) under the scenario's jail rules."""
+    target_cell = pos[victim]
+    state[victim] = S_JAILED
+    term[victim] = _draw_term(rng, sw)
+    fresh[victim] = True
+    arrest_cell[victim] = target_cell
+    if sw[SW_JAILED] == 1:
+        code[target_cell] = JAILED
+        return
+    _take_off_lattice(code, occupant, pos, victim)
+    if sw[SW_COP_TO_ARRESTEE] == 1:
+        cell = pos[cop]
+        _set_cell(code, occupant, target_cell, COP, cop)
+        _set_cell(code, occupant, cell, EMPTY, -1)
+        pos[cop] = target_cell
+
+
+@numba.njit(cache=True)
+def _release(rng, code, occupant, state, pos, term, arrest_cell, agent, cit_offs, sw, scratch):
+    """Frees a jailed citizen (quiet) and puts it back on the lattice; returns 1 if placed."""
+    state[agent] = S_QUIET
+    if sw[SW_JAILED] == 1:
+        code[pos[agent]] = QUIET
+        return 1
+    site = arrest_cell[agent]
+    mode = sw[SW_RELEASE]
+    target = -1
+    if (mode == 2 or sw[SW_JAILED] == 2) and code[site] == EMPTY:
+        target = site
+    if target < 0 and mode != 1:
+        target = random_empty_in_view(
+            rng, code, site, cit_offs, sw[SW_WIDTH], sw[SW_HEIGHT], sw[SW_TORUS] == 1, scratch
+        )
+    if target < 0:
+        target = random_empty_anywhere(rng, code)
+    if target < 0:  # lattice full: stays out until a cell frees up
+        state[agent] = S_JAILED
+        term[agent] = 0
+        return 0
+    _set_cell(code, occupant, target, QUIET, agent)
+    pos[agent] = target
+    return 1
+
+
+@numba.njit(cache=True)
+def _maybe_move(rng, code, occupant, pos, agent, offs, sw, scratch, move_probability):
+    if move_probability < 1.0 and uniform(rng) >= move_probability:
+        return
+    _move(rng, code, occupant, pos, agent, offs, sw, scratch)
+
+
+@numba.njit(cache=True)
+def _decide_mech(
+    code, occupant, pos, state, flags, group, grievance, risk, threshold, agent, spans, sw, k,
+    mech,
+):
+    """Rule A with in-group crowd counting and mobilisers' influence; returns actives seen."""
+    cell = pos[agent]
+    cops, actives, same, mobilisers, _ = census(
+        code, occupant, group, flags, cell, spans, sw[SW_WIDTH], sw[SW_HEIGHT],
+        sw[SW_TORUS] == 1, group[agent],
+    )
+    if mech[M_IN_GROUP] == 1.0:
+        crowd = 1.0 + same + mech[M_OUT_WEIGHT] * (actives - same)
+    else:
+        crowd = 1.0 + actives
+    if sw[SW_TWICE_IF_ACTIVE] == 1 and state[agent] == S_ACTIVE:
+        crowd += 1.0
+    p = 1.0 - math.exp(-k * float_ratio(cops, crowd, sw[SW_ARREST_RULE]))
+    g = min(1.0, grievance[agent] + mech[M_MOB_GRIEVANCE_BOOST] * mobilisers)
+    t = max(0.0, threshold[agent] - mech[M_MOB_THRESHOLD_DROP] * mobilisers)
+    if g - risk[agent] * p > t:
+        state[agent] = S_ACTIVE
+        code[cell] = ACTIVE
+    else:
+        state[agent] = S_QUIET
+        code[cell] = QUIET
+    return actives
+
+
+@numba.njit(cache=True)
+def _set_civilian_state(code, pos, state, agent, active):
+    state[agent] = S_ACTIVE if active else S_QUIET
+    code[pos[agent]] = ACTIVE if active else QUIET
+
+
+@numba.njit(cache=True)
+def _escalate(code, pos, state, flags, target_index, damage, agent, actives_seen, sw, mech):
+    """Rule V: an active seeing a crowd ≥ the threshold turns violent and damages targets."""
+    if state[agent] == S_ACTIVE and actives_seen + 1 >= mech[M_VIOLENCE_CROWD]:
+        flags[agent] |= F_VIOLENT
+        damage_targets(
+            code, target_index, damage, pos[agent], sw[SW_WIDTH], sw[SW_HEIGHT],
+            sw[SW_TORUS] == 1, mech[M_DAMAGE],
+        )
+    else:
+        flags[agent] &= ~F_VIOLENT
