@@ -163,13 +163,14 @@ def summary_table(result: RunResult, title: str) -> Table:
 def simulate_runs(scenario: Scenario, replicates: int) -> RunResult:
     """Returns the (combined, if several) result of ``replicates`` runs, with a progress bar.
 
-    Replicate r is seeded like ``api.run_scenario(scenario, seed=scenario.seed, replicate=r)``.
+    Replicate r is seeded like ``api.run_scenario(scenario, seed=scenario.seed, replicate=r)``
+    and, like it, runs in one ``Model.run`` call (whose chunks drive the progress bar), so both
+    give the same bits.
     """
     from uprising.api import make_model
     from uprising.results import combine
 
     ticks = scenario.ticks
-    chunk = max(1, min(1000, ticks // 100))
     results = []
     columns = (
         TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
@@ -184,8 +185,7 @@ def simulate_runs(scenario: Scenario, replicates: int) -> RunResult:
         for r in range(replicates):
             progress.update(task, description=f"{scenario.name} replicate {r + 1}/{replicates}")
             model = make_model(scenario, rng=scenario.seed, replicate=r)
-            while model.tick < ticks:
-                model.run(min(chunk, ticks - model.tick), progress=advance)
+            model.run(progress=advance)
             results.append(model.result())
     return results[0] if replicates == 1 else combine(results)
 
