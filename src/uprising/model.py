@@ -16,9 +16,23 @@ from uprising.engine.lattice import random_empty_anywhere as _random_empty_anywh
 from uprising.engine.rng import seed_state
 from uprising.engine.state import build_state, count_for, kernel_config
 from uprising.observer import summarize
+from uprising.parameters import Parameters
 from uprising.results import RunResult, run_metadata
 from uprising.scenario import Scenario, load_scenario
+from uprising.scenario.events import ConcessionEvent
 from uprising.timeline import Timeline
+
+
+def _columns(scenario: Scenario) -> list[str]:
+    """Returns the time-series columns a scenario produces."""
+    cols = ["tick", *ref.COUNT_COLUMNS, "legitimacy"]
+    if scenario.micro_mechanisms:
+        cols += list(ref.MECH_COLUMNS)
+    names = scenario.group_names
+    if len(names) > 1:
+        for what in ("quiet", "active", "jailed", "legitimacy"):
+            cols += [f"{what}_{g}" for g in names]
+    return cols
 
 
 def build_actors(scenario: Scenario) -> list[Any]:
@@ -83,14 +97,11 @@ class Model:
         self.state = build_state(self.scenario, init_rng)
         self.config = kernel_config(self.scenario)
         self.switches = self.config.switches.copy()
-        self._run_ticks = get_kernel(self.scenario.engine)
         s = self.scenario
-        self.params: dict[str, float] = {
-            "population.legitimacy": s.population.legitimacy,
-            "police.density": s.police.density,
-            "population.threshold": s.population.threshold,
-            "jail.max_term": s.jail.max_term,
-        }
+        self.parameters = Parameters(s)
+        self.params = self.parameters.values
+        self.mech = self.parameters.mech()
+        self.columns = _columns(s)
         self.timeline = Timeline(s)
         self.events: list[dict[str, Any]] = []
         self.actors: list[Any] = build_actors(s)
@@ -118,9 +129,14 @@ class Model:
             scripted = nxt in self.timeline.change_ticks
             if scripted:
                 self._apply_changes(self.timeline.changes_at(nxt))
+                for ev in self.timeline.concessions_at(nxt):
+                    self.concede(ev)
             for actor in self.actors:
                 actor.before_tick(self, nxt)
-            if scripted or self.actors:
+            signalling = self.parameters.signals_alive(nxt)
+            if signalling:
+                self.parameters.refresh_citizens(self.state, nxt)
+            if scripted or self.actors or signalling or self._per_group:
                 chunk = 1
             else:
                 change = self.timeline.next_change(nxt)
@@ -138,10 +154,16 @@ class Model:
         return self
 
     def get_model_vars_dataframe(self) -> pd.DataFrame:
-        """Returns the per-tick time series (tick 0 is the initial state)."""
-        cols = ["tick", *ref.COUNT_COLUMNS, "legitimacy"]
-        df = pd.DataFrame(np.vstack(self._rows), columns=cols)
-        return df.astype({c: "int64" for c in cols if c != "legitimacy"})
+        """Returns the per-tick time series (tick 0 is the initial state).
+
+        Columns: tick, quiet, active, jailed, cops, arrests, releases, legitimacy; with a
+        micro mechanism on, also violent, reluctant, defected, killed, police_casualties,
+        targets_damaged, targets_destroyed; with several groups, quiet_<g>, active_<g>,
+        jailed_<g> and legitimacy_<g> per group.
+        """
+        df = pd.DataFrame(np.vstack(self._rows), columns=self.columns)
+        floats = [c for c in self.columns if c.startswith("legitimacy")]
+        return df.astype({c: "int64" for c in self.columns if c not in floats})
 
     def get_agent_vars_dataframe(self) -> pd.DataFrame:
         """Returns one row per agent now: kind, state, cell (x, y), hardship, risk, grievance."""
@@ -162,20 +184,24 @@ class Model:
         )
 
     def last_row(self) -> dict[str, float]:
-        """Returns the latest per-tick record (tick, counts, legitimacy) as a dict."""
-        cols = ["tick", *ref.COUNT_COLUMNS, "legitimacy"]
-        return dict(zip(cols, self._rows[-1].tolist(), strict=True))
+        """Returns the latest per-tick record (the columns of the time series) as a dict."""
+        return dict(zip(self.columns, self._rows[-1].tolist(), strict=True))
 
     def log_event(self, actor: str, action: str, **detail: Any) -> None:
         """Records a macro actor's decision at the current tick (saved with the results)."""
         self.events.append({"tick": self.tick + 1, "actor": actor, "action": action, **detail})
 
     def set_parameter(self, path: str, value: float) -> None:
-        """Sets a macro-controlled parameter (a timeline path) from now on."""
-        if path not in self.params:
-            allowed = ", ".join(sorted(self.params))
-            raise KeyError(f"{path!r} cannot be changed during a run; allowed: {allowed}")
+        """Sets a changeable parameter from now on: a timeline path (a global group path sets
+        every group) or ``groups.<name>.<legitimacy|threshold|hardship_scale|risk_scale>``."""
         self._apply({path: value})
+
+    def concede(self, event: ConcessionEvent | None = None, **fields: Any) -> None:
+        """Grants a concession now (an event, or its fields: groups, legitimacy_gain,
+        hardship_factor, weakness_signal, decay_ticks); see ConcessionEvent."""
+        ev = event or ConcessionEvent(at=self.tick + 1, **fields)
+        self.parameters.concede(ev, self.tick + 1)
+        self.parameters.refresh_citizens(self.state, self.tick + 1)
 
     def result(self) -> RunResult:
         """Returns the RunResult (time series, summary, metadata) of the ticks run so far."""
@@ -197,25 +223,50 @@ class Model:
     # -- internals -----------------------------------------------------------------------
     def _kernel(self, n_ticks: int) -> np.ndarray:
         st, cfg = self.state, self.config
-        return self._run_ticks(
+        if self.scenario.engine != "reference":
+            base = get_kernel(self.scenario.engine)(
+                n_ticks, self.kernel_rng, st.code, st.occupant, st.kind, st.state, st.pos,
+                st.term, st.fresh, st.arrest_cell, st.grievance, st.risk, st.threshold,
+                cfg.cit_offs, cfg.cit_spans, cfg.cop_offs, cfg.cop_spans, self.switches, cfg.k,
+            )
+            return np.hstack([base, np.zeros((n_ticks, len(ref.MECH_COLUMNS)), dtype=np.int64)])
+        return ref.run_ticks_mech(
             n_ticks, self.kernel_rng, st.code, st.occupant, st.kind, st.state, st.pos, st.term,
-            st.fresh, st.arrest_cell, st.grievance, st.risk, st.threshold,
-            cfg.cit_offs, cfg.cit_spans, cfg.cop_offs, cfg.cop_spans, self.switches, cfg.k,
+            st.fresh, st.arrest_cell, st.grievance, st.risk, st.threshold, st.group, st.flags,
+            st.loyalty, st.defect_threshold, st.target_index, st.damage, cfg.cit_offs,
+            cfg.cit_spans, cfg.cop_offs, cfg.cop_spans, self.switches, cfg.k, self.mech,
         )
+
+    @property
+    def _per_group(self) -> bool:
+        return len(self.parameters.groups) > 1
 
     def _current_counts(self) -> np.ndarray:
         st = self.state
-        cit = st.state[: st.n_citizens]
-        cops = int((st.state[st.n_citizens :] != ref.S_OFF).sum())
-        return np.array(
-            [(cit == ref.S_QUIET).sum(), (cit == ref.S_ACTIVE).sum(),
-             (cit == ref.S_JAILED).sum(), cops, 0, 0], dtype=np.int64,
-        )
+        civ = st.state[st.kind != ref.K_COP]
+        cops = int(((st.kind == ref.K_COP) & (st.state != ref.S_OFF)).sum())
+        counts = np.zeros(len(ref.COUNT_COLUMNS) + len(ref.MECH_COLUMNS), dtype=np.int64)
+        counts[:4] = [(civ == ref.S_QUIET).sum(), (civ == ref.S_ACTIVE).sum(),
+                      (civ == ref.S_JAILED).sum(), cops]
+        return counts
 
     def _counts_row(self, counts: np.ndarray, tick: int) -> np.ndarray:
-        return np.concatenate(([tick], counts, [self.params["population.legitimacy"]])).astype(
-            float
-        )
+        row = [float(tick), *counts[:6].tolist(), self.parameters.mean_legitimacy(self.state)]
+        if len(self.columns) > 8 and self.columns[8] == "violent":
+            row += counts[6:].tolist()
+        if self._per_group:
+            row += self._group_counts()
+        return np.asarray(row, dtype=float)
+
+    def _group_counts(self) -> list[float]:
+        st = self.state
+        n = st.n_citizens
+        k = len(self.parameters.groups)
+        out: list[float] = []
+        for s in (ref.S_QUIET, ref.S_ACTIVE, ref.S_JAILED):
+            out += np.bincount(st.group[:n][st.state[:n] == s], minlength=k).tolist()
+        out += self.parameters.group_vector("legitimacy").tolist()
+        return out
 
     def _apply_changes(self, changes: list[tuple[str, str, float]]) -> None:
         for key, op, value in changes:
@@ -223,19 +274,22 @@ class Model:
 
     def _apply(self, values: dict[str, float]) -> None:
         st = self.state
-        n = st.n_citizens
+        citizens = False
         for path, value in values.items():
-            if value == self.params[path]:
-                continue
-            self.params[path] = value
-            if path == "population.legitimacy":
-                st.grievance[:n] = st.hardship[:n] * (1.0 - value)
-            elif path == "population.threshold":
-                st.threshold[:n] = value
-            elif path == "jail.max_term":
-                self.switches[ref.SW_MAX_TERM] = -1 if np.isinf(value) else int(value)
-            elif path == "police.density":
-                self._set_cop_count(count_for(value, len(st.code)))
+            for key in self.parameters.set(path, value):
+                if key.startswith("groups."):
+                    citizens = True
+                elif key == "jail.max_term":
+                    self.switches[ref.SW_MAX_TERM] = -1 if np.isinf(value) else int(value)
+                elif key == "police.density":
+                    self._set_cop_count(count_for(value, len(st.code)))
+                elif key == "population.vision":
+                    self.config = kernel_config(self.scenario, citizen_vision=value)
+                elif key in ("rules.move_probability", "violence.force_level",
+                             "police.loyalty_scale"):
+                    self.mech = self.parameters.mech()
+        if citizens:
+            self.parameters.refresh_citizens(st, self.tick + 1)
 
     def _set_cop_count(self, target: int) -> None:
         st = self.state

@@ -8,6 +8,7 @@ import numpy as np
 
 from uprising.engine import reference as ref
 from uprising.engine.lattice import COP, EMPTY, QUIET, spans_from_offsets
+from uprising.engine.mechanisms import F_MOBILISER, TARGET
 from uprising.engine.neighbourhood import offsets
 from uprising.scenario.actors import max_police_density
 from uprising.scenario.schema import Distribution, Scenario
@@ -26,10 +27,17 @@ class WorldState:
     fresh: np.ndarray  # bool per agent: arrested during the current tick
     arrest_cell: np.ndarray  # int32 per agent: cell of the last arrest
     hardship: np.ndarray  # float64 per agent (cops: 0)
-    grievance: np.ndarray  # float64 per agent: H·(1 − L)
-    risk: np.ndarray  # float64 per agent (cops: 0)
+    grievance: np.ndarray  # float64 per agent: effective G the kernel reads
+    risk_aversion: np.ndarray  # float64 per agent: R as drawn (cops: 0)
+    risk: np.ndarray  # float64 per agent: effective R·(perceived-risk scale) the kernel reads
     threshold: np.ndarray  # float64 per agent
     n_citizens: int
+    group: np.ndarray  # int8 per agent: group index (cops: 0)
+    flags: np.ndarray  # int8 per agent: F_MOBILISER | F_VIOLENT bits
+    loyalty: np.ndarray  # float64 per agent: ℓ of cops (reluctance)
+    defect_threshold: np.ndarray  # float64 per agent: θ of cops (defection)
+    target_index: np.ndarray  # int32 per cell: index into damage, −1 (size 1 without targets)
+    damage: np.ndarray  # float64 per target building, in [0, 1]
 
 
 @dataclass(frozen=True)
@@ -58,10 +66,14 @@ def count_for(density: float, cells: int) -> int:
     return round(density * cells)
 
 
-def kernel_config(scenario: Scenario) -> KernelConfig:
-    """Returns the kernel inputs (neighbourhoods and switch codes) of a scenario."""
+def kernel_config(scenario: Scenario, citizen_vision: float | None = None) -> KernelConfig:
+    """Returns the kernel inputs (neighbourhoods and switch codes) of a scenario.
+
+    ``citizen_vision`` replaces the scenario's citizen vision (information cut-off events).
+    """
     nb = scenario.neighbourhood
-    cit_offs = offsets(nb.shape, scenario.population.vision, nb.include_center)
+    vision = scenario.population.vision if citizen_vision is None else citizen_vision
+    cit_offs = offsets(nb.shape, vision, nb.include_center)
     cop_offs = offsets(nb.shape, scenario.police.vision, nb.include_center)
     # Movement and counting never use the own cell (it holds the agent itself).
     cit_move = cit_offs[(cit_offs != 0).any(axis=1)]
@@ -108,22 +120,94 @@ def max_cops(scenario: Scenario, cells: int) -> int:
     return count_for(max(densities), cells)
 
 
+def _place_targets(scenario: Scenario, rng: np.random.Generator, cells: int) -> np.ndarray:
+    """Returns the cells of target buildings (violence mechanism), listed then random."""
+    v = scenario.violence
+    if not v.enabled or (v.targets == 0 and not v.target_cells):
+        return np.zeros(0, dtype=np.int64)
+    w = scenario.world.width
+    listed = [y * w + x for x, y in v.target_cells]
+    free = np.setdiff1d(np.arange(cells), listed)
+    extra = rng.choice(free, size=min(v.targets, len(free)), replace=False)
+    return np.concatenate([np.asarray(listed, dtype=np.int64), extra.astype(np.int64)])
+
+
+def _split_counts(shares: list[float], n: int) -> list[int]:
+    """Returns integer counts summing to ``n`` in proportion to ``shares`` (largest remainder)."""
+    raw = np.asarray(shares) * n
+    counts = np.floor(raw).astype(int)
+    order = np.argsort(-(raw - counts), kind="stable")
+    counts[order[: n - counts.sum()]] += 1
+    return counts.tolist()
+
+
+def _citizen_attributes(
+    scenario: Scenario, rng: np.random.Generator, n_cit: int
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Returns (group index, hardship, risk aversion) of the citizens.
+
+    Without declared groups everybody is group 0 and H, R are drawn as in the plain model;
+    with groups, exact counts by share are shuffled over the citizens, then each group draws
+    H and R from its own distributions (the population's when unset).
+    """
+    pop = scenario.population
+    if not scenario.groups:
+        return (
+            np.zeros(n_cit, dtype=np.int8),
+            draw(pop.hardship, rng, n_cit),
+            draw(pop.risk_aversion, rng, n_cit),
+        )
+    counts = _split_counts([g.share for g in scenario.groups], n_cit)
+    group = rng.permutation(np.repeat(np.arange(len(counts), dtype=np.int8), counts))
+    hardship = np.zeros(n_cit)
+    risk = np.zeros(n_cit)
+    for gi, g in enumerate(scenario.groups):
+        members = np.flatnonzero(group == gi)
+        hardship[members] = draw(g.hardship or pop.hardship, rng, len(members))
+        risk[members] = draw(g.risk_aversion or pop.risk_aversion, rng, len(members))
+    return group, hardship, risk
+
+
+def _mobiliser_flags(scenario: Scenario, rng: np.random.Generator, group: np.ndarray) -> np.ndarray:
+    """Returns int8 flags with F_MOBILISER set on round(share·eligible) random citizens."""
+    flags = np.zeros(len(group), dtype=np.int8)
+    mob = scenario.mobilisers
+    if mob.share <= 0:
+        return flags
+    names = scenario.group_names
+    allowed = [names.index(g) for g in mob.groups] if mob.groups else list(range(len(names)))
+    eligible = np.flatnonzero(np.isin(group, allowed))
+    chosen = rng.choice(eligible, size=round(mob.share * len(eligible)), replace=False)
+    flags[chosen] = F_MOBILISER
+    return flags
+
+
 def build_state(scenario: Scenario, rng: np.random.Generator) -> WorldState:
     """Returns the initial world: agents placed on the lattice, all citizens quiet.
 
     ``exact`` placement puts round(density·cells) cops, then citizens, on distinct random cells
     (NetLogo order); ``bernoulli`` draws each cell independently: citizen with probability
-    d_citizen, else cop with probability d_cop (Mesa's cumulative weights).
+    d_citizen, else cop with probability d_cop (Mesa's cumulative weights). Target buildings
+    (violence mechanism) are placed first and never hold an agent. Random draws for a
+    mechanism happen only when it is switched on, so the plain model's streams are unchanged.
     """
     w, h = scenario.world.width, scenario.world.height
     cells = w * h
     d_cit, d_cop = scenario.population.density, scenario.police.density
+    targets = _place_targets(scenario, rng, cells)
     if scenario.rules.initial_counts == "exact":
         n_cop, n_cit = count_for(d_cop, cells), count_for(d_cit, cells)
-        perm = rng.permutation(cells)
+        if len(targets):
+            perm = rng.permutation(np.setdiff1d(np.arange(cells), targets))
+        else:
+            perm = rng.permutation(cells)
+        if n_cop + n_cit > len(perm):
+            raise ValueError(f"{n_cop + n_cit} agents do not fit on {len(perm)} free cells")
         cop_cells, cit_cells = perm[:n_cop], perm[n_cop : n_cop + n_cit]
     else:
         u = rng.random(cells)
+        if len(targets):
+            u[targets] = 2.0
         cit_cells = np.flatnonzero(u < d_cit)
         cop_cells = np.flatnonzero((u >= d_cit) & (u < d_cit + d_cop))
         n_cop, n_cit = len(cop_cells), len(cit_cells)
@@ -131,6 +215,7 @@ def build_state(scenario: Scenario, rng: np.random.Generator) -> WorldState:
     n = n_cit + slots
     code = np.full(cells, EMPTY, dtype=np.int8)
     occupant = np.full(cells, -1, dtype=np.int32)
+    code[targets] = TARGET
     kind = np.zeros(n, dtype=np.int8)
     kind[n_cit:] = ref.K_COP
     state = np.full(n, ref.S_QUIET, dtype=np.int8)
@@ -142,10 +227,23 @@ def build_state(scenario: Scenario, rng: np.random.Generator) -> WorldState:
     occupant[cit_cells] = np.arange(n_cit, dtype=np.int32)
     code[cop_cells] = COP
     occupant[cop_cells] = np.arange(n_cit, n_cit + n_cop, dtype=np.int32)
+    group = np.zeros(n, dtype=np.int8)
     hardship = np.zeros(n)
-    risk = np.zeros(n)
-    hardship[:n_cit] = draw(scenario.population.hardship, rng, n_cit)
-    risk[:n_cit] = draw(scenario.population.risk_aversion, rng, n_cit)
+    risk_aversion = np.zeros(n)
+    group[:n_cit], hardship[:n_cit], risk_aversion[:n_cit] = _citizen_attributes(
+        scenario, rng, n_cit
+    )
+    flags = np.zeros(n, dtype=np.int8)
+    flags[:n_cit] = _mobiliser_flags(scenario, rng, group[:n_cit])
+    loyalty = np.ones(n)
+    defect_threshold = np.full(n, np.inf)
+    if scenario.reluctance.enabled:
+        loyalty[n_cit:] = draw(scenario.police.loyalty, rng, slots)
+    if scenario.defection.enabled:
+        defect_threshold[n_cit:] = draw(scenario.defection.threshold, rng, slots)
+    target_index = np.full(cells if len(targets) else 1, -1, dtype=np.int32)
+    if len(targets):
+        target_index[targets] = np.arange(len(targets), dtype=np.int32)
     grievance = hardship * (1.0 - scenario.population.legitimacy)
     threshold = np.full(n, scenario.population.threshold)
     return WorldState(
@@ -159,7 +257,14 @@ def build_state(scenario: Scenario, rng: np.random.Generator) -> WorldState:
         arrest_cell=np.full(n, -1, dtype=np.int32),
         hardship=hardship,
         grievance=grievance,
-        risk=risk,
+        risk_aversion=risk_aversion,
+        risk=risk_aversion.copy(),
         threshold=threshold,
         n_citizens=n_cit,
+        group=group,
+        flags=flags,
+        loyalty=loyalty,
+        defect_threshold=defect_threshold,
+        target_index=target_index,
+        damage=np.zeros(len(targets)),
     )

@@ -1,0 +1,184 @@
+"""Macro-level parameters a run can change between ticks, and the kernel data they produce.
+
+Timeline events, concessions and macro actors change these values; ``refresh`` turns them into
+the per-agent arrays (effective grievance, perceived risk, threshold) and the scalar array
+``mech`` that the kernel reads. Equations: docs/ODD.md, "Extensions".
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import numpy as np
+
+from uprising.engine import mechanisms as mk
+from uprising.engine.state import WorldState
+from uprising.scenario import Scenario
+from uprising.scenario.events import ConcessionEvent
+from uprising.scenario.mechanisms import FORCE_LEVELS
+
+#: Global path → per-group field it sets for every group.
+GROUP_FIELDS = {
+    "population.legitimacy": "legitimacy",
+    "population.threshold": "threshold",
+    "population.hardship_scale": "hardship_scale",
+    "perception.risk_scale": "risk_scale",
+}
+#: Paths that are plain scalars of the run.
+SCALAR_PATHS = (
+    "police.density",
+    "police.loyalty_scale",
+    "jail.max_term",
+    "population.vision",
+    "rules.move_probability",
+    "violence.force_level",
+)
+SIGNAL_FLOOR = 1e-4  # a weakness signal smaller than this is treated as gone
+
+
+@dataclass
+class WeaknessSignal:
+    """A concession's signal of weakness: perceived risk × (1 − s·exp(−(t − at)/τ))."""
+
+    groups: list[int]
+    strength: float
+    at: int
+    decay: float
+
+    def factor(self, tick: int) -> float:
+        """Returns the multiplier of perceived arrest risk during ``tick``."""
+        if tick < self.at:
+            return 1.0
+        return 1.0 - self.strength * math.exp(-(tick - self.at) / self.decay)
+
+    def alive(self, tick: int) -> bool:
+        """Returns whether the signal still changes perceived risk at ``tick``."""
+        return self.strength * math.exp(-(tick - self.at) / self.decay) > SIGNAL_FLOOR
+
+
+class Parameters:
+    """Current values of every changeable parameter, globally and per group."""
+
+    def __init__(self, scenario: Scenario):
+        self.scenario = scenario
+        self.groups = scenario.group_names
+        pop = scenario.population
+        self.values: dict[str, float] = {
+            "population.legitimacy": pop.legitimacy,
+            "population.threshold": pop.threshold,
+            "population.hardship_scale": 1.0,
+            "perception.risk_scale": 1.0,
+            "police.density": scenario.police.density,
+            "police.loyalty_scale": 1.0,
+            "jail.max_term": scenario.jail.max_term,
+            "population.vision": pop.vision,
+            "rules.move_probability": scenario.curfew.move_probability,
+            "violence.force_level": float(FORCE_LEVELS.index(scenario.violence.force_level)),
+        }
+        declared = {g.name: g for g in scenario.groups}
+        for name in self.groups:
+            g = declared.get(name)
+            own_l = g.legitimacy if g is not None and g.legitimacy is not None else None
+            own_t = g.threshold if g is not None and g.threshold is not None else None
+            self.values[f"groups.{name}.legitimacy"] = pop.legitimacy if own_l is None else own_l
+            self.values[f"groups.{name}.threshold"] = pop.threshold if own_t is None else own_t
+            self.values[f"groups.{name}.hardship_scale"] = 1.0
+            self.values[f"groups.{name}.risk_scale"] = 1.0
+        self.signals: list[WeaknessSignal] = []
+
+    def keys(self) -> list[str]:
+        """Returns every settable key."""
+        return list(self.values)
+
+    def set(self, key: str, value: float) -> list[str]:
+        """Sets ``key`` (a global path sets every group's field too); returns the keys changed."""
+        if key not in self.values:
+            raise KeyError(f"{key!r} cannot be changed during a run; allowed: {self.keys()}")
+        changed = [key] if self.values[key] != value else []
+        self.values[key] = value
+        field = GROUP_FIELDS.get(key)
+        if field is not None:
+            for name in self.groups:
+                gk = f"groups.{name}.{field}"
+                if self.values[gk] != value:
+                    self.values[gk] = value
+                    changed.append(gk)
+        return changed
+
+    def concede(self, ev: ConcessionEvent, tick: int) -> None:
+        """Applies a concession's legitimacy gain and hardship cut; records its weakness signal."""
+        names = list(ev.groups) or self.groups
+        for name in names:
+            lk = f"groups.{name}.legitimacy"
+            self.values[lk] = min(1.0, self.values[lk] + ev.legitimacy_gain)
+            self.values[f"groups.{name}.hardship_scale"] *= ev.hardship_factor
+        if ev.weakness_signal > 0:
+            idx = [self.groups.index(n) for n in names]
+            self.signals.append(WeaknessSignal(idx, ev.weakness_signal, tick, ev.decay_ticks))
+
+    def signals_alive(self, tick: int) -> bool:
+        """Returns whether some weakness signal still changes perceived risk at ``tick``."""
+        return any(s.alive(tick) for s in self.signals)
+
+    def group_vector(self, field: str) -> np.ndarray:
+        """Returns one value per group of a per-group field."""
+        return np.array([self.values[f"groups.{n}.{field}"] for n in self.groups])
+
+    def risk_factors(self, tick: int) -> np.ndarray:
+        """Returns per-group perceived-risk multipliers: scale × every live weakness signal."""
+        factors = self.group_vector("risk_scale")
+        for sig in self.signals:
+            f = sig.factor(tick)
+            for gi in sig.groups:
+                factors[gi] *= f
+        return factors
+
+    def mean_legitimacy(self, state: WorldState) -> float:
+        """Returns the citizen-weighted mean legitimacy (the plain L with a single group)."""
+        if len(self.groups) == 1:
+            return self.values[f"groups.{self.groups[0]}.legitimacy"]
+        counts = np.bincount(state.group[: state.n_citizens], minlength=len(self.groups))
+        return float(np.dot(counts, self.group_vector("legitimacy")) / max(1, counts.sum()))
+
+    def refresh_citizens(self, state: WorldState, tick: int) -> None:
+        """Recomputes effective grievance, perceived risk and threshold of every citizen.
+
+        G = min(1, H·h_g)·(1 − L_g), R_eff = R·r_g(t), T = T_g, where h_g and r_g multiply the
+        global and the group's scale (and r_g every live concession signal).
+        """
+        n = state.n_citizens
+        g = state.group[:n]
+        h = state.hardship[:n]
+        hs = self.group_vector("hardship_scale")[g]
+        hardship = np.minimum(h * hs, 1.0) if np.any(hs != 1.0) else h
+        state.grievance[:n] = hardship * (1.0 - self.group_vector("legitimacy")[g])
+        rf = self.risk_factors(tick)[g]
+        base = state.risk_aversion[:n]
+        state.risk[:n] = base * rf if np.any(rf != 1.0) else base
+        state.threshold[:n] = self.group_vector("threshold")[g]
+
+    def mech(self) -> np.ndarray:
+        """Returns the kernel's scalar mechanism parameters (engine.mechanisms.M_*)."""
+        sc = self.scenario
+        m = mk.default_mech()
+        m[mk.M_IN_GROUP] = float(sc.crowd.in_group_only)
+        m[mk.M_OUT_WEIGHT] = sc.crowd.out_group_weight
+        m[mk.M_MOBILISERS] = float(sc.mobilisers.share > 0)
+        m[mk.M_MOB_THRESHOLD_DROP] = sc.mobilisers.threshold_drop
+        m[mk.M_MOB_GRIEVANCE_BOOST] = sc.mobilisers.grievance_boost
+        m[mk.M_RELUCTANCE] = float(sc.reluctance.enabled)
+        m[mk.M_RELUCTANCE_HALF] = sc.reluctance.half_ratio
+        m[mk.M_DEFECTION] = float(sc.defection.enabled)
+        m[mk.M_DEFECT_JOIN] = float(sc.defection.join_crowd)
+        m[mk.M_DEFECT_REVERSIBLE] = float(sc.defection.reversible)
+        m[mk.M_VIOLENCE] = float(sc.violence.enabled)
+        m[mk.M_VIOLENCE_CROWD] = sc.violence.crowd_threshold
+        m[mk.M_DAMAGE] = sc.violence.damage_per_tick
+        level = FORCE_LEVELS[min(2, max(0, round(self.values["violence.force_level"])))]
+        rates = sc.violence.casualty_rates[level]
+        m[mk.M_P_PROTESTER_CASUALTY] = rates.protester
+        m[mk.M_P_POLICE_CASUALTY] = rates.police
+        m[mk.M_MOVE_PROBABILITY] = self.values["rules.move_probability"]
+        m[mk.M_LOYALTY_SCALE] = self.values["police.loyalty_scale"]
+        return m
