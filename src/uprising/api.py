@@ -19,12 +19,17 @@ def make_model(scenario: Scenario, rng: SeedLike = None, replicate: int = 0) -> 
     """Returns a fresh model for a validated scenario (the one place that picks the model class).
 
     ``model: intergroup`` scenarios get an ``InterGroupModel`` (Epstein's Model II), which offers
-    the same run/step/data-frame/result API.
+    the same run/step/data-frame/result API; scenarios with ``sites`` get a
+    ``MultiSiteModel`` (several lattices coupled by news), with the same API.
     """
     if scenario.model == "intergroup":
         from uprising.intergroup.model import InterGroupModel
 
         return InterGroupModel(scenario, rng=rng, replicate=replicate)  # type: ignore[return-value]
+    if scenario.sites:
+        from uprising.sites import MultiSiteModel
+
+        return MultiSiteModel(scenario, rng=rng, replicate=replicate)  # type: ignore[return-value]
     return Model(scenario, rng=rng, replicate=replicate)
 
 

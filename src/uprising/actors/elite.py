@@ -11,7 +11,7 @@ class EliteActor:
     """Holds elite cohesion c and pushes its consequences into the model.
 
     police.loyalty_scale = 1 − λ·(1 − c); government resolve factor = 1 − μ·(1 − c). The scale is
-    written before tick 1 when c₀ < 1 and again at ``split_at``.
+    written before tick 1 when c₀ < 1 and again at ``split_at`` (never when λ = 0).
     """
 
     name = "elite"
@@ -42,7 +42,8 @@ class EliteActor:
 
     def _push(self, model: Any, action: str, **detail: Any) -> None:
         scale = self.loyalty_scale()
-        model.set_parameter("police.loyalty_scale", scale)
+        if self.cfg.loyalty_sensitivity > 0:  # λ = 0 switches the loyalty channel off
+            model.set_parameter("police.loyalty_scale", scale)
         model.log_event(
             self.name, action, cohesion=self.cohesion, loyalty_scale=scale,
             resolve_factor=self.resolve_factor(), **detail,

@@ -1,0 +1,87 @@
+"""A stand-in for ``uprising.Model`` that replays a scripted active share, for testing actors.
+
+It offers exactly the Model API the macro actors use (``params``, ``set_parameter``,
+``concede``, ``log_event``, ``last_row``, ``state.n_citizens``) and records every call.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+#: Parameter values a scripted model starts with (every path the actors may set).
+DEFAULT_PARAMS = {
+    "population.legitimacy": 0.8,
+    "population.threshold": 0.1,
+    "population.vision": 7.0,
+    "population.hardship_scale": 1.0,
+    "perception.risk_scale": 1.0,
+    "police.density": 0.04,
+    "police.loyalty_scale": 1.0,
+    "jail.max_term": 30.0,
+    "rules.move_probability": 1.0,
+    "violence.force_level": 1.0,
+}
+
+
+@dataclass
+class _State:
+    n_citizens: int
+
+
+class ScriptedModel:
+    """Replays ``actives[t]`` as the active count recorded at tick t and drives actors.
+
+    Args:
+        actives: active count per tick, starting with tick 0 (the initial state).
+        actors: the actors to call before each tick.
+        n_citizens: citizens the shares are computed against.
+        params: parameter values overriding ``DEFAULT_PARAMS``.
+    """
+
+    def __init__(
+        self,
+        actives: list[int],
+        actors: list[Any],
+        n_citizens: int = 1000,
+        params: dict[str, float] | None = None,
+    ):
+        self.actives = list(actives)
+        self.actors = actors
+        self.state = _State(n_citizens)
+        self.params: dict[str, float] = {**DEFAULT_PARAMS, **(params or {})}
+        self.tick = 0
+        self.events: list[dict[str, Any]] = []
+        self.sets: list[tuple[int, str, float]] = []
+        self.concessions: list[dict[str, Any]] = []
+
+    def last_row(self) -> dict[str, float]:
+        """Returns the scripted record of the current tick."""
+        return {"tick": self.tick, "active": self.actives[self.tick]}
+
+    def set_parameter(self, path: str, value: float) -> None:
+        """Records and applies a parameter change (unknown paths raise KeyError, like Model)."""
+        if path not in self.params:
+            raise KeyError(path)
+        self.params[path] = value
+        self.sets.append((self.tick + 1, path, value))
+
+    def concede(self, **kwargs: Any) -> None:
+        """Records a concession."""
+        self.concessions.append({"tick": self.tick + 1, **kwargs})
+
+    def log_event(self, actor: str, action: str, **detail: Any) -> None:
+        """Records an actor's decision at the tick about to be simulated."""
+        self.events.append({"tick": self.tick + 1, "actor": actor, "action": action, **detail})
+
+    def run(self, ticks: int) -> ScriptedModel:
+        """Returns self after calling every actor before each of ``ticks`` more ticks."""
+        for _ in range(ticks):
+            for actor in self.actors:
+                actor.before_tick(self, self.tick + 1)
+            self.tick += 1
+        return self
+
+    def actions(self, actor: str | None = None) -> list[tuple[int, str]]:
+        """Returns (tick, action) of the logged decisions, optionally of one actor."""
+        return [(e["tick"], e["action"]) for e in self.events if actor in (None, e["actor"])]

@@ -1,0 +1,222 @@
+"""Several sites (cities): one lattice per site, run in lockstep and coupled by news.
+
+Each site is an ordinary ``uprising.Model`` built from the base scenario plus the site's
+overrides, with its own macro actors. Before every tick t each site s receives
+
+    news_s(t) = i_s(t) · mean_{r ≠ s} b_r(t − 1 − d),   b_r(u) = i_r(u) · active_r(u) / citizens_r
+
+where d = ``news.delay`` and i_s(t) ∈ [0, 1] is the site's information level: the product of the
+factors of the ``news.cuts`` in force and of its government's information cut-off. News raises
+grievance (``population.hardship_scale = 1 + g·news``) or lowers the threshold
+(``population.threshold = T₀·max(0, 1 − g·news)``). Equations and sources:
+docs/mechanisms-macro.md.
+"""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from uprising.model import Model, SeedLike, seed_sequence
+from uprising.observer import summarize
+from uprising.results import RunResult, run_metadata
+from uprising.scenario import Scenario, load_scenario
+from uprising.scenario.actors import TOTAL_SITE, site_scenario
+
+#: Offset added to the site index in the spawn key, so site streams never coincide with the
+#: streams of a single-site run of the same seed (which use spawn-key suffixes 0, 1, 2).
+SITE_KEY_OFFSET = 1000
+
+
+def site_seed(ss: np.random.SeedSequence, index: int) -> np.random.SeedSequence:
+    """Returns the SeedSequence of site ``index``: the run's spawn key + (1000 + index,)."""
+    return np.random.SeedSequence(ss.entropy, spawn_key=(*ss.spawn_key, SITE_KEY_OFFSET + index))
+
+
+class MultiSiteModel:
+    """Several sites in lockstep; same API as ``uprising.Model``.
+
+    Args:
+        scenario: preset name, YAML path, mapping or Scenario with a non-empty ``sites`` list.
+        rng: seed, SeedSequence or Generator (defaults to the scenario's ``seed``).
+        overrides: dotted overrides applied to the base scenario.
+        replicate: replicate index mixed into the SeedSequence.
+    """
+
+    def __init__(
+        self,
+        scenario: str | Path | Scenario | dict[str, Any],
+        rng: SeedLike = None,
+        overrides: list[str] | None = None,
+        replicate: int = 0,
+    ):
+        self.scenario: Scenario = load_scenario(scenario, overrides)
+        if not self.scenario.sites:
+            raise ValueError("MultiSiteModel needs a scenario with at least one site")
+        self.replicate = replicate
+        self.seed_sequence = seed_sequence(rng, self.scenario.seed, replicate)
+        self.names = [s.name for s in self.scenario.sites]
+        self.models: list[Model] = [
+            Model(site_scenario(self.scenario, site), rng=site_seed(self.seed_sequence, i),
+                  replicate=replicate)
+            for i, site in enumerate(self.scenario.sites)
+        ]
+        self.n_citizens = np.array([m.state.n_citizens for m in self.models], dtype=float)
+        self.tick = 0
+        self.running = True
+        self.wall_time = 0.0
+        self._broadcast: list[np.ndarray] = [self._information(0) * self._shares()]
+        self._news: list[np.ndarray] = [np.zeros(len(self.models))]
+        self._threshold_base: list[float | None] = [None] * len(self.models)
+        self._threshold_written: list[float | None] = [None] * len(self.models)
+
+    # -- Mesa-like API -------------------------------------------------------------------
+    def step(self) -> None:
+        """Advances every site by one tick."""
+        self.run(1)
+
+    def run(self, ticks: int | None = None, progress: Any = None) -> MultiSiteModel:
+        """Returns self after running ``ticks`` more ticks (default: to the scenario's end).
+
+        Args:
+            ticks: number of ticks to run.
+            progress: optional callable ``progress(ticks_done_now)`` called after each tick.
+        """
+        remaining = self.scenario.ticks - self.tick if ticks is None else int(ticks)
+        started = time.perf_counter()
+        for _ in range(max(remaining, 0)):
+            nxt = self.tick + 1
+            news = self.news_at(nxt)
+            self._apply_news(news)
+            for m in self.models:
+                m.run(1)
+            self.tick = nxt
+            self._news.append(news)
+            self._broadcast.append(self._information(nxt) * self._shares())
+            if progress is not None:
+                progress(1)
+        self.wall_time += time.perf_counter() - started
+        self.running = self.tick < self.scenario.ticks
+        return self
+
+    def news_at(self, tick: int) -> np.ndarray:
+        """Returns news_s(tick) for every site (see the module docstring)."""
+        n = len(self.models)
+        source = tick - 1 - self.scenario.news.delay
+        if n < 2 or source < 0:
+            return np.zeros(n)
+        sent = self._broadcast[source]
+        others = (sent.sum() - sent) / (n - 1)
+        return self._information(tick) * others
+
+    def get_model_vars_dataframe(self) -> pd.DataFrame:
+        """Returns the time series of every site plus their total, in long form.
+
+        Columns: ``site`` (a site name or ``total``), the core columns (tick, counts,
+        legitimacy, and any column the engine adds) and ``news`` (news received; NaN for total).
+        Every column but tick, legitimacy and news is a count and is summed in the total; the
+        total's legitimacy is the citizen-weighted mean.
+        """
+        frames = []
+        for i, (name, m) in enumerate(zip(self.names, self.models, strict=True)):
+            df = m.get_model_vars_dataframe()
+            df.insert(0, "site", name)
+            df["news"] = [row[i] for row in self._news]
+            frames.append(df)
+        total = self._total(frames)
+        return pd.concat([*frames, total], ignore_index=True)
+
+    def last_row(self) -> dict[str, float]:
+        """Returns the latest totals (counts summed over sites)."""
+        ts = self.get_model_vars_dataframe()
+        row = ts[(ts["site"] == TOTAL_SITE) & (ts["tick"] == self.tick)].iloc[0]
+        return {k: v for k, v in row.items() if k not in ("site", "news")}
+
+    @property
+    def events(self) -> list[dict[str, Any]]:
+        """Returns every site's macro-actor decisions, each tagged with its site."""
+        out = []
+        for name, m in zip(self.names, self.models, strict=True):
+            out += [{"site": name, **ev} for ev in m.events]
+        return sorted(out, key=lambda ev: (ev["tick"], self.names.index(ev["site"])))
+
+    def result(self) -> RunResult:
+        """Returns the RunResult: the long time series, the summary of the total (plus
+        ``<site>.<statistic>`` for each site) and metadata (seeds, sites, events)."""
+        ts = self.get_model_vars_dataframe()
+        total = ts[ts["site"] == TOTAL_SITE].drop(columns=["site", "news"])
+        summary = summarize(total, self.scenario.observer, int(self.n_citizens.sum()))
+        sites_meta = []
+        for name, m in zip(self.names, self.models, strict=True):
+            own = ts[ts["site"] == name].drop(columns=["site", "news"])
+            for key, value in summarize(own, m.scenario.observer, m.state.n_citizens).items():
+                summary[f"{name}.{key}"] = value
+            sites_meta.append(
+                {"name": name, "n_citizens": m.state.n_citizens,
+                 "spawn_key": list(m.seed_sequence.spawn_key)}
+            )
+        entropy = self.seed_sequence.entropy
+        meta = run_metadata(
+            self.scenario,
+            seed=int(entropy) if isinstance(entropy, int) else None,
+            replicate=self.replicate,
+            spawn_key=list(self.seed_sequence.spawn_key),
+            wall_time=self.wall_time,
+            ticks=self.tick,
+            n_citizens=int(self.n_citizens.sum()),
+            sites=sites_meta,
+            events=self.events,
+        )
+        return RunResult(timeseries=ts, summary=summary, metadata=meta)
+
+    # -- internals -----------------------------------------------------------------------
+    def _shares(self) -> np.ndarray:
+        active = np.array([m.last_row()["active"] for m in self.models], dtype=float)
+        return np.divide(active, self.n_citizens, out=np.zeros_like(active),
+                         where=self.n_citizens > 0)
+
+    def _information(self, tick: int) -> np.ndarray:
+        level = np.ones(len(self.models))
+        for cut in self.scenario.news.cuts:
+            if cut.start <= tick <= cut.end:
+                for i, name in enumerate(self.names):
+                    if not cut.sites or name in cut.sites:
+                        level[i] *= cut.factor
+        for i, m in enumerate(self.models):
+            for actor in m.actors:
+                level[i] *= getattr(actor, "information_factor", 1.0)
+        return level
+
+    def _apply_news(self, news: np.ndarray) -> None:
+        cfg = self.scenario.news
+        if cfg.gain == 0:
+            return
+        for i, m in enumerate(self.models):
+            if cfg.target == "hardship":
+                m.set_parameter("population.hardship_scale", 1.0 + cfg.gain * float(news[i]))
+                continue
+            current = float(m.params["population.threshold"])
+            if self._threshold_written[i] is None or current != self._threshold_written[i]:
+                self._threshold_base[i] = current  # first write, or the timeline changed it
+            base = self._threshold_base[i]
+            assert base is not None
+            value = base * max(0.0, 1.0 - cfg.gain * float(news[i]))
+            m.set_parameter("population.threshold", value)
+            self._threshold_written[i] = value
+
+    def _total(self, frames: list[pd.DataFrame]) -> pd.DataFrame:
+        both = pd.concat(frames, ignore_index=True)
+        both = both.drop(columns=["site", "news"])
+        weights = np.repeat(self.n_citizens, [len(f) for f in frames])
+        both["_wl"] = both["legitimacy"] * weights
+        both["_w"] = weights
+        total = both.groupby("tick", sort=True).sum(numeric_only=True).reset_index()
+        total["legitimacy"] = total["_wl"] / total["_w"].where(total["_w"] > 0, 1.0)
+        total = total.drop(columns=["_wl", "_w"])
+        total.insert(0, "site", TOTAL_SITE)
+        total["news"] = np.nan
+        return total[frames[0].columns]
