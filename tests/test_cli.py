@@ -292,3 +292,13 @@ def test_python_dash_m_uprising(tmp_path):
     )
     assert done.returncode == 0, done.stderr
     assert "max_term: 17" in done.stdout
+
+
+def test_plot_to_unwritable_file_exits_2(tmp_path):
+    result, out = run_out(tmp_path, "--no-plot")
+    assert result.exit_code == 0
+    blocker = tmp_path / "a-file"
+    blocker.write_text("x", encoding="utf-8")
+    shown = invoke("plot", str(out), "--out", str(blocker / "plot.png"))
+    assert shown.exit_code == 2
+    assert shown.stderr.startswith("error: cannot write") and "Traceback" not in shown.output

@@ -143,7 +143,9 @@ def _active_panel(
     ax.set_ylabel("citizens")
     ax.set_ylim(bottom=0)
     if n_bursts:
-        ax.set_title(f"{run.label}: {len(run.outbursts)} outbursts", fontsize="medium", loc="left")
+        n = len(run.outbursts)
+        text = f"{run.label}: {n} outburst{'' if n == 1 else 's'}"
+        ax.set_title(text, fontsize="medium", loc="left")
 
 
 def _stock_panel(ax: Axes, run: RunSeries) -> None:
