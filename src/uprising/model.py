@@ -99,6 +99,7 @@ class Model:
         self.switches = self.config.switches.copy()
         s = self.scenario
         self.parameters = Parameters(s)
+        self.parameters.refresh_citizens(self.state, 0)
         self.params = self.parameters.values
         self.mech = self.parameters.mech()
         self.columns = _columns(s)
