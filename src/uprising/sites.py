@@ -10,6 +10,10 @@ factors of the ``news.cuts`` in force and of its government's information cut-of
 grievance (``population.hardship_scale = 1 + g·news``) or lowers the threshold
 (``population.threshold = T₀·max(0, 1 − g·news)``). Equations and sources:
 docs/mechanisms-macro.md.
+
+Order within a tick: news is computed and applied first, then each site runs its tick (its
+timeline and macro actors first). A government cut-off decided before tick t therefore damps
+the news from tick t + 1 on.
 """
 
 from __future__ import annotations
