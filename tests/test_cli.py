@@ -14,7 +14,7 @@ import pytest
 import typer
 from typer.testing import CliRunner
 
-from uprising import ScenarioError, api, cli, preset_names
+from uprising import RunResult, ScenarioError, api, cli, preset_names
 
 PRESET = "epstein2002-run2"
 TICKS = "50"
@@ -53,7 +53,8 @@ def test_run_writes_tables_sidecar_and_png(tmp_path):
     assert (out / "run.json").stat().st_size > 0
     png = (out / "timeseries.png").read_bytes()
     assert png.startswith(PNG_MAGIC) and len(png) > 10_000
-    assert "mean" in result.stdout and "timeseries.parquet" in result.stdout
+    assert f"{summary['mean_active'].iloc[0]:.1f}" in result.stdout
+    assert "mean active (citizens)" in result.stdout and "timeseries.parquet" in result.stdout
 
 
 def test_run_matches_api_run_scenario(tmp_path):
@@ -101,6 +102,31 @@ def test_run_default_output_folder_is_results_slash_name(tmp_path, monkeypatch):
     result = invoke("run", PRESET, "--ticks", "5", "--no-plot")
     assert result.exit_code == 0, result.output
     assert (tmp_path / "results" / PRESET / "timeseries.parquet").is_file()
+
+
+def _render(table) -> str:
+    import io
+
+    from rich.console import Console
+
+    con = Console(width=160, record=True, file=io.StringIO())
+    con.print(table)
+    return con.export_text()
+
+
+def test_summary_table_per_replicate_then_mean_sd_min_max():
+    runs = [{"seed": 9, "replicate": r, "mean_active": 10.0 * (r + 1), "victor": "none",
+             "kills": r} for r in range(8)]
+    result = RunResult(pd.DataFrame(), {"mean_active": 45.0, "kills": 3.5}, {}, runs)
+    text = _render(cli.summary_table(result, "t"))
+    assert "mean active (citizens)" in text and "kills" in text and "victor" in text
+    row = next(line for line in text.splitlines() if "mean active" in line).split()
+    assert row[-4:] == ["45", "24.5", "10", "80"]  # mean, sd (sample), min, max
+    few = RunResult(pd.DataFrame(), {"mean_active": 15.0, "kills": 0.5}, {}, runs[:2])
+    text = _render(cli.summary_table(few, "t"))
+    assert "rep. 1" in text and "seed 9" in text
+    row = next(line for line in text.splitlines() if "mean active" in line).split()
+    assert row[-3:] == ["10", "20", "15"]
 
 
 # -- scenarios, show, plot ------------------------------------------------------------------

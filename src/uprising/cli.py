@@ -12,6 +12,7 @@ from __future__ import annotations
 import importlib
 import math
 import re
+import statistics
 import sys
 import tempfile
 from collections.abc import Iterator, Sequence
@@ -64,17 +65,23 @@ SetOption = Annotated[
 ]
 ScenarioArg = Annotated[str, typer.Argument(help="Preset name (see `uprising scenarios`) or YAML.")]
 
-# (summary key, column header, format for one run, format for the mean over runs)
-SUMMARY_COLUMNS = (
-    ("mean_active", "mean\nactive", ".1f", ".1f"),
-    ("peak_active", "peak\nactive", ".0f", ".1f"),
-    ("mean_jailed", "mean\njailed", ".1f", ".1f"),
-    ("share_ticks_under_10", "ticks\n<10 act", ".0%", ".0%"),
-    ("n_outbursts", "out-\nbursts", ".0f", ".1f"),
-    ("mean_outburst_duration", "mean\nlength", ".1f", ".1f"),
-    ("mean_wait", "mean\nwait", ".1f", ".1f"),
-    ("total_arrests", "arrests", ".0f", ".0f"),
+# Model I summary statistics shown by `run` (key, label); other summary keys that are not
+# Model I's (Model II, mechanisms) are shown after them under their own names.
+SUMMARY_ROWS = (
+    ("mean_active", "mean active (citizens)"),
+    ("peak_active", "peak active (citizens)"),
+    ("mean_jailed", "mean jailed (citizens)"),
+    ("share_ticks_under_10", "share of ticks with < 10 active"),
+    ("n_outbursts", "outbursts"),
+    ("mean_outburst_duration", "mean outburst length (ticks)"),
+    ("mean_wait", "mean wait between outbursts (ticks)"),
+    ("total_arrests", "arrests"),
 )
+MODEL_I_KEYS = frozenset(
+    {"ticks", "final_jailed", "mean_outburst_peak", "mean_total_activation",
+     "sd_total_activation", "sd_wait", "seed", "replicate"}
+) | {key for key, _ in SUMMARY_ROWS}
+MAX_REPLICATE_COLUMNS = 6
 
 
 # -- error handling ------------------------------------------------------------------------
@@ -128,35 +135,58 @@ def _safe_name(name: str) -> str:
     return re.sub(r"[^\w.-]+", "_", name).strip("._") or "run"
 
 
-def _fmt(value: Any, spec: str) -> str:
+def _fmt(value: Any, key: str = "") -> str:
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return "–"
-    return format(value, spec)
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return str(value)
+    if key.startswith("share_"):
+        return f"{value:.0%}"
+    if isinstance(value, int) or float(value).is_integer():
+        return f"{value:.0f}"
+    return f"{value:.1f}"
+
+
+def _stats(values: list[Any], key: str) -> list[str]:
+    nums = [float(v) for v in values if isinstance(v, int | float) and not isinstance(v, bool)]
+    nums = [v for v in nums if not math.isnan(v)]
+    if not nums:
+        return ["–"] * 3
+    sd = statistics.stdev(nums) if len(nums) > 1 else math.nan
+    return [_fmt(sd, key), _fmt(min(nums), key), _fmt(max(nums), key)]
 
 
 def summary_table(result: RunResult, title: str) -> Table:
-    """Returns a Rich table with one row per run and, for several runs, their mean.
+    """Returns a Rich table with one row per statistic: per-replicate values and their mean.
 
-    Lengths and waits are in ticks; outbursts use the scenario's observer thresholds.
+    With more than ``MAX_REPLICATE_COLUMNS`` runs it shows mean, sd, min and max instead (every
+    run's values are in summary.parquet). Outbursts use the scenario's observer thresholds.
     """
-    table = Table(
-        title=title, title_justify="left", box=box.SIMPLE_HEAD, pad_edge=False,
-        collapse_padding=True,
-    )
-    table.add_column("rep.", justify="right", no_wrap=True)
-    table.add_column("seed", justify="right", no_wrap=True)
-    for _, header, _, _ in SUMMARY_COLUMNS:
-        table.add_column(header, justify="right", no_wrap=True)
     runs = result.runs or [
         {"seed": result.metadata.get("seed"), "replicate": result.metadata.get("replicate", 0),
          **result.summary}
     ]
-    for run in runs:
-        cells = [_fmt(run.get(key), spec) for key, _, spec, _ in SUMMARY_COLUMNS]
-        table.add_row(str(run["replicate"]), str(run["seed"]), *cells)
-    if len(runs) > 1:
-        cells = [_fmt(result.summary.get(key), spec) for key, _, _, spec in SUMMARY_COLUMNS]
-        table.add_row("mean", "", *cells, style="bold", end_section=True)
+    keys = {k for run in runs for k in run}
+    rows = [(k, label) for k, label in SUMMARY_ROWS if k in keys]
+    rows += [(k, k.replace("_", " ")) for k in sorted(keys - MODEL_I_KEYS)]
+    table = Table(title=title, title_justify="left", box=box.SIMPLE_HEAD)
+    table.add_column("statistic")
+    several, wide = len(runs) > 1, len(runs) <= MAX_REPLICATE_COLUMNS
+    if wide:
+        for run in runs:
+            table.add_column(f"rep. {run['replicate']}\nseed {run['seed']}", justify="right")
+    if several:
+        table.add_column("mean", justify="right", style="bold")
+    if several and not wide:
+        for name in ("sd", "min", "max"):
+            table.add_column(name, justify="right")
+    for key, label in rows:
+        cells = [_fmt(run.get(key), key) for run in runs] if wide else []
+        if several:
+            cells.append(_fmt(result.summary.get(key), key))
+        if several and not wide:
+            cells += _stats([run.get(key) for run in runs], key)
+        table.add_row(label, *cells)
     return table
 
 
