@@ -328,7 +328,10 @@ def check_actor_sections(scenario: Scenario) -> None:
         try:
             site_scenario(scenario, site)
         except ValueError as exc:
-            raise ValueError(f"sites[{i}].overrides ({site.name}): {exc}") from None
+            lines = [ln.strip() for ln in str(exc).splitlines()[1:]] or [str(exc)]
+            raise ValueError(
+                f"sites[{i}].overrides ({site.name}): {'; '.join(lines)}"
+            ) from None
 
 
 def site_scenario(scenario: Scenario, site: Site) -> Scenario:
