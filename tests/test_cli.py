@@ -157,7 +157,7 @@ def test_plot_command_writes_png(tmp_path):
     shown = invoke("plot", str(out), "--out", str(target))
     assert shown.exit_code == 0, shown.output
     assert target.read_bytes().startswith(PNG_MAGIC)
-    default = invoke("plot", str(out))
+    default = invoke("plot", str(out), "--extra", "arrests")
     assert default.exit_code == 0
     assert (out / "timeseries.png").read_bytes().startswith(PNG_MAGIC)
 
@@ -180,12 +180,17 @@ ERROR_CASES = {
     "unknown preset": (["run", "no-such-preset"], ["no-such-preset", PRESET]),
     "missing file": (["show", "nowhere/missing.yaml"], ["missing.yaml", "not found"]),
     "missing result dir": (["plot", "nowhere/results"], ["nowhere/results", "not found"]),
+    "bad --extra column": (["plot", "DIR", "--extra", "nosuch"], ["nosuch", "no such column"]),
 }
 
 
 @pytest.mark.parametrize("case", sorted(ERROR_CASES))
-def test_invalid_input_exits_2_with_one_clear_message(case):
+def test_invalid_input_exits_2_with_one_clear_message(case, tmp_path):
     args, needles = ERROR_CASES[case]
+    if "DIR" in args:  # needs a real result folder
+        done, out = run_out(tmp_path, "--no-plot")
+        assert done.exit_code == 0
+        args = [str(out) if a == "DIR" else a for a in args]
     result = invoke(*args)
     assert result.exit_code == 2, (case, result.output)
     assert result.stderr.startswith("error: ")

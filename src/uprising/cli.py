@@ -293,6 +293,10 @@ def plot(
     out: Annotated[
         Path | None, typer.Option("--out", "-o", help=f"PNG to write (default DIR/{PLOT_FILE}).")
     ] = None,
+    extra: Annotated[
+        list[str] | None,
+        typer.Option("--extra", "-e", help="Another count column to draw with the actives."),
+    ] = None,
 ) -> None:
     """Plot a saved run's time series (outbursts shaded) to a PNG."""
     from uprising.plotting import plot_timeseries
@@ -307,9 +311,13 @@ def plot(
     except (OSError, ValueError) as exc:
         fail(f"cannot read the results in {result_dir}: {exc}")
     target = out if out is not None else result_dir / PLOT_FILE
+    columns = list(result.timeseries.columns)
+    unknown = [c for c in extra or [] if c not in columns]
+    if unknown:
+        fail(f"--extra {', '.join(unknown)}: no such column (columns: {', '.join(columns)})")
     try:
         with user_errors():
-            plot_timeseries(result, target)
+            plot_timeseries(result, target, extra_columns=extra)
     except OSError as exc:
         fail(f"cannot write {target}: {exc.strerror or exc}")
     console.print(f"wrote {target}", highlight=False, markup=False, soft_wrap=True)
