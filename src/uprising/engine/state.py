@@ -7,7 +7,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from uprising.engine import reference as ref
-from uprising.engine.lattice import COP, EMPTY, QUIET, spans_from_offsets
+from uprising.engine.lattice import ACTIVE, COP, EMPTY, QUIET, spans_from_offsets
 from uprising.engine.mechanisms import F_MOBILISER, TARGET
 from uprising.engine.neighbourhood import offsets
 from uprising.scenario.actors import max_police_density
@@ -235,6 +235,9 @@ def build_state(scenario: Scenario, rng: np.random.Generator) -> WorldState:
     )
     flags = np.zeros(n, dtype=np.int8)
     flags[:n_cit] = _mobiliser_flags(scenario, rng, group[:n_cit])
+    mobilisers = np.flatnonzero(flags[:n_cit] & F_MOBILISER)
+    state[mobilisers] = ref.S_ACTIVE  # always active while free, from the start
+    code[pos[mobilisers]] = ACTIVE
     loyalty = np.ones(n)
     defect_threshold = np.full(n, np.inf)
     if scenario.reluctance.enabled:
