@@ -142,8 +142,8 @@ def _fmt(value: Any, key: str = "") -> str:
         return str(value)
     if key.startswith("share_"):
         return f"{value:.0%}"
-    if isinstance(value, int) or float(value).is_integer():
-        return f"{value:.0f}"
+    if isinstance(value, int):
+        return str(value)
     return f"{value:.1f}"
 
 
