@@ -81,3 +81,20 @@ def test_effect_elite_split_weakens_the_crackdown_and_raises_activity():
         "enabled": True, "split_at": 1, "split_to": 0.25, "loyalty_sensitivity": 0.0}}, seeds)
     assert (split > cohesive).sum() >= 10
     assert split.mean() > 1.5 * cohesive.mean()
+
+
+def test_effect_elite_split_lowers_police_loyalty_and_raises_activity():
+    """Article: police reluctant once the elite split. Channel tested: loyalty (kernel
+    reluctance: a cop skips an arrest with probability (1 − ℓ·scale)·r/(r + r½)); no
+    government. Split to c = 0.3 at tick 1 (loyalty_scale 0.3) vs a cohesive elite. Seeds 0-11
+    (12 replicates per arm), 20x20, 200 ticks, mean actives over ticks 50-200. Pilot: 8.3
+    cohesive vs 11.8 split, 12/12 seeds higher. Pass: at least 10 of 12 paired seeds higher
+    (sign test p = 0.019) and the mean at least 1.2x. Fails if the split does not reach
+    police.loyalty_scale or raises it."""
+    seeds = range(12)
+    mech = {"reluctance": {"enabled": True}}
+    cohesive = _mean_active_after(mech, seeds)
+    split = _mean_active_after(
+        {**mech, "elite": {"enabled": True, "split_at": 1, "split_to": 0.3}}, seeds)
+    assert (split > cohesive).sum() >= 10
+    assert split.mean() > 1.2 * cohesive.mean()
