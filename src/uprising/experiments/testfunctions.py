@@ -51,3 +51,10 @@ def flaky(params: dict[str, Any], rng: np.random.SeedSequence) -> dict[str, floa
     if x < 0:
         raise ValueError(f"x = {x} is negative")
     return {"y": x}
+
+
+def process_id(params: dict[str, Any], rng: np.random.SeedSequence) -> dict[str, float]:
+    """Returns ``{"pid": id of the process that ran it}`` (to see which worker ran a run)."""
+    import os
+
+    return {"pid": float(os.getpid())}
