@@ -131,6 +131,8 @@ def run_ticks_mech(
         reluctant = 0
         killed = 0
         police_casualties = 0
+        for i in range(n):  # a fresh random order each tick, whatever the chunking
+            order[i] = i
         shuffle(rng, order)
         for idx in range(n):
             a = order[idx]
