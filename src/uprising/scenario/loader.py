@@ -119,8 +119,9 @@ def format_validation_error(exc: ValidationError, source: str) -> str:
         if err["type"] == "extra_forbidden":
             msg = "unknown field"
         elif err["type"] in {"greater_than_equal", "less_than_equal", "greater_than", "less_than"}:
-            bounds = ", ".join(f"{k.replace('_', ' ')} {v}" for k, v in ctx.items())
-            msg = f"out of range ({bounds})"
+            symbols = {"ge": "≥", "le": "≤", "gt": ">", "lt": "<"}
+            bounds = " and ".join(f"{symbols.get(k, k)} {v}" for k, v in ctx.items())
+            msg = f"out of range: must be {bounds}"
         elif err["type"] == "literal_error":
             msg = f"must be one of {ctx.get('expected', '')}"
         given = err.get("input")
