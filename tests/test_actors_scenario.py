@@ -70,6 +70,8 @@ def test_cop_slots_cover_what_the_actors_can_ask_for():
          "government.concede.weakness_signal"),
         ({"government": {"mode": "rule", "concede": {"groups": ["bad name"]}}},
          "government.concede.groups.0"),
+        ({"government": {"mode": "rule", "concede": {"groups": ["kazakh"]}}},
+         "government.concede.groups: unknown group 'kazakh'"),
         ({"government": {"resolve": -0.1}}, "government.resolve"),
         ({"government": {"window": 0}}, "government.window"),
         ({"government": {"tyranny": 1}}, "government.tyranny"),

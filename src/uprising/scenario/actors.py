@@ -302,6 +302,13 @@ def check_actor_sections(scenario: Scenario) -> None:
             raise ValueError(
                 f"government.script[{i}].at = {entry.at} is after the run's last tick {ticks}"
             )
+    if gov.concede is not None:
+        groups = scenario.group_names
+        for g in gov.concede.groups:
+            if g not in groups:
+                raise ValueError(
+                    f"government.concede.groups: unknown group {g!r}; groups: {groups}"
+                )
     elite = scenario.elite
     if elite.split_at is not None and elite.split_at > ticks:
         raise ValueError(
