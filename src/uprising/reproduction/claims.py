@@ -176,7 +176,7 @@ def _slope(res: SuiteResults) -> Outcome:
     lines = [f"{r['variant']}: slope {fmt(r['tail_slope'], 3)}" for _, r in vt.iterrows()]
     fl = vt.set_index("variant")["tail_slope"].get("floor", math.nan)
     return Outcome(only_under(good) if good else NOT_REPRODUCED,
-                   f"floor: log-frequency slope {fmt(fl, 3)} per tick", lines)
+                   f"floor: log-frequency slope beyond 30 ticks {fmt(fl, 3)} per tick", lines)
 
 
 def _activation(res: SuiteResults) -> Outcome:
@@ -186,9 +186,12 @@ def _activation(res: SuiteResults) -> Outcome:
     lines = [f"{r['variant']}: {fmt(r['activation_mean'], 0)} ± {fmt(r['activation_sd'], 0)} "
              f"({r['n_outbursts_total']} outbursts)" for _, r in vt.iterrows()]
     fl = vt.set_index("variant").loc["floor"]
-    return Outcome(only_under(good) if good else NOT_REPRODUCED,
-                   f"floor: {fmt(fl['activation_mean'], 0)} ± {fmt(fl['activation_sd'], 0)}",
-                   lines)
+    mean_only = [r["variant"] for _, r in vt.iterrows()
+                 if abs(r["activation_mean"] - PAPER_ACTIVATION[0]) <= 0.25 * PAPER_ACTIVATION[0]]
+    ours = f"floor: {fmt(fl['activation_mean'], 0)} ± {fmt(fl['activation_sd'], 0)}"
+    if mean_only:
+        ours += f"; the mean alone is within ±25 % under {', '.join(mean_only)}"
+    return Outcome(only_under(good) if good else NOT_REPRODUCED, ours, lines)
 
 
 def _both(res: SuiteResults) -> Outcome:
@@ -427,7 +430,8 @@ CLAIMS: tuple[Claim, ...] = (
           _waits, known_fail=True, figure_file="fig05_waits.png"),
     Claim("waits-log", "6", "Logged waiting-time frequencies",
           "truncated at 30 and logged: slope −0.07", "not measured",
-          "tail slope of log frequency within −0.09 … −0.05, per variant",
+          "maximum-likelihood exponential slope of the waits ≥ 30 within −0.09 … −0.05, "
+          "per variant",
           _slope, figure_file="fig06_waits_log.png"),
     Claim("activation", "7", "Total activation per outburst",
           "mean 708, s.d. 230", "floor ≈ 779",
