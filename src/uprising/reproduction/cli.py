@@ -21,8 +21,8 @@ def reproduce(
         Path, typer.Option("--out", "-o", help="Folder for report.md, figures/ and data.")
     ] = Path("reproduction-epstein2002"),
     workers: Annotated[
-        int, typer.Option("--workers", "-w", min=1, max=1024,
-                          help="Worker processes (default: all cores).")
+        int, typer.Option("--workers", "-w", min=0, max=1024,
+                          help="Worker processes (0: all cores).")
     ] = 0,
     root: Annotated[int, typer.Option("--root", min=0, help="Root seed of the suite.")] = 2002,
     progress: Annotated[bool, typer.Option(help="Show the progress bar.")] = True,
