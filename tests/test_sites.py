@@ -213,3 +213,23 @@ def test_effect_news_of_unrest_elsewhere_raises_and_synchronises_activity(target
     assert stats.mannwhitneyu(mean, base_mean, alternative="greater").pvalue < 0.01
     assert mean.mean() > 1.2 * base_mean.mean()
     assert np.nanmean(corr) > np.nanmean(base_corr) + 0.08
+
+
+def test_group_columns_total_weights_legitimacy_by_group_size():
+    groups = [{"name": "kaz", "share": 0.7, "legitimacy": 0.8},
+              {"name": "rus", "share": 0.3, "legitimacy": 0.6}]
+    sites = [{"name": "a"}, {"name": "b", "overrides": {"population.density": 0.5}}]
+    model = MultiSiteModel(scenario(groups=groups, sites=sites), rng=3)
+    model.run(10)
+    ts = model.get_model_vars_dataframe()
+    total = ts[ts["site"] == "total"].set_index("tick")
+    parts = ts[ts["site"] != "total"]
+    for g in ("kaz", "rus"):
+        size = parts[[f"quiet_{g}", f"active_{g}", f"jailed_{g}"]].sum(axis=1)
+        expected = (parts[f"legitimacy_{g}"] * size).groupby(parts["tick"]).sum() / size.groupby(
+            parts["tick"]).sum()
+        np.testing.assert_allclose(total[f"legitimacy_{g}"], expected)
+        pd.testing.assert_series_equal(parts.groupby("tick")[f"active_{g}"].sum(),
+                                       total[f"active_{g}"], check_names=False)
+    agents = model.get_agent_vars_dataframe()
+    assert set(agents["site"]) == {"a", "b"}

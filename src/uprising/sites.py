@@ -122,8 +122,8 @@ class MultiSiteModel:
 
         Columns: ``site`` (a site name or ``total``), the core columns (tick, counts,
         legitimacy, and any column the engine adds) and ``news`` (news received; NaN for total).
-        Every column but tick, legitimacy and news is a count and is summed in the total; the
-        total's legitimacy is the citizen-weighted mean.
+        Every column but tick, news and legitimacy (``legitimacy_<group>``) is a count and is
+        summed in the total; legitimacy is the citizen-weighted (group-size-weighted) mean.
         """
         frames = []
         for i, (name, m) in enumerate(zip(self.names, self.models, strict=True)):
@@ -133,6 +133,16 @@ class MultiSiteModel:
             frames.append(df)
         total = self._total(frames)
         return pd.concat([*frames, total], ignore_index=True)
+
+    def get_agent_vars_dataframe(self) -> pd.DataFrame:
+        """Returns every site's agents now (see ``Model.get_agent_vars_dataframe``), with a
+        ``site`` column."""
+        frames = []
+        for name, m in zip(self.names, self.models, strict=True):
+            df = m.get_agent_vars_dataframe()
+            df.insert(0, "site", name)
+            frames.append(df)
+        return pd.concat(frames, ignore_index=True)
 
     def last_row(self) -> dict[str, float]:
         """Returns the latest totals (counts summed over sites)."""
@@ -213,14 +223,24 @@ class MultiSiteModel:
             self._threshold_written[i] = value
 
     def _total(self, frames: list[pd.DataFrame]) -> pd.DataFrame:
-        both = pd.concat(frames, ignore_index=True)
-        both = both.drop(columns=["site", "news"])
-        weights = np.repeat(self.n_citizens, [len(f) for f in frames])
-        both["_wl"] = both["legitimacy"] * weights
-        both["_w"] = weights
+        both = pd.concat(frames, ignore_index=True).drop(columns=["site", "news"])
+        citizens = np.repeat(self.n_citizens, [len(f) for f in frames])
+        means = [c for c in both.columns if c == "legitimacy" or c.startswith("legitimacy_")]
+        weights = {}
+        for col in means:
+            group = col[len("legitimacy_"):] if col != "legitimacy" else None
+            parts = [f"{w}_{group}" for w in ("quiet", "active", "jailed")]
+            if group is not None and all(p in both.columns for p in parts):
+                weights[col] = both[parts].sum(axis=1).to_numpy(dtype=float)  # group size
+            else:
+                weights[col] = citizens
+        for col in means:
+            both[f"_w_{col}"] = weights[col]
+            both[col] = both[col] * weights[col]
         total = both.groupby("tick", sort=True).sum(numeric_only=True).reset_index()
-        total["legitimacy"] = total["_wl"] / total["_w"].where(total["_w"] > 0, 1.0)
-        total = total.drop(columns=["_wl", "_w"])
+        for col in means:
+            w = total.pop(f"_w_{col}")
+            total[col] = total[col] / w.where(w > 0, 1.0)
         total.insert(0, "site", TOTAL_SITE)
         total["news"] = np.nan
         return total[frames[0].columns]
