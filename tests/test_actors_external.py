@@ -142,3 +142,16 @@ def test_effect_intervention_with_reinforcements_lowers_later_activity():
         "enabled": True, **ARTICLE, "delay_ticks": 10, "police_share": 0.04}}, seeds)
     assert (ext < off).all()
     assert ext.mean() < 0.6 * off.mean()
+
+
+def test_instability_trigger_waits_for_start_tick_but_a_request_does_not():
+    m = scripted([300] * 12, external_power={"enabled": True, **ARTICLE, "start_tick": 6,
+                                             "delay_ticks": 1})
+    m.run(11)
+    assert m.actions() == [(6, "decide"), (7, "arrive")]
+    m = scripted([300] * 12,
+                 government={"mode": "script", "request_help": {},
+                             "script": [{"at": 3, "action": "request_help"}]},
+                 external_power={"enabled": True, **ARTICLE, "start_tick": 6, "delay_ticks": 1})
+    m.run(11)
+    assert m.actions() == [(3, "request_help"), (3, "decide"), (4, "arrive")]

@@ -183,3 +183,10 @@ def test_effect_rule_crackdown_lowers_later_activity():
     )
     assert (crack < off).all()
     assert crack.mean() < 0.6 * off.mean()
+
+
+def test_rule_waits_for_start_tick():
+    m = scripted([300] * 12, government={
+        "mode": "rule", "start_tick": 8, "crackdown": {"threshold": 0.1}})
+    m.run(11)
+    assert m.actions() == [(8, "crackdown")]

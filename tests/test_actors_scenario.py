@@ -72,6 +72,8 @@ def test_cop_slots_cover_what_the_actors_can_ask_for():
          "government.concede.groups.0"),
         ({"government": {"mode": "rule", "concede": {"groups": ["kazakh"]}}},
          "government.concede.groups: unknown group 'kazakh'"),
+        ({"government": {"start_tick": 51}}, "government.start_tick = 51 is after"),
+        ({"external_power": {"start_tick": 0}}, "external_power.start_tick"),
         ({"government": {"resolve": -0.1}}, "government.resolve"),
         ({"government": {"window": 0}}, "government.window"),
         ({"government": {"tyranny": 1}}, "government.tyranny"),
@@ -104,3 +106,22 @@ def test_overrides_reach_actor_sections():
                                    "external_power.enabled=true", "elite.split_at=10"])
     assert sc.government.crackdown.threshold == 0.2
     assert sc.external_power.enabled and sc.elite.split_at == 10
+
+
+def test_documented_example_loads_runs_and_logs_decisions():
+    import re
+    from pathlib import Path
+
+    import yaml
+
+    from uprising.api import make_model
+
+    doc = (Path(__file__).parents[1] / "docs" / "mechanisms-macro.md").read_text("utf-8")
+    block = re.search(r"## Example.*?```yaml\n(.*?)```", doc, re.S).group(1)
+    sc = load_scenario(yaml.safe_load(block), ["ticks=40"])
+    model = make_model(sc, rng=0)
+    model.run()
+    res = model.result()
+    assert {"almaty", "aktau", "astana", "total"} == set(res.timeseries["site"])
+    actors = {(e["site"], e["actor"]) for e in res.metadata["events"]}
+    assert ("almaty", "elite") in actors and ("almaty", "government") in actors

@@ -12,10 +12,10 @@ from uprising.scenario.actors import ExternalPower, intervention_threshold, stak
 class ExternalPowerActor:
     """State machine idle → en_route (decided) → deployed → withdrawn; intervenes at most once.
 
-    Decision at tick t when (trigger allows instability and I(t) > θ) or (a request is pending,
-    the trigger allows requests and I(t) ≥ request_factor·θ); I is the observed active share
-    averaged over ``window`` ticks and θ = θ_max·(1 − S). Arrival at t + delay_ticks; withdrawal
-    ``stay_ticks`` after arrival.
+    Decision at tick t when (trigger allows instability, t ≥ start_tick and I(t) > θ) or (a
+    request is pending, the trigger allows requests and I(t) ≥ request_factor·θ); I is the
+    observed active share averaged over ``window`` ticks and θ = θ_max·(1 − S). Arrival at
+    t + delay_ticks; withdrawal ``stay_ticks`` after arrival.
     """
 
     name = "external_power"
@@ -42,7 +42,7 @@ class ExternalPowerActor:
         instability = self.window.push(active_share(model))
         cfg = self.cfg
         if self.status == "idle":
-            reason = self._reason(instability)
+            reason = self._reason(instability, tick)
             if reason is not None:
                 self.status, self.decided_at = "en_route", tick
                 model.log_event(
@@ -74,9 +74,10 @@ class ExternalPowerActor:
             after = self.levers.apply(model)
             model.log_event(self.name, "withdraw", police_density_after=after)
 
-    def _reason(self, instability: float) -> str | None:
+    def _reason(self, instability: float, tick: int) -> str | None:
         trig = self.cfg.trigger
-        if trig in ("instability", "either") and instability > self.theta:
+        warm = tick < self.cfg.start_tick
+        if trig in ("instability", "either") and not warm and instability > self.theta:
             return "instability"
         if (
             trig in ("request", "either")

@@ -120,6 +120,10 @@ class Government(Frozen):
     window: int = Field(
         1, ge=1, le=10_000, description="ticks averaged in the observed active share"
     )
+    start_tick: int = Field(
+        1, ge=1, description="rule mode acts only from this tick on (earlier ticks: warm-up, "
+        "e.g. the opening transient in which every eligible citizen activates at once)"
+    )
     resolve: Probability = Field(
         1.0,
         description="ρ₀: readiness to crack down; the crackdown threshold is divided by "
@@ -189,6 +193,9 @@ class ExternalPower(Frozen):
         0.0, description="a request is honoured once instability ≥ request_factor·θ"
     )
     window: int = Field(1, ge=1, le=10_000, description="ticks averaged in the instability")
+    start_tick: int = Field(
+        1, ge=1, description="instability can set it off only from this tick on (warm-up)"
+    )
     delay_ticks: int = Field(5, ge=0, le=1_000_000, description="decision → arrival")
     reinforcement: Literal["police", "static_posts"] = Field(
         "police",
@@ -309,6 +316,10 @@ def check_actor_sections(scenario: Scenario) -> None:
                 raise ValueError(
                     f"government.concede.groups: unknown group {g!r}; groups: {groups}"
                 )
+    for where, start in (("government", gov.start_tick),
+                         ("external_power", scenario.external_power.start_tick)):
+        if start > ticks:
+            raise ValueError(f"{where}.start_tick = {start} is after the run's last tick {ticks}")
     elite = scenario.elite
     if elite.split_at is not None and elite.split_at > ticks:
         raise ValueError(
