@@ -8,7 +8,7 @@ import pytest
 from uprising.actors import build_actors
 from uprising.actors.scripted import ScriptedModel
 from uprising.api import make_model
-from uprising.scenario import load_scenario
+from uprising.scenario import ScenarioError, load_scenario
 
 SMALL = {
     "world": {"width": 20, "height": 20},
@@ -190,3 +190,15 @@ def test_rule_waits_for_start_tick():
         "mode": "rule", "start_tick": 8, "crackdown": {"threshold": 0.1}})
     m.run(11)
     assert m.actions() == [(8, "crackdown")]
+
+
+def test_measure_violent_watches_the_violent_count():
+    sc = load_scenario({**SMALL, "violence": {"enabled": True}, "government": {
+        "mode": "rule", "measure": "violent", "crackdown": {"threshold": 0.02}}})
+    m = ScriptedModel([500] * 6, build_actors(sc), n_citizens=1000,
+                      violent=[0, 5, 10, 19, 20, 30])
+    m.run(5)
+    assert m.actions() == [(5, "crackdown")]  # violent share 0.02 after tick 4
+    with pytest.raises(ScenarioError, match=r"government\.measure = violent needs violence"):
+        load_scenario({**SMALL, "government": {"mode": "rule", "measure": "violent",
+                                               "crackdown": {}}})

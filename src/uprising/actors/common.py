@@ -6,10 +6,11 @@ from collections import deque
 from typing import Any
 
 
-def active_share(model: Any) -> float:
-    """Returns actives / citizens in the latest recorded tick (0 when there are no citizens)."""
+def active_share(model: Any, measure: str = "active") -> float:
+    """Returns the ``measure`` column (active or violent) / citizens in the latest recorded
+    tick (0 when there are no citizens)."""
     n = model.state.n_citizens
-    return float(model.last_row()["active"]) / n if n else 0.0
+    return float(model.last_row()[measure]) / n if n else 0.0
 
 
 class ShareWindow:

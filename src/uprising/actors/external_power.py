@@ -39,7 +39,7 @@ class ExternalPowerActor:
 
     def before_tick(self, model: Any, tick: int) -> None:
         """Decides, deploys or withdraws according to the rules in the class docstring."""
-        instability = self.window.push(active_share(model))
+        instability = self.window.push(active_share(model, self.cfg.measure))
         cfg = self.cfg
         if self.status == "idle":
             reason = self._reason(instability, tick)

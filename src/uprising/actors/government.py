@@ -1,13 +1,14 @@
 """Government actor: scripted or rule-based responses to the observed unrest.
 
-Rule mode, each tick t ≥ ``start_tick`` (before it is simulated): the observed active share
-a(t) is the mean of actives/citizens over the last ``window`` recorded ticks. Responses are
-checked in the order concede, emergency, cut_information, crackdown, request_help; a response
-fires when a(t) ≥ θ_r (for the crackdown θ_crackdown / ρ, ρ = ρ₀·elite resolve factor; ρ = 0
-never cracks down), it has fired fewer than ``max_times`` times, ``cooldown`` ticks have passed
-since it last fired and, for timed responses (``duration`` set), it is not in force. Script
-mode takes the listed actions at their ticks regardless of the share; taking a timed action
-that is in force extends it. Every decision and every restoration is logged with its tick.
+Rule mode, each tick t ≥ ``start_tick`` (before it is simulated): the observed share a(t) is
+the mean of actives/citizens (``measure: violent``: violent/citizens) over the last ``window``
+recorded ticks. Responses are checked in the order concede, emergency, cut_information,
+crackdown, request_help; a response fires when a(t) ≥ θ_r (for the crackdown θ_crackdown / ρ,
+ρ = ρ₀·elite resolve factor; ρ = 0 never cracks down), it has fired fewer than ``max_times``
+times, ``cooldown`` ticks have passed since it last fired and, for timed responses
+(``duration`` set), it is not in force. Script mode takes the listed actions at their ticks
+regardless of the share; taking a timed action that is in force extends it. Every decision and
+every restoration is logged with its tick.
 """
 
 from __future__ import annotations
@@ -73,7 +74,7 @@ class GovernmentActor:
 
     def before_tick(self, model: Any, tick: int) -> None:
         """Observes the share, restores expired measures, then takes the due actions."""
-        share = self.window.push(active_share(model))
+        share = self.window.push(active_share(model, self.cfg.measure))
         self._restore_due(model, tick)
         if self.cfg.mode == "script":
             due = self.script.get(tick, [])

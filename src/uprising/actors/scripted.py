@@ -37,6 +37,7 @@ class ScriptedModel:
         actors: the actors to call before each tick.
         n_citizens: citizens the shares are computed against.
         params: parameter values overriding ``DEFAULT_PARAMS``.
+        violent: violent count per tick (default: none violent).
     """
 
     def __init__(
@@ -45,8 +46,10 @@ class ScriptedModel:
         actors: list[Any],
         n_citizens: int = 1000,
         params: dict[str, float] | None = None,
+        violent: list[int] | None = None,
     ):
         self.actives = list(actives)
+        self.violent = list(violent) if violent is not None else [0] * len(self.actives)
         self.actors = actors
         self.state = _State(n_citizens)
         self.params: dict[str, float] = {**DEFAULT_PARAMS, **(params or {})}
@@ -57,7 +60,8 @@ class ScriptedModel:
 
     def last_row(self) -> dict[str, float]:
         """Returns the scripted record of the current tick."""
-        return {"tick": self.tick, "active": self.actives[self.tick]}
+        return {"tick": self.tick, "active": self.actives[self.tick],
+                "violent": self.violent[self.tick]}
 
     def set_parameter(self, path: str, value: float) -> None:
         """Records and applies a parameter change (unknown paths raise KeyError, like Model)."""

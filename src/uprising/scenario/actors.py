@@ -124,6 +124,9 @@ class Government(Frozen):
         1, ge=1, description="rule mode acts only from this tick on (earlier ticks: warm-up, "
         "e.g. the opening transient in which every eligible citizen activates at once)"
     )
+    measure: Literal["active", "violent"] = Field(
+        "active", description="what it watches: actives or violent actives per citizen"
+    )
     resolve: Probability = Field(
         1.0,
         description="ρ₀: readiness to crack down; the crackdown threshold is divided by "
@@ -195,6 +198,9 @@ class ExternalPower(Frozen):
     window: int = Field(1, ge=1, le=10_000, description="ticks averaged in the instability")
     start_tick: int = Field(
         1, ge=1, description="instability can set it off only from this tick on (warm-up)"
+    )
+    measure: Literal["active", "violent"] = Field(
+        "active", description="instability: actives or violent actives per citizen"
     )
     delay_ticks: int = Field(5, ge=0, le=1_000_000, description="decision → arrival")
     reinforcement: Literal["police", "static_posts"] = Field(
@@ -316,6 +322,10 @@ def check_actor_sections(scenario: Scenario) -> None:
                 raise ValueError(
                     f"government.concede.groups: unknown group {g!r}; groups: {groups}"
                 )
+    for where, measure in (("government", gov.measure),
+                           ("external_power", scenario.external_power.measure)):
+        if measure == "violent" and not scenario.violence.enabled:
+            raise ValueError(f"{where}.measure = violent needs violence.enabled = true")
     for where, start in (("government", gov.start_tick),
                          ("external_power", scenario.external_power.start_tick)):
         if start > ticks:
