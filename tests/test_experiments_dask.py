@@ -87,6 +87,27 @@ def test_dask_sweep_equals_serial_bit_for_bit(cluster, tmp_path):
     assert used == {p.pid for p in cluster.workers}
 
 
+@pytest.mark.slow
+def test_cli_sweep_through_scheduler_address(cluster, tmp_path):
+    import yaml
+
+    exp = small_experiment(ticks=30)
+    (tmp_path / "exp.yaml").write_text(yaml.safe_dump(exp.model_dump(mode="json")))
+    address = cluster.client.scheduler.address
+    assert address.startswith("tcp://127.0.0.1:")
+    cmd = [sys.executable, "-m", "uprising", "sweep", str(tmp_path / "exp.yaml"), "--out",
+           str(tmp_path / "dask"), "--dask", address, "--batch-size", "2", "-q"]
+    done = subprocess.run(cmd, capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr
+    assert "12 runs done, 0 failed" in done.stdout
+    run_experiment(exp, tmp_path / "serial")
+    assert_identical(tmp_path / "serial", tmp_path / "dask")
+    bad = subprocess.run([*cmd[:-5], "--dask", "tcp://127.0.0.1:1", "-q"], capture_output=True,
+                         text=True, timeout=120)
+    assert bad.returncode == 2 and "cannot reach the scheduler" in bad.stderr
+
+
+@pytest.mark.slow
 def test_sweep_survives_a_killed_worker(cluster, tmp_path):
     """Worker w1 is SIGKILLed once 3 batches are stored; Dask reruns its tasks on w0. Every run
     is stored exactly once and equals the serial result."""

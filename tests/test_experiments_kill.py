@@ -11,6 +11,7 @@ import sys
 import time
 
 import pyarrow.parquet as pq
+import pytest
 import yaml
 
 from test_experiments_support import SMALL_WORLD, assert_identical, results
@@ -35,6 +36,7 @@ def _sweep_cmd(exp_file, out):
             "--workers", "2", "--batch-size", "1", "--quiet"]
 
 
+@pytest.mark.slow
 def test_sigkill_at_random_points_then_resume(tmp_path):
     exp_file = tmp_path / "killme.yaml"
     exp_file.write_text(yaml.safe_dump(EXPERIMENT))
@@ -60,6 +62,7 @@ def test_sigkill_at_random_points_then_resume(tmp_path):
             os.killpg(proc.pid, signal.SIGKILL)  # driver, forkserver and workers
         proc.wait(timeout=30)
         kills.append((before, len(store.done_ids()), proc.returncode))
+    print("kills (runs done before, after, exit code):", kills)
     assert any(code == -signal.SIGKILL for _, _, code in kills), kills
     assert any(done < n_runs for _, done, _ in kills), kills
     # every file present after the kills is readable (temporaries are not counted as parts)

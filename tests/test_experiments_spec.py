@@ -81,6 +81,11 @@ def test_unknown_parameter_path_is_rejected():
         build_design(exp)
 
 
+def test_unknown_metric_is_rejected_before_running():
+    with pytest.raises(ExperimentError, match=r"metrics: unknown \['mean_actives'\]"):
+        build_design(small_experiment(metrics=["mean_active", "mean_actives"]))
+
+
 def test_sampler_design_is_deterministic_and_rounds_integers():
     data = {
         "set": SMALL_WORLD,

@@ -180,6 +180,13 @@ def build_design(
     if exp.model is not None:
         import_model(exp.model)
         return Design(exp, points, sample, None)
+    if exp.metrics is not None:
+        from uprising.experiments.worker import summary_keys
+
+        known = summary_keys()
+        unknown = [m for m in exp.metrics if m not in known]
+        if unknown:
+            raise ExperimentError(f"metrics: unknown {unknown} (outputs: {', '.join(known)})")
     scenario = exp.scenario
     path = Path(folder) / scenario
     if Path(scenario).suffix in {".yaml", ".yml"} and not Path(scenario).is_absolute():

@@ -106,9 +106,9 @@ def dask_client(address: str, workers: int) -> Iterator[Any]:
         return
     try:
         if address.endswith(".json"):
-            client = Client(scheduler_file=address, timeout="20s")
+            client = Client(scheduler_file=address, timeout="10s")
         else:
-            client = Client(address, timeout="20s")
+            client = Client(address, timeout="10s")
     except (OSError, TimeoutError) as exc:
         raise ExperimentError(f"--dask {address}: cannot reach the scheduler: {exc}") from None
     try:

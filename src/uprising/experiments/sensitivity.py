@@ -32,6 +32,7 @@ class SensitivityResult:
     indices: pd.DataFrame
     skipped: dict[str, str] = field(default_factory=dict)
     reduce: str = "mean"
+    conf_level: float = 0.95
 
 
 def output_columns(runs: pd.DataFrame, design: Design) -> list[str]:
@@ -105,7 +106,8 @@ def analyse(
         rows.extend(_indices(exp.sampler.method, problem, design, y, metric,
                              num_resamples, conf_level, seed, exp.sampler.second_order,
                              exp.sampler.levels))
-    return SensitivityResult(exp.sampler.method, pd.DataFrame(rows), skipped, statistic)
+    return SensitivityResult(exp.sampler.method, pd.DataFrame(rows), skipped, statistic,
+                             conf_level)
 
 
 def _indices(method: str, problem: dict, design: Design, y: np.ndarray, metric: str,
@@ -165,7 +167,7 @@ def plot_sensitivity(result: SensitivityResult, path: str | Path, title: str = "
         ax.axis("off")
     axes.flat[0].legend(fontsize=8)
     fig.suptitle(title or f"{result.method} indices ({result.reduce} over replicates, "
-                 "bars = 95 % CI)", fontsize=12)
+                 f"bars = {result.conf_level:.0%} CI)", fontsize=12)
     fig.tight_layout()
     write_atomic(Path(path), lambda p: fig.savefig(p, dpi=120, format="png"))
     plt.close(fig)
