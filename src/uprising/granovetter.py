@@ -92,7 +92,7 @@ def critical_sd_quantile(n: int = 100, mean: float = 0.25, lo: float = 0.01,
                          hi: float = 0.5) -> float:
     """Returns the smallest σ (to 1e-6) at which the quantile population of ``n`` riots in
     majority, found by bisection on a fine grid scan first (the response is a step)."""
-    grid = np.linspace(lo, hi, 4901)
+    grid = np.linspace(lo, hi, 491)
     shares = np.array([final_share(quantile_thresholds(n, mean, s)) for s in grid])
     above = np.flatnonzero(shares > 0.5)
     if len(above) == 0:

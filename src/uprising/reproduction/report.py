@@ -109,15 +109,26 @@ def _experiments_md(res: SuiteResults) -> str:
     return "\n".join(lines)
 
 
-def write_report(res: SuiteResults, out: Path, argv: str = "") -> dict[str, Any]:
+def write_report(
+    res: SuiteResults, out: Path, argv: str = "", figures_for: set[str] | None = None
+) -> dict[str, Any]:
     """Returns the summary written to ``out`` (report.md, figures/*.png, summary.json,
-    runs.parquet); every file is written atomically."""
+    runs.parquet); every file is written atomically.
+
+    Args:
+        res: the suite's results.
+        out: output folder.
+        argv: the command line, quoted in the report.
+        figures_for: claim ids to draw figures for (default: all).
+    """
     out = Path(out)
     (out / "figures").mkdir(parents=True, exist_ok=True)
     evaluated = evaluate_all(res)
     figures: dict[str, list[str]] = {}
     figure_errors: list[str] = []
     for c, o in evaluated:
+        if figures_for is not None and c.id not in figures_for:
+            continue
         for name, fn in FIGURES.get(c.id, []):
             try:
                 fn(res, o, out / "figures" / name)
