@@ -1,0 +1,434 @@
+"""Statistical equivalence of the ``mesa-example`` preset with Mesa 3.3.1's own example.
+
+Runs Mesa's ``EpsteinCivilViolence`` and ``uprising.Model("mesa-example")`` on identical
+parameters, many seeds each, and compares per-run statistics with a two-sample KS test and a
+bootstrap confidence interval of the difference of means.
+
+Conventions, matched on both sides (checked against Mesa's ``model.py``/``agents.py``):
+
+* Mesa collects once in ``__init__`` (row 0, the initial state) and once after every
+  ``step()``; our ``get_model_vars_dataframe()`` has tick 0 = initial state and one row per
+  tick. Row 0 is excluded on both sides, so statistics cover steps 1..N.
+* Counts are taken after the whole tick (after every agent acted) on both sides, so an active
+  citizen arrested later in the same tick is never counted as active.
+* Mesa's ``arrested`` counts every citizen in state ARRESTED, including one given a sentence of
+  0 who has not been activated again yet; our ``jailed`` counts state JAILED, which a
+  0-term prisoner keeps until its next activation too (``jail.countdown: own_step``). ``jailed``
+  here means Mesa's ``arrested``.
+
+Usage::
+
+    python benchmarks/mesa_equivalence.py                      # 40 Mesa / 200 uprising seeds
+    python benchmarks/mesa_equivalence.py --mesa-seeds 30 --steps 100 --regimes app
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import io
+import json
+import os
+import sys
+import time
+from collections.abc import Callable, Sequence
+from concurrent.futures import ProcessPoolExecutor
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+RESULTS = Path(__file__).resolve().parent / "results"
+
+# Parameters shared by both regimes (Mesa model.py defaults = the mesa-example preset).
+COMMON: dict[str, Any] = {
+    "citizen_density": 0.7,
+    "citizen_vision": 7,
+    "cop_vision": 7,
+    "active_threshold": 0.1,
+    "arrest_prob_constant": 2.3,
+    "movement": True,
+}
+# Mesa's model.py defaults and its app.py slider defaults.
+REGIMES: dict[str, dict[str, Any]] = {
+    "default": {"cop_density": 0.074, "legitimacy": 0.8, "max_jail_term": 1000},
+    "app": {"cop_density": 0.04, "legitimacy": 0.82, "max_jail_term": 30},
+}
+# Mesa keyword -> uprising dotted scenario path.
+MESA_TO_UPRISING = {
+    "citizen_density": "population.density",
+    "citizen_vision": "population.vision",
+    "cop_vision": "police.vision",
+    "active_threshold": "population.threshold",
+    "arrest_prob_constant": "police.k",
+    "movement": "rules.movement",
+    "cop_density": "police.density",
+    "legitimacy": "population.legitimacy",
+    "max_jail_term": "jail.max_term",
+}
+STATISTICS = ("mean_active", "peak_active", "frac_over_10", "mean_jailed")
+ACTIVE_LEVEL = 10  # "fraction of steps with more than 10 active"
+
+
+def mesa_kwargs(regime: str, width: int = 40, height: int = 40) -> dict[str, Any]:
+    """Returns the keyword arguments of Mesa's ``EpsteinCivilViolence`` for a regime."""
+    return {"width": width, "height": height, **COMMON, **REGIMES[regime]}
+
+
+def uprising_overrides(regime: str, width: int = 40, height: int = 40) -> list[str]:
+    """Returns dotted overrides making the ``mesa-example`` preset identical to Mesa's kwargs."""
+    out = [f"world.width={width}", f"world.height={height}"]
+    for key, value in mesa_kwargs(regime, width, height).items():
+        if key in MESA_TO_UPRISING:
+            text = str(value).lower() if isinstance(value, bool) else str(value)
+            out.append(f"{MESA_TO_UPRISING[key]}={text}")
+    return out
+
+
+def run_mesa(regime: str, seed: int, steps: int, width: int = 40, height: int = 40) -> dict:
+    """Returns Mesa's per-step ``active``/``jailed`` series (steps 1..N) and run facts.
+
+    Raises:
+        RuntimeError: if Mesa's DataCollector does not hold exactly one initial row plus one
+            row per step (the convention this comparison relies on).
+    """
+    from mesa.examples.advanced.epstein_civil_violence.agents import Citizen, Cop
+    from mesa.examples.advanced.epstein_civil_violence.model import EpsteinCivilViolence
+
+    model = EpsteinCivilViolence(
+        seed=seed, max_iters=max(steps, 1000), **mesa_kwargs(regime, width, height)
+    )
+    started = time.perf_counter()
+    for _ in range(steps):
+        model.step()
+    wall = time.perf_counter() - started
+    df = model.datacollector.get_model_vars_dataframe()
+    if len(df) != steps + 1:
+        raise RuntimeError(f"Mesa collected {len(df)} rows for {steps} steps, expected {steps + 1}")
+    return {
+        "active": df["active"].to_numpy(dtype=np.int64)[1:],
+        "jailed": df["arrested"].to_numpy(dtype=np.int64)[1:],
+        "n_citizens": len(model.agents_by_type[Citizen]),
+        "n_cops": len(model.agents_by_type[Cop]),
+        "wall_s": wall,
+    }
+
+
+def run_uprising(regime: str, seed: int, steps: int, width: int = 40, height: int = 40) -> dict:
+    """Returns uprising's per-tick ``active``/``jailed`` series (ticks 1..N) and run facts."""
+    import uprising
+
+    model = uprising.Model(
+        "mesa-example", rng=seed, overrides=uprising_overrides(regime, width, height)
+    )
+    started = time.perf_counter()
+    model.run(steps)
+    wall = time.perf_counter() - started
+    df = model.get_model_vars_dataframe()
+    if len(df) != steps + 1 or int(df["tick"].iloc[0]) != 0:
+        raise RuntimeError(f"uprising returned {len(df)} rows for {steps} ticks")
+    return {
+        "active": df["active"].to_numpy(dtype=np.int64)[1:],
+        "jailed": df["jailed"].to_numpy(dtype=np.int64)[1:],
+        "n_citizens": int(model.state.n_citizens),
+        "n_cops": int(df["cops"].iloc[0]),
+        "wall_s": wall,
+    }
+
+
+def run_statistics(active: np.ndarray, jailed: np.ndarray) -> dict[str, float]:
+    """Returns the per-run statistics compared across implementations (steps 1..N)."""
+    return {
+        "mean_active": float(np.mean(active)),
+        "peak_active": float(np.max(active)),
+        "frac_over_10": float(np.mean(active > ACTIVE_LEVEL)),
+        "mean_jailed": float(np.mean(jailed)),
+    }
+
+
+def bootstrap_mean_diff_ci(
+    a: np.ndarray, b: np.ndarray, n_boot: int = 10_000, level: float = 0.95, seed: int = 12345
+) -> tuple[float, float]:
+    """Returns the percentile bootstrap CI of mean(a) − mean(b), resampling each side."""
+    rng = np.random.default_rng(seed)
+    ia = rng.integers(0, len(a), size=(n_boot, len(a)))
+    ib = rng.integers(0, len(b), size=(n_boot, len(b)))
+    diffs = a[ia].mean(axis=1) - b[ib].mean(axis=1)
+    tail = (1.0 - level) / 2.0
+    lo, hi = np.quantile(diffs, [tail, 1.0 - tail])
+    return float(lo), float(hi)
+
+
+def compare(ours: Sequence[dict], mesa: Sequence[dict]) -> dict[str, dict[str, float]]:
+    """Returns, per statistic, both sides' mean/sd, the KS statistic and p, and the bootstrap CI.
+
+    ``ours`` and ``mesa`` are lists of per-run statistic dicts (``run_statistics``).
+    """
+    from scipy.stats import ks_2samp
+
+    out: dict[str, dict[str, float]] = {}
+    for stat in STATISTICS:
+        a = np.array([r[stat] for r in ours], dtype=float)
+        b = np.array([r[stat] for r in mesa], dtype=float)
+        ks = ks_2samp(a, b)
+        lo, hi = bootstrap_mean_diff_ci(a, b)
+        out[stat] = {
+            "uprising_mean": float(a.mean()),
+            "uprising_sd": float(a.std(ddof=1)),
+            "mesa_mean": float(b.mean()),
+            "mesa_sd": float(b.std(ddof=1)),
+            "diff": float(a.mean() - b.mean()),
+            "ci_lo": lo,
+            "ci_hi": hi,
+            "ks_stat": float(ks.statistic),
+            "ks_p": float(ks.pvalue),
+            "n_uprising": len(a),
+            "n_mesa": len(b),
+        }
+    return out
+
+
+def _mesa_job(args: tuple[str, int, int]) -> tuple[str, int, dict]:
+    regime, seed, steps = args
+    return regime, seed, run_mesa(regime, seed, steps)
+
+
+def collect(
+    impl: str,
+    regime: str,
+    seeds: Sequence[int],
+    steps: int,
+    workers: int = 1,
+    log: Callable[[str], None] = print,
+) -> dict[int, dict]:
+    """Returns {seed: run} for one implementation and regime (Mesa runs in up to ``workers``)."""
+    runs: dict[int, dict] = {}
+    if impl == "uprising":
+        for seed in seeds:
+            runs[seed] = run_uprising(regime, seed, steps)
+        log(f"  uprising {regime}: {len(seeds)} runs done")
+        return runs
+    jobs = [(regime, s, steps) for s in seeds]
+    if workers <= 1:
+        results = map(_mesa_job, jobs)
+    else:
+        pool = ProcessPoolExecutor(max_workers=workers)
+        results = pool.map(_mesa_job, jobs)
+    for i, (_, seed, run) in enumerate(results, 1):
+        runs[seed] = run
+        log(
+            f"  mesa {regime} seed {seed}: {run['wall_s'] / steps * 1e3:.0f} ms/step, "
+            f"mean active {run['active'].mean():.2f} ({i}/{len(jobs)}, "
+            f"load {os.getloadavg()[0]:.2f})"
+        )
+    if workers > 1:
+        pool.shutdown()
+    return runs
+
+
+def format_table(results: dict[str, dict[str, dict[str, float]]]) -> str:
+    """Returns a plain-text table of the comparison (one row per regime and statistic)."""
+    head = (
+        f"{'regime':8} {'statistic':13} {'uprising mean (sd)':>20} {'Mesa mean (sd)':>20} "
+        f"{'diff [95% CI]':>26} {'KS D':>6} {'KS p':>7}"
+    )
+    lines = [head, "-" * len(head)]
+    for regime, stats in results.items():
+        for stat, r in stats.items():
+            ours = f"{r['uprising_mean']:.3f} ({r['uprising_sd']:.3f})"
+            theirs = f"{r['mesa_mean']:.3f} ({r['mesa_sd']:.3f})"
+            ci = f"{r['diff']:+.3f} [{r['ci_lo']:+.3f}, {r['ci_hi']:+.3f}]"
+            lines.append(
+                f"{regime:8} {stat:13} {ours:>20} {theirs:>20} {ci:>26} "
+                f"{r['ks_stat']:6.3f} {r['ks_p']:7.3f}"
+            )
+    return "\n".join(lines)
+
+
+def git_commit() -> str:
+    """Returns the checkout's HEAD commit (with ``+dirty`` if files changed), or ``unknown``."""
+    import subprocess
+
+    here = Path(__file__).resolve().parent
+    try:
+        head = subprocess.run(
+            ["git", "rev-parse", "--short", "HEAD"],
+            cwd=here,
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout.strip()
+        dirty = subprocess.run(
+            ["git", "status", "--porcelain", "--untracked-files=no", "--", "../src"],
+            cwd=here,
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout.strip()
+    except (OSError, subprocess.CalledProcessError):
+        return "unknown"
+    return head + ("+dirty" if dirty else "")
+
+
+def _runs_csv(rows: list[dict[str, Any]]) -> str:
+    buf = io.StringIO()
+    writer = csv.DictWriter(buf, fieldnames=list(rows[0]))
+    writer.writeheader()
+    writer.writerows(rows)
+    return buf.getvalue()
+
+
+def _series_rows(impl: str, regime: str, runs: dict[int, dict]) -> list[list[Any]]:
+    """Returns rows (impl, regime, step, mean active, mean jailed) averaged across seeds."""
+    act = np.mean([r["active"] for r in runs.values()], axis=0)
+    jail = np.mean([r["jailed"] for r in runs.values()], axis=0)
+    return [[impl, regime, t + 1, f"{act[t]:.4f}", f"{jail[t]:.4f}"] for t in range(len(act))]
+
+
+def _series_csv(rows: list[list[Any]]) -> str:
+    buf = io.StringIO()
+    writer = csv.writer(buf)
+    writer.writerow(["impl", "regime", "step", "mean_active", "mean_jailed"])
+    writer.writerows(rows)
+    return buf.getvalue()
+
+
+def load_mesa_runs(runs_csv: Path, regime: str, steps: int) -> tuple[list[dict], list[list[Any]]]:
+    """Returns Mesa's per-run rows and mean-series rows for ``regime`` from a previous output.
+
+    Raises:
+        ValueError: if the previous output used another step count or lacks the regime.
+    """
+    meta_path = runs_csv.with_name(runs_csv.name.replace("_runs.csv", ".json"))
+    meta = json.loads(meta_path.read_text())["meta"]
+    if int(meta["steps"]) != steps:
+        raise ValueError(f"{runs_csv} has {meta['steps']} steps per run, not {steps}")
+    with open(runs_csv, newline="") as fh:
+        rows = [r for r in csv.DictReader(fh) if r["impl"] == "mesa" and r["regime"] == regime]
+    if not rows:
+        raise ValueError(f"{runs_csv} holds no Mesa runs of regime {regime!r}")
+    for r in rows:
+        for key in r:
+            if key not in ("impl", "regime"):
+                r[key] = float(r[key]) if key in STATISTICS or key == "ms_per_step" else int(r[key])
+    series_csv = runs_csv.with_name(runs_csv.name.replace("_runs.csv", "_series.csv"))
+    series: list[list[Any]] = []
+    if series_csv.exists():
+        with open(series_csv, newline="") as fh:
+            series = [
+                list(r.values())
+                for r in csv.DictReader(fh)
+                if r["impl"] == "mesa" and r["regime"] == regime
+            ]
+    return rows, series
+
+
+def _run_rows(impl: str, regime: str, runs: dict[int, dict], steps: int) -> list[dict[str, Any]]:
+    """Returns one output row per run: statistics, population and speed."""
+    out = []
+    for seed, run in runs.items():
+        st = run_statistics(run["active"], run["jailed"])
+        out.append(
+            {
+                "impl": impl,
+                "regime": regime,
+                "seed": seed,
+                **{k: round(v, 6) for k, v in st.items()},
+                "n_citizens": run["n_citizens"],
+                "n_cops": run["n_cops"],
+                "ms_per_step": round(run["wall_s"] / steps * 1e3, 4),
+            }
+        )
+    return out
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Returns the exit code after running the comparison and writing results."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--regimes", nargs="+", default=list(REGIMES), choices=list(REGIMES))
+    parser.add_argument("--steps", type=int, default=200)
+    parser.add_argument("--mesa-seeds", type=int, default=40, help="Mesa seeds 1..N")
+    parser.add_argument("--ours-seeds", type=int, default=200, help="uprising seeds 1..N")
+    parser.add_argument("--workers", type=int, default=1, help="processes for Mesa runs (≤ 2)")
+    parser.add_argument("--out", type=Path, default=RESULTS, help="folder for JSON/CSV output")
+    parser.add_argument("--tag", default="mesa_equivalence", help="output file name stem")
+    parser.add_argument(
+        "--mesa-runs",
+        type=Path,
+        default=None,
+        help="reuse Mesa's per-run statistics from a previous *_runs.csv (same --steps) "
+        "instead of running Mesa again",
+    )
+    args = parser.parse_args(argv)
+
+    from uprising.atomic import write_json_atomic, write_text_atomic
+
+    def log(msg: str) -> None:
+        print(msg, flush=True)
+
+    started = time.time()
+    load_before = os.getloadavg()
+    results: dict[str, dict[str, dict[str, float]]] = {}
+    rows: list[dict[str, Any]] = []
+    series: list[list[Any]] = []
+    for regime in args.regimes:
+        log(f"regime {regime}: {mesa_kwargs(regime)}")
+        ours = collect("uprising", regime, range(1, args.ours_seeds + 1), args.steps, log=log)
+        regime_rows = _run_rows("uprising", regime, ours, args.steps)
+        series += _series_rows("uprising", regime, ours)
+        if args.mesa_runs is not None:
+            mesa_rows, mesa_series = load_mesa_runs(args.mesa_runs, regime, args.steps)
+            log(f"  mesa {regime}: {len(mesa_rows)} runs reused from {args.mesa_runs}")
+            series += mesa_series
+        else:
+            seeds = range(1, args.mesa_seeds + 1)
+            mesa = collect("mesa", regime, seeds, args.steps, min(args.workers, 2), log)
+            mesa_rows = _run_rows("mesa", regime, mesa, args.steps)
+            series += _series_rows("mesa", regime, mesa)
+        rows += regime_rows + mesa_rows
+        results[regime] = compare(regime_rows, mesa_rows)
+    n_mesa = max(int(r["seed"]) for r in rows if r["impl"] == "mesa")
+    table = format_table(results)
+    log("")
+    log(
+        f"steps 1..{args.steps} (step 0 excluded), Mesa seeds 1..{n_mesa}, "
+        f"uprising seeds 1..{args.ours_seeds}; diff = uprising − Mesa, 95% percentile "
+        f"bootstrap (10,000 resamples)"
+    )
+    log(table)
+    import mesa
+    import scipy
+
+    import uprising
+
+    meta = {
+        "steps": args.steps,
+        "mesa_seeds": n_mesa,
+        "mesa_runs_reused_from": None if args.mesa_runs is None else str(args.mesa_runs),
+        "git_commit": git_commit(),
+        "uprising_seeds": args.ours_seeds,
+        "regimes": {r: mesa_kwargs(r) for r in args.regimes},
+        "uprising_overrides": {r: uprising_overrides(r) for r in args.regimes},
+        "versions": {
+            "mesa": mesa.__version__,
+            "uprising": uprising.__version__ if hasattr(uprising, "__version__") else "?",
+            "scipy": scipy.__version__,
+            "numpy": np.__version__,
+            "python": sys.version.split()[0],
+        },
+        "loadavg_before": load_before,
+        "loadavg_after": os.getloadavg(),
+        "wall_s": time.time() - started,
+        "workers": min(args.workers, 2),
+    }
+    args.out.mkdir(parents=True, exist_ok=True)
+    write_json_atomic(args.out / f"{args.tag}.json", {"meta": meta, "results": results})
+    write_text_atomic(args.out / f"{args.tag}_runs.csv", _runs_csv(rows))
+    write_text_atomic(args.out / f"{args.tag}_series.csv", _series_csv(series))
+    write_text_atomic(args.out / f"{args.tag}_table.txt", table + "\n")
+    log(f"wrote {args.out}/{args.tag}.json, _runs.csv, _series.csv, _table.txt")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
