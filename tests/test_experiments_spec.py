@@ -28,6 +28,15 @@ def test_full_factorial_order_and_run_ids():
     assert design.locate(7) == (3, 1)  # run id = point * repetitions + replicate
 
 
+def test_point_values_keep_their_types():
+    exp = small_experiment(enumerated={"jail.max_term": [10, 20]},
+                           stepped={"population.legitimacy": {"start": 0.7, "stop": 0.8,
+                                                              "step": 0.1}})
+    params = build_design(exp).params(3)
+    assert params == {"jail.max_term": 20, "population.legitimacy": 0.8}
+    assert type(params["jail.max_term"]) is int and type(params["population.legitimacy"]) is float
+
+
 def test_shards_partition_the_runs():
     design = build_design(small_experiment())
     shards = [design.run_ids(parse_shard(f"{i}/5")) for i in range(5)]
@@ -55,6 +64,7 @@ def test_seed_depends_on_point_and_replicate_only():
          "low (1) must be < high"),
         ({"model": "no_colon"}, "model: "),
         ({"measure_every": -1}, "measure_every: out of range"),
+        ({"enumerated": {"rules.movement": [True, 0.5]}}, "must all be numbers"),
     ],
 )
 def test_invalid_experiments_name_the_field(change, expected):

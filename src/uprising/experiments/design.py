@@ -137,8 +137,7 @@ class Design:
 
     def params(self, point: int) -> dict[str, Any]:
         """Returns the swept parameter values of a point, as Python scalars."""
-        row = self.points.iloc[point]
-        return {k: plain(v) for k, v in row.items()}
+        return {k: plain(self.points[k].iat[point]) for k in self.points.columns}
 
     def run_ids(self, shard: tuple[int, int] = (0, 1)) -> list[int]:
         """Returns the run ids of shard ``i`` of ``n`` (run_id % n == i), ascending."""

@@ -24,6 +24,14 @@ class ExperimentError(ScenarioError):
     """An experiment could not be loaded, validated or run; the message is meant for the user."""
 
 
+def _kind(value: Any) -> str:
+    if isinstance(value, bool):
+        return "bool"
+    if isinstance(value, int | float):
+        return "number"
+    return "str" if isinstance(value, str) else "other"
+
+
 class _Frozen(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid", validate_default=True)
 
@@ -138,6 +146,11 @@ class Experiment(_Frozen):
         for path, values in v.items():
             if not values:
                 raise ValueError(f"{path} has no values")
+            kinds = {_kind(x) for x in values}
+            if len(kinds) > 1 or kinds == {"other"}:
+                raise ValueError(
+                    f"{path}: values must all be numbers, all strings or all booleans"
+                )
         return v
 
     @model_validator(mode="after")
@@ -168,7 +181,8 @@ class Experiment(_Frozen):
 
 
 def _format(exc: ValidationError, source: str) -> str:
-    return format_validation_error(exc, source).replace("invalid scenario", "invalid experiment")
+    text = format_validation_error(exc, source).replace("Value error, ", "")
+    return text.replace("invalid scenario", "invalid experiment", 1)
 
 
 def parse_experiment(data: dict[str, Any], source: str = "experiment") -> Experiment:
