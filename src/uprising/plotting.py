@@ -63,7 +63,8 @@ def outburst_thresholds(result: RunResult) -> tuple[float, float]:
 
 
 def split_runs(result: RunResult) -> list[RunSeries]:
-    """Returns the runs of ``result`` one by one, each with its outbursts (tick 0 excluded)."""
+    """Returns the runs of ``result`` one by one (and one per site of a multi-site run), each
+    with its outbursts (tick 0 excluded)."""
     ts = result.timeseries
     start, end = outburst_thresholds(result)
     if "replicate" in ts.columns:
@@ -75,12 +76,29 @@ def split_runs(result: RunResult) -> list[RunSeries]:
     runs = []
     for key, frame in groups:
         seed, rep = (key[0], key[1]) if len(key) == 2 else (None, key[0])
-        frame = frame.sort_values("tick").reset_index(drop=True)
-        body = frame[frame["tick"] >= 1]
-        bursts = find_outbursts(body["tick"].to_numpy(), body["active"].to_numpy(), start, end)
         label = f"replicate {int(rep)}" + ("" if seed is None else f" (seed {seed})")
-        runs.append(RunSeries(label, seed, int(rep), frame, bursts))
+        parts = [(label, frame)]
+        if "site" in frame.columns:
+            parts = [(f"site {site} — {label}", f) for site, f in frame.groupby("site", sort=False)]
+        for text, part in parts:
+            part = part.sort_values("tick").reset_index(drop=True)
+            body = part[part["tick"] >= 1]
+            bursts = find_outbursts(body["tick"].to_numpy(), body["active"].to_numpy(), start, end)
+            runs.append(RunSeries(text, seed, int(rep), part, bursts))
     return runs
+
+
+#: Mechanism count columns drawn with the actives by default, when present and not all zero.
+MECHANISM_COLUMNS = {"violent": "violent", "defected": "defected cops"}
+
+
+def default_extra_columns(ts: pd.DataFrame) -> dict[str, str]:
+    """Returns the extra columns a plot shows unasked: actives per group, violent, defected."""
+    extras = {c: f"active, {c[len('active_'):]}" for c in ts.columns if c.startswith("active_")}
+    for col, label in MECHANISM_COLUMNS.items():
+        if col in ts.columns and ts[col].to_numpy().any():
+            extras[col] = label
+    return extras
 
 
 def _extra_labels(extra_columns: ExtraColumns, columns: pd.Index) -> dict[str, str]:
@@ -250,8 +268,9 @@ def figure_title(result: RunResult, runs: list[RunSeries]) -> str:
     seeds = sorted({r.seed for r in runs if r.seed is not None}, key=str)
     seed_text = ", ".join(map(str, seeds)) if seeds else str(meta.get("seed", "?"))
     text = f"{name} — seed {seed_text}"
-    if len(runs) > 1:
-        text += f" — {len(runs)} replicates"
+    replicates = len({(r.seed, r.replicate) for r in runs})
+    if replicates > 1:
+        text += f" — {replicates} replicates"
     elif runs and runs[0].replicate:
         text += f" — replicate {runs[0].replicate}"
     return text
@@ -270,13 +289,17 @@ def build_figure(
     Args:
         result: a single or combined RunResult.
         extra_columns: further count columns (in citizens) to draw with the actives, as a list of
-            column names or a {column: legend label} mapping.
+            column names or a {column: legend label} mapping; None draws
+            ``default_extra_columns`` (actives per group, violent, defected).
         title: figure title; defaults to scenario name, seed and replicate count.
 
     Raises:
         ValueError: an extra column is not in the time series.
     """
-    extras = _extra_labels(extra_columns, result.timeseries.columns)
+    if extra_columns is None:
+        extras = default_extra_columns(result.timeseries)
+    else:
+        extras = _extra_labels(extra_columns, result.timeseries.columns)
     runs = split_runs(result)
     limits = outburst_thresholds(result)
     legit, cops = _changes(runs, "legitimacy"), _changes(runs, "cops")
