@@ -211,7 +211,7 @@ def test_scenario_file_with_bad_value_names_field_and_range(tmp_path):
     path.write_text("base: epstein2002-run2\npolice: {density: 3}\n", encoding="utf-8")
     result = invoke("run", str(path), "--ticks", "5")
     assert result.exit_code == 2
-    assert "police.density" in result.stderr and "le 1" in result.stderr
+    assert "police.density" in result.stderr and "≤ 1" in result.stderr
 
 
 def test_unwritable_output_exits_2_before_running(tmp_path):
