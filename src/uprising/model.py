@@ -89,6 +89,11 @@ class Model:
         replicate: int = 0,
     ):
         self.scenario: Scenario = load_scenario(scenario, overrides)
+        if self.scenario.sites or self.scenario.model != "civil_violence":
+            raise ValueError(
+                f"scenario {self.scenario.name!r} needs another model class (several sites or "
+                "Model II): build it with uprising.api.make_model(scenario, rng)"
+            )
         self.replicate = replicate
         self.seed_sequence = seed_sequence(rng, self.scenario.seed, replicate)
         init_rng = np.random.Generator(np.random.PCG64(_child(self.seed_sequence, 0)))
