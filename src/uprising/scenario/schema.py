@@ -28,7 +28,6 @@ from uprising.scenario.mechanisms import (
     Curfew,
     Defection,
     Group,
-    Information,
     Mobilisers,
     Reluctance,
     Violence,
@@ -221,7 +220,6 @@ class Scenario(Frozen):
     reluctance: Reluctance = Field(default_factory=Reluctance)
     defection: Defection = Field(default_factory=Defection)
     violence: Violence = Field(default_factory=Violence)
-    information: Information = Field(default_factory=Information)
     curfew: Curfew = Field(default_factory=Curfew)
     model: Literal["civil_violence", "intergroup"] = Field(
         "civil_violence",
