@@ -116,14 +116,6 @@ class Violence(Frozen):
         return self
 
 
-class Information(Frozen):
-    """Information environment (an internet cut-off shrinks vision through timeline events)."""
-
-    blackout_vision: float = Field(
-        1.5, gt=0.0, le=1000.0, description="citizen vision during a blackout event"
-    )
-
-
 class Curfew(Frozen):
     """Emergency rule: a free citizen moves only with this probability when activated."""
 
