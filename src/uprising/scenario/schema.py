@@ -262,6 +262,11 @@ class Scenario(Frozen):
             if g not in names:
                 raise ValueError(f"mobilisers.groups: unknown group {g!r}; groups: {names}")
         check_actor_sections(self)
+        if self.engine != "reference" and self.micro_mechanisms:
+            raise ValueError(
+                f"engine {self.engine!r} runs the plain Model I only; switch off "
+                f"{', '.join(self.micro_mechanisms)} or use engine: reference"
+            )
         return self
 
     @property
