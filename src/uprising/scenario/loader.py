@@ -114,7 +114,7 @@ def format_validation_error(exc: ValidationError, source: str) -> str:
     for err in exc.errors():
         loc = ".".join(str(p) for p in err["loc"] if not str(p).startswith("function-"))
         loc = loc.replace(".set.", ".").replace(".ramp.", ".")
-        msg = err["msg"]
+        msg = err["msg"].removeprefix("Value error, ")
         ctx = err.get("ctx") or {}
         if err["type"] == "extra_forbidden":
             msg = "unknown field"
