@@ -119,6 +119,22 @@ def test_no_cops_steady_state_active_share(legitimacy):
 WIDTH = 200  # even, so the checkerboard pattern below wraps consistently
 
 
+def replace_world(model: Model, **arrays: object) -> None:
+    """Installs hand-made arrays in ``model.state``; every other per-agent array of the
+    state is replaced by zeros of the new agent count (same dtype), so the hand-made world
+    stays consistent whatever extra per-agent fields the engine carries."""
+    st = model.state
+    old_n, new_n, cells = len(st.kind), len(arrays["kind"]), len(st.code)
+    names = {f.name for f in dataclasses.fields(st)}
+    if "risk_aversion" in names and "risk_aversion" not in arrays:
+        arrays["risk_aversion"] = np.asarray(arrays["risk"]).copy()
+    for name in names - set(arrays):
+        v = getattr(st, name)
+        if isinstance(v, np.ndarray) and v.ndim == 1 and len(v) == old_n and old_n != cells:
+            arrays[name] = np.zeros(new_n, dtype=v.dtype)
+    model.state = dataclasses.replace(st, **arrays)
+
+
 def forced_world(legitimacy: float, k: float, n_cops_seen: int, seed: int):
     """Returns (model, P) after one tick on the static world described in the module doc.
 
@@ -165,8 +181,8 @@ def forced_world(legitimacy: float, k: float, n_cops_seen: int, seed: int):
     kind = np.zeros(n, dtype=np.int8)
     kind[n_cit:] = ref.K_COP
     pad = np.zeros(n - n_cit)
-    m.state = dataclasses.replace(
-        src, code=code, occupant=occupant, kind=kind,
+    replace_world(
+        m, code=code, occupant=occupant, kind=kind,
         state=np.full(n, ref.S_QUIET, dtype=np.int8),
         pos=np.concatenate([cit_cells, cop_cells]).astype(np.int32),
         term=np.zeros(n, dtype=np.int32), fresh=np.zeros(n, dtype=bool),

@@ -8,6 +8,7 @@ within ⌊v⌋) and compared with ``neighbourhood.offsets`` and with the kernel'
 
 from __future__ import annotations
 
+import dataclasses
 import math
 
 import numpy as np
@@ -159,12 +160,26 @@ def test_corner_agent_sees_across_the_torus_edges():
         assert tuple(int(v) for v in count_view(code, 0, spans, w, h, torus)) == want
 
 
+def replace_world(model: Model, **arrays: object) -> None:
+    """Installs hand-made arrays in ``model.state``; every other per-agent array of the
+    state is replaced by zeros of the new agent count (same dtype), so the hand-made world
+    stays consistent whatever extra per-agent fields the engine carries."""
+    st = model.state
+    old_n, new_n, cells = len(st.kind), len(arrays["kind"]), len(st.code)
+    names = {f.name for f in dataclasses.fields(st)}
+    if "risk_aversion" in names and "risk_aversion" not in arrays:
+        arrays["risk_aversion"] = np.asarray(arrays["risk"]).copy()
+    for name in names - set(arrays):
+        v = getattr(st, name)
+        if isinstance(v, np.ndarray) and v.ndim == 1 and len(v) == old_n and old_n != cells:
+            arrays[name] = np.zeros(new_n, dtype=v.dtype)
+    model.state = dataclasses.replace(st, **arrays)
+
+
 def test_kernel_agent_at_corner_reacts_to_cop_across_the_edge():
     """Through the real kernel: a lone citizen at (0, 0) with a cop at (39, 39) (seen only
     through the wrap) has C = 1, A = 1, so with R = 1, G = 0.5 it stays quiet (0.5 − 0.8997
     < 0.1); with the cop at (20, 20) (not seen) it turns active."""
-    import dataclasses
-
     from uprising.engine import reference as ref
 
     for cop_xy, want_active in (((39, 39), False), ((20, 20), True)):
@@ -177,8 +192,8 @@ def test_kernel_agent_at_corner_reacts_to_cop_across_the_edge():
         cop_cell = cop_xy[1] * w + cop_xy[0]
         code[0], occupant[0] = QUIET, 0
         code[cop_cell], occupant[cop_cell] = COP, 1
-        m.state = dataclasses.replace(
-            m.state, code=code, occupant=occupant,
+        replace_world(
+            m, code=code, occupant=occupant,
             kind=np.array([ref.K_CITIZEN, ref.K_COP], dtype=np.int8),
             state=np.array([ref.S_QUIET, ref.S_QUIET], dtype=np.int8),
             pos=np.array([0, cop_cell], dtype=np.int32), term=np.zeros(2, dtype=np.int32),

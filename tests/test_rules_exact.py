@@ -64,6 +64,22 @@ def small_model(*extra: str, width: int = 15, height: int = 15, cit_vision: floa
     return Model("epstein2002-run2", rng=0, overrides=overrides)
 
 
+def replace_world(model: Model, **arrays: object) -> None:
+    """Installs hand-made arrays in ``model.state``; every other per-agent array of the
+    state is replaced by zeros of the new agent count (same dtype), so the hand-made world
+    stays consistent whatever extra per-agent fields the engine carries."""
+    st = model.state
+    old_n, new_n, cells = len(st.kind), len(arrays["kind"]), len(st.code)
+    names = {f.name for f in dataclasses.fields(st)}
+    if "risk_aversion" in names and "risk_aversion" not in arrays:
+        arrays["risk_aversion"] = np.asarray(arrays["risk"]).copy()
+    for name in names - set(arrays):
+        v = getattr(st, name)
+        if isinstance(v, np.ndarray) and v.ndim == 1 and len(v) == old_n and old_n != cells:
+            arrays[name] = np.zeros(new_n, dtype=v.dtype)
+    model.state = dataclasses.replace(st, **arrays)
+
+
 def install(model: Model, citizens: list[dict], cops: list[tuple[int, int]]) -> None:
     """Replaces the model's world by a hand-made one.
 
@@ -101,8 +117,8 @@ def install(model: Model, citizens: list[dict], cops: list[tuple[int, int]]) -> 
         code[cell] = COP
         occupant[cell] = a
         pos[a] = cell
-    model.state = dataclasses.replace(
-        model.state, code=code, occupant=occupant, kind=kind, state=state, pos=pos,
+    replace_world(
+        model, code=code, occupant=occupant, kind=kind, state=state, pos=pos,
         term=np.zeros(n, dtype=np.int32), fresh=np.zeros(n, dtype=bool),
         arrest_cell=np.full(n, -1, dtype=np.int32), hardship=grievance.copy(),
         grievance=grievance, risk=risk, threshold=threshold, n_citizens=n_cit,
