@@ -4,15 +4,16 @@ Run 2: vision 7, L = 0.82, J_max = 30, cops 0.04, movement on, 3000 ticks, 40 ×
 Outbursts start when actives exceed 50 and end when they fall below 50 (spec §1.7); they are
 recomputed here from the series (and must agree with the package's observer).
 
-Item 14 (floor rule) targets are ndouglas's 20-seed ranges: 101–122 outbursts, peak 290–368,
-61–68 % of ticks under 10 actives, mean total activation ≈ 779 (paper 708 ± 230), mean wait
-≈ 22 (paper 60 ± 55, a KNOWN-FAIL). Those ranges are the min and max of 20 seeds, not a
-tolerance interval: a fresh sample from the *same* model falls outside them often (the
-chance that the largest of 28 exchangeable values is one of 8 new ones is 8/28 per side and
-statistic). So each seed is held to a band derived from the range itself: for 20 normal
-draws the expected range is 3.735 σ, hence σ ≈ (hi − lo)/3.735 and the band is
-midpoint ± 3σ (the range widened by about 30 % of its width on each side); and the mean over
-the seeds must lie inside the unwidened range.
+Item 14 (floor rule) targets are ndouglas's 20-seed ranges: 101–122 outbursts, peak
+290–368, 61–68 % of ticks under 10 actives; mean total activation ≈ 779 (paper 708 ± 230)
+and mean wait ≈ 22 (paper 60 ± 55, a KNOWN-FAIL). The "≈" values are checked to ±10 % on
+the mean over seeds. The three ranges are the min and max of 20 seeds, not a tolerance
+interval: a fresh sample from the *same* model falls outside them often (the chance that the
+largest of 28 exchangeable values is one of 8 new ones is 8/28 per side and statistic). So
+each seed is held to a band derived from the range itself: for 20 normal draws the expected
+range is 3.735 σ, hence σ ≈ (hi − lo)/3.735 and the band is midpoint ± 3σ (the range
+widened by about 30 % of its width on each side); and the mean over the seeds must lie
+inside the unwidened range.
 
 Item 15 (literal rule): no outburst in any seed and a peak of at most 35 actives.
 
@@ -119,15 +120,15 @@ def check_floor(rows: list[dict]) -> None:
     # outbursts of hundreds of actives
     for r in rows:
         assert r["share_under_10"] > 0.5 and r["peak"] > 250
-    # total activation per outburst: each seed within the paper's 708 ± 230 (one paper s.d.),
-    # the mean over seeds within 627–808 (the spec's own check; ndouglas ≈ 779)
+    # "≈" targets (ndouglas: activation ≈ 779, wait ≈ 22) are held to ±10 % on the mean over
+    # seeds. Activation: each seed also within the paper's 708 ± 230 (one paper s.d.).
+    # Waits: each seed within 15–30 ticks.
     acts = [r["mean_activation"] for r in rows]
     assert all(708 - 230 <= a <= 708 + 230 for a in acts), acts
-    assert 627 <= float(np.mean(acts)) <= 808, np.mean(acts)
-    # waits: ndouglas ≈ 22, spec check 19.7–22.1: each seed within 15–30, the mean 19–25
+    assert 779 * 0.9 <= float(np.mean(acts)) <= 779 * 1.1, np.mean(acts)
     waits = [r["mean_wait"] for r in rows]
     assert all(15 <= w <= 30 for w in waits), waits
-    assert 19 <= float(np.mean(waits)) <= 25, np.mean(waits)
+    assert 22 * 0.9 <= float(np.mean(waits)) <= 22 * 1.1, np.mean(waits)
 
 
 def check_literal(rows: list[dict]) -> None:

@@ -83,8 +83,9 @@ def replace_world(model: Model, **arrays: object) -> None:
 def install(model: Model, citizens: list[dict], cops: list[tuple[int, int]]) -> None:
     """Replaces the model's world by a hand-made one.
 
-    citizens: dicts with x, y, g (grievance), r (risk), optional t (threshold, default 0.1)
-    and active (initial state). cops: (x, y) cells.
+    citizens: dicts with x, y, g (grievance), r (risk), optional t (threshold, default 0.1),
+    active (initial state) and jailed (a prisoner for life that keeps and blocks its cell,
+    for scenarios with jailed = stay_and_block). cops: (x, y) cells.
     """
     w = model.scenario.world.width
     h = model.scenario.world.height
@@ -99,12 +100,15 @@ def install(model: Model, citizens: list[dict], cops: list[tuple[int, int]]) -> 
     grievance = np.zeros(n)
     risk = np.zeros(n)
     threshold = np.zeros(n)
+    term = np.zeros(n, dtype=np.int32)
     for i, c in enumerate(citizens):
         cell = c["y"] * w + c["x"]
         assert occupant[cell] == -1
         active = c.get("active", False)
         state[i] = ref.S_ACTIVE if active else ref.S_QUIET
         code[cell] = ACTIVE if active else QUIET
+        if c.get("jailed", False):
+            state[i], code[cell], term[i] = ref.S_JAILED, JAILED, -1
         occupant[cell] = i
         pos[i] = cell
         grievance[i] = c["g"]
@@ -119,7 +123,7 @@ def install(model: Model, citizens: list[dict], cops: list[tuple[int, int]]) -> 
         pos[a] = cell
     replace_world(
         model, code=code, occupant=occupant, kind=kind, state=state, pos=pos,
-        term=np.zeros(n, dtype=np.int32), fresh=np.zeros(n, dtype=bool),
+        term=term, fresh=np.zeros(n, dtype=bool),
         arrest_cell=np.full(n, -1, dtype=np.int32), hardship=grievance.copy(),
         grievance=grievance, risk=risk, threshold=threshold, n_citizens=n_cit,
     )
@@ -432,11 +436,12 @@ def _served_ticks(overrides: list[str], ticks: int, seed: int = 0) -> tuple[list
 
 @pytest.mark.xfail(
     strict=True,
-    reason="BUG in engine/reference.py run_ticks, end-of-tick countdown: a freshly arrested "
-    "citizen's term is not decremented at the end of its arrest tick (the `fresh` branch), "
-    "so every stay is one tick longer than in NetLogo (`ask agents [if jail-term > 0 "
-    "[set jail-term jail-term - 1]]` runs for the arrest tick too, spec §3.2 step 4) and "
-    "ndouglas (serve_terms: 'the arresting tick counts'). See the helper report.",
+    reason="BUG in engine/reference.py run_ticks_mech, end-of-tick countdown (the "
+    "`if fresh[a]: ... continue` branch; same in engine/fast_phases.py jail_phase): a freshly "
+    "arrested citizen's term is not decremented at the end of its arrest tick, so every stay "
+    "is one tick longer than in NetLogo (`ask agents [if jail-term > 0 [set jail-term "
+    "jail-term - 1]]` runs for the arrest tick too, spec §3.2 step 4) and ndouglas "
+    "(serve_terms: 'the arresting tick counts'). See the helper report.",
 )
 def test_end_of_tick_countdown_counts_the_arrest_tick():
     """Spec §3.2 step 4 / §1.8 item 8: with end-of-tick countdown every jailed agent's term
@@ -717,3 +722,68 @@ def test_lattice_invariants_and_moves_within_vision(preset, extra):
         assert moved_cop > 100
     else:
         assert moved_cop == 0
+
+
+# ---------------------------------------------------------------------------------------------
+# Order within an activation, cop onto arrestee, release placement (spec §1.2, §1.5, §1.8)
+# ---------------------------------------------------------------------------------------------
+@pytest.mark.parametrize(("order", "want_active"), [("move_then_act", True),
+                                                    ("act_then_move", False)])
+def test_move_then_act_versus_act_then_move(order, want_active):
+    """Citizen at (7, 7), vision 1.7, G = 0.5, R = 1; a blind, immobile cop at (6, 7) (vision
+    0.5 covers no site); life prisoners block (7, 6), (7, 8), (6, 6), (6, 8). The only free
+    sites, (8, 6..8), are out of the cop's sight. Moving first, the citizen decides with C = 0
+    (P = 0, active); acting first, it decides next to the cop (P = 0.8997, quiet). It moves
+    in both cases."""
+    m = small_model(f"rules.order={order}", "rules.movement=true", "rules.jailed=stay_and_block",
+                    "rules.release=in_place", "jail.max_term=inf", cit_vision=1.7,
+                    cop_vision=0.5)
+    assert len(m.config.cop_offs) == 0
+    blockers = [(7, 6), (7, 8), (6, 6), (6, 8)]
+    citizens = [{"x": 7, "y": 7, "g": 0.5, "r": 1.0}]
+    citizens += [{"x": x, "y": y, "g": 0.0, "r": 0.0, "jailed": True} for x, y in blockers]
+    install(m, citizens, [(6, 7)])
+    one_tick(m)
+    st = m.state
+    assert (int(st.pos[0]) % 15, int(st.pos[0]) // 15) in {(8, 6), (8, 7), (8, 8)}
+    assert int(st.pos[len(citizens)]) == 7 * 15 + 6  # the cop did not move
+    assert bool(st.state[0] == ref.S_ACTIVE) is want_active
+
+
+@pytest.mark.parametrize("moves", [True, False])
+def test_cop_moves_onto_the_arrestee(moves):
+    """NetLogo (spec §3.2 step 3): the arresting cop steps onto the suspect's cell; default:
+    it stays. Immobile cop at (7, 7) with vision 3, one always-active citizen at (9, 8)."""
+    m = small_model(f"rules.cop_moves_to_arrestee={str(moves).lower()}", cop_vision=3.0)
+    install(m, [{"x": 9, "y": 8, "g": 1.0, "r": 0.0, "active": True}], [(7, 7)])
+    counts = one_tick(m)
+    assert counts["arrests"] == 1
+    st = m.state
+    want = 8 * 15 + 9 if moves else 7 * 15 + 7
+    assert int(st.pos[1]) == want and st.code[want] == COP and st.occupant[want] == 1
+    assert st.pos[0] == -1 and st.state[0] == ref.S_JAILED
+    check_lattice(m)
+
+
+def test_release_near_the_arrest_site():
+    """Jailed citizens leave the lattice and come back quiet on an empty cell within their
+    vision of the arrest site (spec §1.5, ndouglas), checked for every release of 300 ticks
+    of Run 2 (J = 5 for many releases)."""
+    m = Model("epstein2002-run2", rng=3, overrides=["jail.max_term=5"])
+    n = m.state.n_citizens
+    w = m.scenario.world.width
+    v = m.scenario.population.vision
+    released = 0
+    prev = m.state.state[:n].copy()
+    for _ in range(300):
+        m.step()
+        st = m.state
+        back = np.flatnonzero((prev == ref.S_JAILED) & (st.state[:n] != ref.S_JAILED))
+        if len(back):
+            assert (st.state[back] == ref.S_QUIET).all()
+            dx, dy = wrapped(st.arrest_cell[back].astype(np.int64),
+                             st.pos[back].astype(np.int64), w, w)
+            assert (in_view(dx, dy, "euclidean", v) | ((dx == 0) & (dy == 0))).all()
+            released += len(back)
+        prev = st.state[:n].copy()
+    assert released > 1000
