@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
+from scipy.stats import binomtest
 
 from uprising.reproduction.runner import SuiteResults
 from uprising.reproduction.stats import (
@@ -118,6 +119,28 @@ def _run1(res: SuiteResults) -> Outcome:
         f"{calm}/{len(df)}; actives range {range_str(df['min_active_100_700'])} to "
         f"{range_str(df['max_active_100_700'])}"
     )
+    return Outcome(only_under(["floor"]) if ok else NOT_REPRODUCED, ours)
+
+
+def _deception(res: SuiteResults) -> Outcome:
+    df = res.frame("run1")
+    tot = {k: int(df[k].sum()) for k in ("up", "up_cop_left", "down", "down_cop_came",
+                                          "quiet_ticks", "quiet_cop_left", "active_ticks",
+                                          "active_cop_came")}
+    base_up = tot["quiet_cop_left"] / max(tot["quiet_ticks"], 1)
+    base_down = tot["active_cop_came"] / max(tot["active_ticks"], 1)
+    p_up = float(binomtest(tot["up_cop_left"], max(tot["up"], 1), base_up,
+                           alternative="greater").pvalue)
+    p_down = float(binomtest(tot["down_cop_came"], max(tot["down"], 1), base_down,
+                             alternative="greater").pvalue)
+    share_up = tot["up_cop_left"] / max(tot["up"], 1)
+    share_down = tot["down_cop_came"] / max(tot["down"], 1)
+    ours = (f"grievance never changes; {fmt(100 * share_up)} % of {tot['up']} quiet → active "
+            f"switches came as a cop left the agent's view (base rate for quiet agents "
+            f"{fmt(100 * base_up)} %, binomial p = {p_up:.2g}); {fmt(100 * share_down)} % of "
+            f"{tot['down']} active → quiet switches came as a cop arrived (base rate "
+            f"{fmt(100 * base_down, 2)} %, p = {p_down:.2g})")
+    ok = p_up < ALPHA and p_down < ALPHA
     return Outcome(only_under(["floor"]) if ok else NOT_REPRODUCED, ours)
 
 
@@ -413,6 +436,13 @@ CLAIMS: tuple[Claim, ...] = (
           "steady simmer of 33–62 actives (mean 48) over t = 100–700, no calm stretches",
           "mean actives over t = 100–700 within 33–62 and ≤ 10 % of seeds with < 10 actives",
           _run1, figure_file="fig01_02_run1.png"),
+    Claim("deception", "1–2", "Run 1: deceptive behaviour",
+          "agents turn active when cops leave their vicinity and quiet when cops approach, "
+          "with private grievance unchanged",
+          "qualitative (NetLogo 'Things to notice'); not measured by ndouglas",
+          "switches coincide with a cop leaving (→ active) or arriving (→ quiet) more often "
+          "than the base rate (one-sided binomial tests, both p < 0.05)", _deception,
+          figure_file="fig01_02_run1.png"),
     Claim("run2-pe", "3–4", "Run 2: punctuated equilibrium",
           "Long quiescent periods broken by outbursts at Run 2's inputs",
           "floor: 101–122 outbursts per 3000 ticks, peak 290–368, 61–68 % of ticks < 10 "

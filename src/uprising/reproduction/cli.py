@@ -26,11 +26,15 @@ def reproduce(
     ] = 0,
     root: Annotated[int, typer.Option("--root", min=0, help="Root seed of the suite.")] = 2002,
     progress: Annotated[bool, typer.Option(help="Show the progress bar.")] = True,
+    report_only: Annotated[
+        bool, typer.Option("--report-only",
+                           help="Render the report again from the runs saved in --out.")
+    ] = False,
 ) -> None:
     """Runs every published run and figure experiment of the paper over N seeds and writes a
     Markdown report with one verdict per claim and one PNG per paper figure."""
     from uprising.cli import console, fail
-    from uprising.reproduction.report import REPORT_FILE, write_report
+    from uprising.reproduction.report import REPORT_FILE, load_results, write_report
     from uprising.reproduction.runner import run_suite
     from uprising.reproduction.suite import build_tasks
 
@@ -42,11 +46,17 @@ def reproduce(
         out.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         fail(f"--out {out}: cannot create the folder: {exc.strerror or exc}")
-    tasks = build_tasks(seeds, root=root)
-    n_workers = workers or os.cpu_count() or 1
-    console.print(f"reproduce {paper}: {len(tasks)} runs ({seeds} seeds per experiment) on "
-                  f"{n_workers} worker processes", highlight=False)
-    res = run_suite(tasks, seeds, root=root, workers=n_workers, show_progress=progress)
+    if report_only:
+        try:
+            res = load_results(out)
+        except (OSError, ValueError, KeyError) as exc:
+            fail(f"--report-only: no saved runs in {out}: {exc}")
+    else:
+        tasks = build_tasks(seeds, root=root)
+        n_workers = workers or os.cpu_count() or 1
+        console.print(f"reproduce {paper}: {len(tasks)} runs ({seeds} seeds per experiment) "
+                      f"on {n_workers} worker processes", highlight=False)
+        res = run_suite(tasks, seeds, root=root, workers=n_workers, show_progress=progress)
     summary = write_report(res, out, argv="uprising " + " ".join(sys.argv[1:]))
     verdicts = summary["verdicts"]
     reproduced = sum(v == "reproduced" for v in verdicts.values())

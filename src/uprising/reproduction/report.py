@@ -29,6 +29,9 @@ from uprising.results import versions
 REPORT_FILE = "report.md"
 SUMMARY_FILE = "summary.json"
 ROWS_FILE = "runs.parquet"
+SERIES_FILE = "series.npz"
+META_FILE = "suite.json"
+LIST_COLUMNS = ("waits", "activations")
 
 LITERATURE = (
     "Replication literature (epstein_spec.md §3–4, §8): ndouglas/SugarScape's 20-seed "
@@ -175,6 +178,12 @@ def write_report(
     rows = pd.DataFrame([{k: _plain(v) for k, v in r.items() if k != "series"}
                          for r in res.rows])
     write_atomic(out / ROWS_FILE, lambda p: rows.to_parquet(p, index=False))
+    arrays = {f"{r['experiment']}|{r['replicate']}|{col}": np.asarray(v)
+              for r in res.rows if "series" in r for col, v in r["series"].items()}
+    write_atomic(out / SERIES_FILE, lambda p: _save_npz(p, arrays))
+    write_json_atomic(out / META_FILE, {"n_seeds": res.n_seeds, "root": res.root,
+                                        "wall_time": res.wall_time, "workers": res.workers,
+                                        "failures": res.failures})
     summary = {
         "seeds": res.n_seeds,
         "root": res.root,
@@ -188,6 +197,37 @@ def write_report(
     }
     write_json_atomic(out / SUMMARY_FILE, summary)
     return summary
+
+
+def _save_npz(path: Path, arrays: dict[str, np.ndarray]) -> None:
+    with open(path, "wb") as fh:
+        np.savez_compressed(fh, **arrays)
+
+
+def load_results(out: Path) -> SuiteResults:
+    """Returns the SuiteResults saved in a report folder (runs, series and suite metadata), so
+    the report can be rendered again without rerunning the simulations."""
+    out = Path(out)
+    meta = json.loads((out / META_FILE).read_text(encoding="utf-8"))
+    frame = pd.read_parquet(out / ROWS_FILE)
+    rows = []
+    for rec in frame.to_dict("records"):
+        for col in LIST_COLUMNS:
+            if isinstance(rec.get(col), str):
+                rec[col] = json.loads(rec[col])
+        rows.append(rec)
+    series: dict[tuple[str, int], dict[str, np.ndarray]] = {}
+    with np.load(out / SERIES_FILE) as npz:
+        for key in npz.files:
+            exp, rep, col = key.split("|")
+            series.setdefault((exp, int(rep)), {})[col] = npz[key]
+    for rec in rows:
+        s = series.get((rec["experiment"], int(rec["replicate"])))
+        if s is not None:
+            rec["series"] = s
+    return SuiteResults(rows=rows, n_seeds=meta["n_seeds"], root=meta["root"],
+                        wall_time=meta["wall_time"], workers=meta["workers"],
+                        failures=list(meta["failures"]))
 
 
 def _plain(v: Any) -> Any:

@@ -39,6 +39,8 @@ class Task:
         root: the suite's root seed.
         keep_series: return the time series (for figures).
         tension: also record Epstein's tension Ḡ·B̄/R̄ per tick (steps tick by tick).
+        deception: count quiet↔active switches against cops entering or leaving the
+            citizen's view (steps tick by tick; Run 1's deceptive behaviour).
         point: free-form experiment coordinate (e.g. the swept cop density).
     """
 
@@ -49,6 +51,7 @@ class Task:
     root: int = 2002
     keep_series: bool = False
     tension: bool = False
+    deception: bool = False
     point: float = math.nan
 
 
@@ -104,6 +107,53 @@ def _tension_step(model: Any) -> tuple[np.ndarray, np.ndarray]:
     return np.asarray(tension), ts["active"].to_numpy()
 
 
+def _deception_step(model: Any) -> dict[str, int]:
+    """Runs the model tick by tick; returns switch counts and their cop-movement coincidences.
+
+    For every citizen free on the same cell at two consecutive tick ends: ``up`` counts
+    quiet → active switches and ``up_cop_left`` those with fewer cops in its view than the tick
+    before; ``down`` / ``down_cop_came`` likewise for active → quiet with more cops. The base
+    rates ``quiet_ticks`` / ``quiet_cop_left`` (and ``active_ticks`` / ``active_cop_came``)
+    count the same cop changes for citizens that kept their state.
+    """
+    from uprising.engine.lattice import COP
+    from uprising.engine.neighbourhood import offsets
+
+    st, sc = model.state, model.scenario
+    w, h = sc.world.width, sc.world.height
+    n = st.n_citizens
+    offs = offsets(sc.neighbourhood.shape, sc.population.vision, False)
+
+    def cops_in_view() -> np.ndarray:
+        cop = (st.code == COP).reshape(h, w).astype(np.int16)
+        total = np.zeros((h, w), dtype=np.int16)
+        for dx, dy in offs:
+            total += np.roll(cop, shift=(-int(dy), -int(dx)), axis=(0, 1))
+        pos = st.pos[:n]
+        return np.where(pos >= 0, total.ravel()[np.clip(pos, 0, None)], -1)
+
+    keys = ("up", "up_cop_left", "down", "down_cop_came", "quiet_ticks", "quiet_cop_left",
+            "active_ticks", "active_cop_came")
+    out = dict.fromkeys(keys, 0)
+    prev_s, prev_pos, prev_c = st.state[:n].copy(), st.pos[:n].copy(), cops_in_view()
+    while model.tick < model.scenario.ticks:
+        model.run(1)
+        s, pos, c = st.state[:n], st.pos[:n], cops_in_view()
+        same = (pos >= 0) & (pos == prev_pos)
+        left, came = same & (c < prev_c), same & (c > prev_c)
+        up = same & (prev_s == 0) & (s == 1)
+        down = same & (prev_s == 1) & (s == 0)
+        stay_q = same & (prev_s == 0) & (s == 0)
+        stay_a = same & (prev_s == 1) & (s == 1)
+        for key, arr in (("up", up), ("up_cop_left", up & left), ("down", down),
+                         ("down_cop_came", down & came), ("quiet_ticks", stay_q),
+                         ("quiet_cop_left", stay_q & left), ("active_ticks", stay_a),
+                         ("active_cop_came", stay_a & came)):
+            out[key] += int(arr.sum())
+        prev_s, prev_pos, prev_c = s.copy(), pos.copy(), c
+    return out
+
+
 def run_task(task: Task) -> dict[str, Any]:
     """Returns one result row for ``task``: its summary, metrics and (optionally) series."""
     import time
@@ -125,6 +175,8 @@ def run_task(task: Task) -> dict[str, Any]:
     tension = None
     if task.tension and sc.model == "civil_violence":
         tension, _ = _tension_step(model)
+    elif task.deception and sc.model == "civil_violence":
+        row.update(_deception_step(model))
     else:
         model.run()
     result = model.result()

@@ -29,6 +29,7 @@ class Experiment:
     label: str = ""
     series: bool = True  # keep seed 0's time series
     tension: bool = False  # record tension for seed 0
+    deception: bool = False  # count switches against cop movements (every seed)
     point: float = math.nan
 
 
@@ -55,7 +56,8 @@ RUN2_VARIANTS: tuple[Experiment, ...] = (
 
 def experiments() -> list[Experiment]:
     """Returns every experiment of the suite (the cop sweep as one experiment per density)."""
-    out: list[Experiment] = [Experiment("run1", "epstein2002-run1", label="Run 1 (floor)")]
+    out: list[Experiment] = [Experiment("run1", "epstein2002-run1", label="Run 1 (floor)",
+                                         deception=True)]
     out += RUN2_VARIANTS
     out.append(_run2("run2-no-movement", "floor, citizens immobile (cops move)",
                      "rules.movement=false"))
@@ -97,6 +99,7 @@ def build_tasks(n_seeds: int, root: int = 2002) -> list[Task]:
                     root=root,
                     keep_series=exp.series and i == 0,
                     tension=exp.tension and i == 0,
+                    deception=exp.deception,
                     point=exp.point,
                 )
             )
