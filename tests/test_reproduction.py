@@ -9,7 +9,7 @@ import pytest
 from typer.testing import CliRunner
 
 from uprising.reproduction import claims as cl
-from uprising.reproduction.report import REPORT_FILE, write_report
+from uprising.reproduction.report import REPORT_FILE, load_results, write_report
 from uprising.reproduction.runner import SuiteResults, Task, run_suite, run_task
 from uprising.reproduction.stats import log_tail_slope
 from uprising.reproduction.suite import SWEEP_DENSITIES, build_tasks, experiments
@@ -84,6 +84,10 @@ def test_report_on_a_small_suite(tmp_path) -> None:
     assert (tmp_path / "figures" / "fig08_tension.png").exists()
     runs = pd.read_parquet(tmp_path / "runs.parquet")
     assert len(runs) == 12
+    # the saved runs render the same report again (uprising reproduce --report-only)
+    again = write_report(load_results(tmp_path), tmp_path / "again", figures_for=set())
+    assert again["verdicts"] == summary["verdicts"]
+    assert again["ours"] == summary["ours"]
 
 
 def test_claim_rules_can_fail() -> None:
