@@ -386,6 +386,7 @@ def sweep_table(res: SuiteResults) -> pd.DataFrame:
             "runs": g.size(),
             "extinct": g["extinction_tick"].count(),
             "mean": g["t"].mean(),
+            "median": g["t"].median(),
             "sd": g["t"].std(ddof=1),
         }
     ).reset_index()

@@ -271,6 +271,7 @@ def _sweep_plot(res: SuiteResults, out: Outcome, path: Path, column: str, title:
     ax.plot(st["point"], st[column], "o-", color=RED, ms=4, lw=1,
             label=f"ours ({int(st['runs'].max())} seeds per density)")
     if column == "mean":
+        ax.plot(st["point"], st["median"], "s--", color=GREY, ms=3, lw=1, label="ours: median")
         for lo, hi, val in ((0.0, 0.0, (94, 94)), (0.01, 0.03, (106, 119)),
                             (0.04, 0.07, (156, 196)), (0.08, 0.1, (223, 263))):
             ax.fill_between([lo - 0.001, hi + 0.001], val[0], val[1], color=BLUE, alpha=0.25,

@@ -95,10 +95,11 @@ def _sweep_md(res: SuiteResults) -> str:
     st = sweep_table(res)
     if st.empty:
         return ""
-    lines = ["| Cop density | Runs | Extinct | Mean ticks | S.d. |", "|---|---|---|---|---|"]
+    lines = ["| Cop density | Runs | Extinct | Mean ticks | Median | S.d. |",
+             "|---|---|---|---|---|---|"]
     for _, r in st.iterrows():
         lines.append(f"| {r['point']:.3f} | {int(r['runs'])} | {int(r['extinct'])} | "
-                     f"{fmt(r['mean'])} | {fmt(r['sd'])} |")
+                     f"{fmt(r['mean'])} | {fmt(r['median'])} | {fmt(r['sd'])} |")
     return "\n".join(lines)
 
 
