@@ -12,7 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from uprising import Model, ScenarioError, load_scenario, preset_names
+from uprising import ScenarioError, load_scenario, preset_names
+from uprising.api import make_model
 from uprising.scenario import scenario_to_yaml
 
 REQUIRED = [
@@ -29,7 +30,7 @@ def test_required_presets_exist():
 def test_every_preset_loads_runs_and_is_documented(name):
     sc = load_scenario(name)
     assert sc.description.strip() and sc.reproduces.strip()
-    m = Model(sc, rng=0)
+    m = make_model(sc, rng=0)  # the factory picks Model, Model II or multi-site classes
     m.run(3)
     assert m.tick == 3
     # the resolved YAML round-trips to the same scenario
