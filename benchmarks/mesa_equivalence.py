@@ -188,9 +188,31 @@ def compare(ours: Sequence[dict], mesa: Sequence[dict]) -> dict[str, dict[str, f
     return out
 
 
-def _mesa_job(args: tuple[str, int, int]) -> tuple[str, int, dict]:
-    regime, seed, steps = args
-    return regime, seed, run_mesa(regime, seed, steps)
+DEFAULT_CACHE = Path.home() / ".cache" / "uprising-bench" / "mesa_runs"
+
+
+def _cache_file(cache: Path, regime: str, seed: int, steps: int) -> Path:
+    return cache / f"{regime}_40x40_steps{steps}_seed{seed}.json"
+
+
+def _mesa_job(args: tuple[str, int, int, str | None]) -> tuple[int, dict, bool]:
+    """Returns (seed, run, from_cache); a finished run is stored in the cache folder at once."""
+    regime, seed, steps, cache = args
+    path = None if cache is None else _cache_file(Path(cache), regime, seed, steps)
+    if path is not None and path.exists():
+        data = json.loads(path.read_text())
+        for key in ("active", "jailed"):
+            data[key] = np.asarray(data[key], dtype=np.int64)
+        return seed, data, True
+    run = run_mesa(regime, seed, steps)
+    if path is not None:
+        from uprising.atomic import write_json_atomic
+
+        write_json_atomic(
+            path,
+            {**run, "active": run["active"].tolist(), "jailed": run["jailed"].tolist()},
+        )
+    return seed, run, False
 
 
 def collect(
@@ -200,28 +222,30 @@ def collect(
     steps: int,
     workers: int = 1,
     log: Callable[[str], None] = print,
+    cache: Path | None = None,
 ) -> dict[int, dict]:
-    """Returns {seed: run} for one implementation and regime (Mesa runs in up to ``workers``)."""
+    """Returns {seed: run} for one implementation and regime.
+
+    Mesa runs use up to ``workers`` processes and are kept in ``cache`` (one JSON file per
+    run), so an interrupted comparison resumes where it stopped.
+    """
     runs: dict[int, dict] = {}
     if impl == "uprising":
         for seed in seeds:
             runs[seed] = run_uprising(regime, seed, steps)
         log(f"  uprising {regime}: {len(seeds)} runs done")
         return runs
-    jobs = [(regime, s, steps) for s in seeds]
-    if workers <= 1:
-        results = map(_mesa_job, jobs)
-    else:
-        pool = ProcessPoolExecutor(max_workers=workers)
-        results = pool.map(_mesa_job, jobs)
-    for i, (_, seed, run) in enumerate(results, 1):
+    jobs = [(regime, s, steps, None if cache is None else str(cache)) for s in seeds]
+    pool = ProcessPoolExecutor(max_workers=workers) if workers > 1 else None
+    results = map(_mesa_job, jobs) if pool is None else pool.map(_mesa_job, jobs)
+    for i, (seed, run, cached) in enumerate(results, 1):
         runs[seed] = run
+        how = "cached" if cached else f"{run['wall_s'] / steps * 1e3:.0f} ms/step"
         log(
-            f"  mesa {regime} seed {seed}: {run['wall_s'] / steps * 1e3:.0f} ms/step, "
-            f"mean active {run['active'].mean():.2f} ({i}/{len(jobs)}, "
-            f"load {os.getloadavg()[0]:.2f})"
+            f"  mesa {regime} seed {seed}: {how}, mean active {run['active'].mean():.2f} "
+            f"({i}/{len(jobs)}, load {os.getloadavg()[0]:.2f})"
         )
-    if workers > 1:
+    if pool is not None:
         pool.shutdown()
     return runs
 
@@ -353,6 +377,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--out", type=Path, default=RESULTS, help="folder for JSON/CSV output")
     parser.add_argument("--tag", default="mesa_equivalence", help="output file name stem")
     parser.add_argument(
+        "--cache",
+        type=Path,
+        default=DEFAULT_CACHE,
+        help=f"folder keeping each finished Mesa run (default {DEFAULT_CACHE})",
+    )
+    parser.add_argument("--no-cache", action="store_true", help="always run Mesa afresh")
+    parser.add_argument(
         "--mesa-runs",
         type=Path,
         default=None,
@@ -371,22 +402,27 @@ def main(argv: Sequence[str] | None = None) -> int:
     results: dict[str, dict[str, dict[str, float]]] = {}
     rows: list[dict[str, Any]] = []
     series: list[list[Any]] = []
-    for regime in args.regimes:
+    mesa_rows: dict[str, list[dict[str, Any]]] = {}
+    mesa_series: dict[str, list[list[Any]]] = {}
+    for regime in args.regimes:  # Mesa first: the slow part, cached run by run
         log(f"regime {regime}: {mesa_kwargs(regime)}")
-        ours = collect("uprising", regime, range(1, args.ours_seeds + 1), args.steps, log=log)
-        regime_rows = _run_rows("uprising", regime, ours, args.steps)
-        series += _series_rows("uprising", regime, ours)
         if args.mesa_runs is not None:
-            mesa_rows, mesa_series = load_mesa_runs(args.mesa_runs, regime, args.steps)
-            log(f"  mesa {regime}: {len(mesa_rows)} runs reused from {args.mesa_runs}")
-            series += mesa_series
-        else:
-            seeds = range(1, args.mesa_seeds + 1)
-            mesa = collect("mesa", regime, seeds, args.steps, min(args.workers, 2), log)
-            mesa_rows = _run_rows("mesa", regime, mesa, args.steps)
-            series += _series_rows("mesa", regime, mesa)
-        rows += regime_rows + mesa_rows
-        results[regime] = compare(regime_rows, mesa_rows)
+            mesa_rows[regime], mesa_series[regime] = load_mesa_runs(
+                args.mesa_runs, regime, args.steps
+            )
+            log(f"  mesa {regime}: {len(mesa_rows[regime])} runs reused from {args.mesa_runs}")
+            continue
+        cache = None if args.no_cache else args.cache
+        seeds = range(1, args.mesa_seeds + 1)
+        mesa = collect("mesa", regime, seeds, args.steps, min(args.workers, 2), log, cache)
+        mesa_rows[regime] = _run_rows("mesa", regime, mesa, args.steps)
+        mesa_series[regime] = _series_rows("mesa", regime, mesa)
+    for regime in args.regimes:
+        ours = collect("uprising", regime, range(1, args.ours_seeds + 1), args.steps, log=log)
+        ours_rows = _run_rows("uprising", regime, ours, args.steps)
+        series += _series_rows("uprising", regime, ours) + mesa_series[regime]
+        rows += ours_rows + mesa_rows[regime]
+        results[regime] = compare(ours_rows, mesa_rows[regime])
     n_mesa = max(int(r["seed"]) for r in rows if r["impl"] == "mesa")
     table = format_table(results)
     log("")
