@@ -339,18 +339,25 @@ def fig_variants(res: SuiteResults, out: Outcome, path: Path) -> Path:
 
 def fig_movement(res: SuiteResults, out: Outcome, path: Path) -> Path:
     """Returns the path of the extra figure: outbursts with and without movement."""
-    on = res.frame("run2-floor").set_index("replicate")["n_outbursts"]
-    off = res.frame("run2-no-movement").set_index("replicate")["n_outbursts"]
-    idx = on.index.intersection(off.index)
+    cols = [("run2-floor", "movement on"), ("run2-no-movement", "citizens immobile\n(cops move)"),
+            ("run2-no-movement-at-all", "citizens and cops\nimmobile")]
+    frames = [(res.frame(e), lab) for e, lab in cols]
+    frames = [(df.set_index("replicate")["n_outbursts"], lab) for df, lab in frames
+              if not df.empty]
     fig, (ax,) = _figure()
+    idx = frames[0][0].index
     for i in idx:
-        ax.plot([0, 1], [on[i], off[i]], "-o", color=GREY, ms=4, lw=0.8)
-    ax.set_xticks([0, 1], ["movement on", "citizens immobile (cops move)"])
-    ax.set_xlim(-0.4, 1.4)
-    ax.set_ylabel("outbursts per 3000 ticks (one line per paired seed)")
+        ax.plot(range(len(frames)), [f.get(i, np.nan) for f, _ in frames], "-o", color=GREY,
+                ms=4, lw=0.8)
+    ax.plot(range(len(frames)), [f.mean() for f, _ in frames], "-s", color=RED, ms=7, lw=2,
+            label="mean over seeds")
+    ax.set_xticks(range(len(frames)), [lab for _, lab in frames])
+    ax.set_xlim(-0.4, len(frames) - 0.6)
+    ax.set_ylabel("outbursts per 3000 ticks (grey: one paired seed)")
+    ax.legend(loc="upper right")
     return _finish(fig, "Movement effect at Run 2 inputs (floor ratio)",
                    "movement makes rebellion episodes more frequent (per NetLogo's summary).",
-                   out.ours, path)
+                   "; ".join([out.ours, *out.detail]), path)
 
 
 def fig_jail_terms(res: SuiteResults, out: Outcome, path: Path) -> Path:

@@ -61,6 +61,8 @@ def experiments() -> list[Experiment]:
     out += RUN2_VARIANTS
     out.append(_run2("run2-no-movement", "floor, citizens immobile (cops move)",
                      "rules.movement=false"))
+    out.append(_run2("run2-no-movement-at-all", "floor, citizens and cops immobile",
+                     "rules.movement=false", "rules.cops_move_when_movement_off=false"))
     for j in JAIL_TERMS:
         if j != 30:
             out.append(_run2(f"jail-{j}", f"floor, J_max = {j}", f"jail.max_term={j}"))
