@@ -16,7 +16,9 @@ Method:
 * Reported: median over repetitions of ms/step, agent-steps/s = (citizens + cops) / (s/step)
   (jailed citizens count: they are activated too), and the ratio Mesa ms/step ÷ uprising ms/step.
   ``cpu/wall`` below 0.9 or a 1-minute load average above the core count means the machine was
-  shared during that measurement; both are printed and saved.
+  shared during that measurement; both are printed and saved. The ratio is also given on process
+  CPU time (``time.process_time``), which other jobs on the machine disturb less than wall time
+  (they still share caches and memory bandwidth).
 
 Usage::
 
@@ -154,6 +156,8 @@ def _record(
         "agents": agents,
         "ms_per_step": s_per_step * 1e3,
         "agent_steps_per_s": agents / s_per_step,
+        "cpu_ms_per_step": s_per_step * cpu_ratio * 1e3,
+        "agent_steps_per_cpu_s": agents / (s_per_step * cpu_ratio),
         "cpu_over_wall": round(cpu_ratio, 3),
         "load1": round(load[0], 2),
         "first_step_ms": None,
@@ -172,6 +176,10 @@ def summarise(records: list[dict[str, Any]]) -> list[dict[str, Any]]:
             ms = statistics.median(r["ms_per_step"] for r in sel)
             row[f"{impl}_ms_per_step"] = ms
             row[f"{impl}_ms_min"] = min(r["ms_per_step"] for r in sel)
+            row[f"{impl}_cpu_ms_per_step"] = statistics.median(r["cpu_ms_per_step"] for r in sel)
+            row[f"{impl}_agent_steps_per_cpu_s"] = statistics.median(
+                r["agent_steps_per_cpu_s"] for r in sel
+            )
             row[f"{impl}_agent_steps_per_s"] = statistics.median(
                 r["agent_steps_per_s"] for r in sel
             )
@@ -179,26 +187,31 @@ def summarise(records: list[dict[str, Any]]) -> list[dict[str, Any]]:
             row[f"{impl}_min_cpu_over_wall"] = min(r["cpu_over_wall"] for r in sel)
             row[f"{impl}_max_load1"] = max(r["load1"] for r in sel)
         row["ratio_mesa_over_uprising"] = row["mesa_ms_per_step"] / row["uprising_ms_per_step"]
+        row["cpu_ratio_mesa_over_uprising"] = (
+            row["mesa_cpu_ms_per_step"] / row["uprising_cpu_ms_per_step"]
+        )
         rows.append(row)
     return rows
 
 
 def format_table(rows: list[dict[str, Any]]) -> str:
-    """Returns the summary as a plain-text table."""
+    """Returns the summary as a plain-text table (wall-clock and CPU-time columns)."""
     head = (
-        f"{'grid':>8} {'regime':8} {'uprising ms/step':>16} {'uprising agent-steps/s':>22} "
-        f"{'Mesa ms/step':>12} {'Mesa agent-steps/s':>18} {'Mesa timed':>10} {'ratio':>7} "
-        f"{'cpu/wall':>9} {'load1':>6}"
+        f"{'grid':>7} {'regime':7} | {'uprising ms/step':>16} {'CPU ms':>7} {'agent-steps/s':>13} "
+        f"| {'Mesa ms/step':>12} {'CPU ms':>7} {'agent-steps/s':>13} {'timed':>6} "
+        f"| {'ratio':>6} {'CPU ratio':>9} | {'cpu/wall':>8} {'load1':>5}"
     )
     lines = [head, "-" * len(head)]
     for r in rows:
         cpu = min(r["uprising_min_cpu_over_wall"], r["mesa_min_cpu_over_wall"])
         load = max(r["uprising_max_load1"], r["mesa_max_load1"])
         lines.append(
-            f"{r['size']:>8} {r['regime']:8} {r['uprising_ms_per_step']:16.3f} "
-            f"{r['uprising_agent_steps_per_s']:22,.0f} {r['mesa_ms_per_step']:12.1f} "
-            f"{r['mesa_agent_steps_per_s']:18,.0f} {r['mesa_timed_steps']:>10} "
-            f"{r['ratio_mesa_over_uprising']:6.0f}x {cpu:9.2f} {load:6.2f}"
+            f"{r['size']:>7} {r['regime']:7} | {r['uprising_ms_per_step']:16.3f} "
+            f"{r['uprising_cpu_ms_per_step']:7.3f} {r['uprising_agent_steps_per_s']:13,.0f} "
+            f"| {r['mesa_ms_per_step']:12.1f} {r['mesa_cpu_ms_per_step']:7.1f} "
+            f"{r['mesa_agent_steps_per_s']:13,.0f} {r['mesa_timed_steps']:>6} "
+            f"| {r['ratio_mesa_over_uprising']:5.0f}x {r['cpu_ratio_mesa_over_uprising']:8.0f}x "
+            f"| {cpu:8.2f} {load:5.2f}"
         )
     return "\n".join(lines)
 
@@ -256,7 +269,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     rows = summarise(records)
     print()
     print(
-        "median over repetitions; ratio = Mesa ms/step / uprising ms/step; Mesa timed = "
+        "median over repetitions; ratio = Mesa ms/step / uprising ms/step (wall clock); CPU "
+        "ratio = the same with process CPU time (less sensitive to other jobs); Mesa timed = "
         "reps x steps after one untimed first step per rep"
     )
     table = format_table(rows)
