@@ -434,15 +434,6 @@ def _served_ticks(overrides: list[str], ticks: int, seed: int = 0) -> tuple[list
     return served, unseen
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG in engine/reference.py run_ticks_mech, end-of-tick countdown (the "
-    "`if fresh[a]: ... continue` branch; same in engine/fast_phases.py jail_phase): a freshly "
-    "arrested citizen's term is not decremented at the end of its arrest tick, so every stay "
-    "is one tick longer than in NetLogo (`ask agents [if jail-term > 0 [set jail-term "
-    "jail-term - 1]]` runs for the arrest tick too, spec §3.2 step 4) and ndouglas "
-    "(serve_terms: 'the arresting tick counts'). See the helper report.",
-)
 def test_end_of_tick_countdown_counts_the_arrest_tick():
     """Spec §3.2 step 4 / §1.8 item 8: with end-of-tick countdown every jailed agent's term
     is decremented after all agents acted, the arrest tick included. With terms 1..J

@@ -237,11 +237,8 @@ def run_ticks_mech(
             for a in range(n):
                 if state[a] != S_JAILED:
                     continue
-                if fresh[a]:
-                    fresh[a] = False
-                    if term[a] != 0:
-                        continue
-                elif term[a] > 0:
+                fresh[a] = False
+                if term[a] > 0:  # the arrest tick counts (NetLogo, ndouglas)
                     term[a] -= 1
                 if term[a] == 0:
                     releases += _release(
