@@ -262,6 +262,12 @@ class Scenario(Frozen):
             if g not in names:
                 raise ValueError(f"mobilisers.groups: unknown group {g!r}; groups: {names}")
         check_actor_sections(self)
+        if self.neighbourhood.include_center and self.rules.self_count != "twice_if_active":
+            raise ValueError(
+                "neighbourhood.include_center: the own cell holds the agent itself, so seeing it "
+                "means an already-active agent counts itself a second time (NetLogo); say so with "
+                "rules.self_count: twice_if_active, or set include_center: false"
+            )
         if self.engine != "reference" and self.micro_mechanisms:
             raise ValueError(
                 f"engine {self.engine!r} runs the plain Model I only; switch off "
