@@ -16,8 +16,8 @@ from uprising.reproduction.suite import SWEEP_DENSITIES, build_tasks, experiment
 
 EXPERIMENTS_USED_BY_CLAIMS = {
     "run1", "run2-floor", "run2-literal", "run2-round", "run2-netlogo", "run2-mesa",
-    "run2-no-movement", "run3-salami", "run4-jump", "run5-floor", "run5-literal", "run6",
-    "run7", "run8", "peacekeepers", "copsweep", "jail-5", "jail-90",
+    "run2-no-movement", "run2-no-movement-at-all", "run3-salami", "run4-jump", "run5-floor",
+    "run5-literal", "run6", "run7", "run8", "peacekeepers", "copsweep", "jail-5", "jail-90",
 }
 
 
