@@ -90,6 +90,8 @@ def _scenario(shape: str, radius: float, include_center: bool, width: int, heigh
         f"neighbourhood.shape={shape}",
         f"neighbourhood.include_center={str(include_center).lower()}",
         f"population.vision={radius}", f"police.vision={radius}",
+        # seeing the own cell means counting oneself again (schema rule)
+        f"rules.self_count={'twice_if_active' if include_center else 'once'}",
     ])
 
 
