@@ -226,7 +226,7 @@ def run_ticks_mech(
                 )
             else:
                 actives_seen = _decide(
-                    code, pos, state, grievance, risk, threshold, a, cit_spans, sw, k
+                    code, pos, state, grievance, risk, threshold, a, cit_spans, sw, k, violence
                 )
             if violence:
                 _escalate(code, pos, state, flags, target_index, damage, a, actives_seen, sw,

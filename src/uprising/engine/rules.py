@@ -125,8 +125,17 @@ def _move(rng, code, occupant, pos, agent, offs, sw, scratch):
 
 
 @numba.njit(cache=True)
-def _decide(code, pos, state, grievance, risk, threshold, agent, spans, sw, k):
+def _decide(code, pos, state, grievance, risk, threshold, agent, spans, sw, k, need_count):
+    """Rule A; returns the actives seen (0 when the view was not needed and not counted).
+
+    G − R·P ≤ G since R, P ≥ 0, so a citizen with G ≤ T is quiet whatever it sees: unless the
+    caller needs the count (violence), the neighbourhood is then not scanned.
+    """
     cell = pos[agent]
+    if not need_count and grievance[agent] <= threshold[agent]:
+        state[agent] = S_QUIET
+        code[cell] = QUIET
+        return 0
     cops, actives = count_view(code, cell, spans, sw[SW_WIDTH], sw[SW_HEIGHT], sw[SW_TORUS] == 1)
     a = 1 + actives
     if sw[SW_TWICE_IF_ACTIVE] == 1 and state[agent] == S_ACTIVE:
