@@ -48,18 +48,22 @@ class DaskExecutor(Executor):
         self._pending[key] = dask_future
 
         def _done(df: Any) -> None:
+            # A worker loss can reset a finished task to pending (Dask recomputes it) between
+            # the notification and this thread: then wait for the next completion.
+            if df.status not in ("finished", "error", "cancelled"):
+                df.add_done_callback(_done)
+                return
             try:
-                if df.status == "finished":
-                    future.set_result(df.result())
-                elif df.status == "cancelled":
+                if df.status == "cancelled":
                     future.set_exception(RuntimeError(f"dask task {df.key} was cancelled"))
-                else:
+                elif df.status == "error":
                     future.set_exception(df.exception())
+                else:
+                    future.set_result(df.result())  # re-gathers if the holder was lost
             except BaseException as exc:
                 if not future.done():
                     future.set_exception(exc)
-            finally:
-                self._pending.pop(key, None)
+            self._pending.pop(key, None)
 
         dask_future.add_done_callback(_done)
         return future

@@ -211,9 +211,10 @@ def run_experiment(
                             f"a worker process died ({exc}); finished runs are saved — "
                             "re-run the same command to resume"
                         )
-                    result = future.result() if exc is None else _infrastructure_failure(
-                        batch, design, exc
-                    )
+                    result = future.result() if exc is None else None
+                    if not isinstance(result, BatchResult):
+                        result = _infrastructure_failure(batch, design, exc or TypeError(
+                            f"executor returned {type(result).__name__}, not a BatchResult"))
                     store.write_batch(result.rows, result.timeseries, result.failures, tag)
                     session["done"] += len(result.rows)
                     session["failed"] += len(result.failures)
