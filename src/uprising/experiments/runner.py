@@ -183,6 +183,7 @@ def run_experiment(
         "shard": list(shard), "planned": len(todo), "skipped": len(mine) - len(todo),
         "batch_size": size, "done": 0, "failed": 0, "wall_time_s": None,
         "host": socket.gethostname(), "pid": os.getpid(), "outcome": "running",
+        "versions": versions(),
     }
     store.write_session(session)
     executor = executor or SerialExecutor()
