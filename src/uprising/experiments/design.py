@@ -157,6 +157,18 @@ def _round_integers(exp: Experiment, frame: pd.DataFrame) -> pd.DataFrame:
     return frame
 
 
+def _check_metrics(exp: Experiment, base: dict[str, Any]) -> None:
+    """Raises ExperimentError for metric names a Model I run does not produce."""
+    if exp.metrics is None or base.get("model") == "intergroup" or base.get("sites"):
+        return  # other model classes have their own summaries: checked per run
+    from uprising.experiments.worker import summary_keys
+
+    known = summary_keys()
+    unknown = [m for m in exp.metrics if m not in known]
+    if unknown:
+        raise ExperimentError(f"metrics: unknown {unknown} (outputs: {', '.join(known)})")
+
+
 def build_design(
     exp: Experiment, folder: str | Path = ".", base: dict[str, Any] | None = None
 ) -> Design:
@@ -179,13 +191,6 @@ def build_design(
     if exp.model is not None:
         import_model(exp.model)
         return Design(exp, points, sample, None)
-    if exp.metrics is not None:
-        from uprising.experiments.worker import summary_keys
-
-        known = summary_keys()
-        unknown = [m for m in exp.metrics if m not in known]
-        if unknown:
-            raise ExperimentError(f"metrics: unknown {unknown} (outputs: {', '.join(known)})")
     scenario = exp.scenario
     path = Path(folder) / scenario
     if Path(scenario).suffix in {".yaml", ".yml"} and not Path(scenario).is_absolute():
@@ -199,6 +204,7 @@ def build_design(
         base = load_scenario(base).model_dump(mode="python")
     except ScenarioError as exc:
         raise ExperimentError(f"base scenario (with 'set' and 'ticks'): {exc}") from None
+    _check_metrics(exp, base)
     design = Design(exp, points, sample, base)
     for point in range(design.n_points):
         try:

@@ -82,9 +82,9 @@ def _run_uprising(task: BatchTask, run: RunSpec) -> tuple[dict[str, Any], pd.Dat
     scenario = load_scenario(set_paths(task.base, run.params))
     model = make_model(scenario, rng=run_seed(exp.seed, run.point, run.replicate))
     model.run()
-    ts = model.get_model_vars_dataframe()
-    n_citizens = int(model.state.n_citizens)
-    outputs = {"n_citizens": n_citizens, **summarize(ts, scenario.observer, n_citizens)}
+    result = model.result()  # every model class (Model I, Model II, multi-site) offers it
+    ts = result.timeseries
+    outputs = {"n_citizens": int(result.metadata.get("n_citizens", -1)), **result.summary}
     series = None
     if exp.measure_every > 0:
         series = ts[ts["tick"] % exp.measure_every == 0].reset_index(drop=True)
