@@ -140,3 +140,16 @@ def test_sweep_survives_a_killed_worker(cluster, tmp_path):
     assert len(ts) == 30 * 5 and not ts.duplicated(["run_id", "tick"]).any()
     run_experiment(exp, tmp_path / "serial")
     assert_identical(tmp_path / "serial", store.directory)
+
+
+@pytest.mark.slow
+def test_dask_local_cluster_equals_serial(tmp_path):
+    from uprising.experiments.executors import open_executor
+
+    exp = small_experiment(ticks=30)
+    run_experiment(exp, tmp_path / "serial")
+    with open_executor(dask="local", workers=2) as ex:
+        workers = ex.client.scheduler_info()["workers"]
+        assert len(workers) == 2 and all(a.startswith("tcp://127.0.0.1:") for a in workers)
+        run_experiment(exp, tmp_path / "dask", executor=ex, workers=2, batch_size=1)
+    assert_identical(tmp_path / "serial", tmp_path / "dask")

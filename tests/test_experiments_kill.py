@@ -79,3 +79,24 @@ def test_sigkill_at_random_points_then_resume(tmp_path):
     reference = tmp_path / "reference"
     run_experiment(exp_file, reference)
     assert_identical(reference, out)
+
+
+@pytest.mark.slow
+def test_concurrent_shards_share_one_folder(tmp_path):
+    """Two job-array shards write into the same folder at the same time; then merge."""
+    exp_file = tmp_path / "killme.yaml"
+    exp_file.write_text(yaml.safe_dump({**EXPERIMENT, "ticks": 100}))
+    out = tmp_path / "out"
+    cmds = [[sys.executable, "-m", "uprising", "sweep", str(exp_file), "--out", str(out),
+             "--shard", f"{i}/2", "--batch-size", "1", "--quiet"] for i in range(2)]
+    procs = [subprocess.Popen(c, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+             for c in cmds]
+    for p in procs:
+        _, err = p.communicate(timeout=600)
+        assert p.returncode == 0, err
+    merged = subprocess.run([sys.executable, "-m", "uprising", "merge", str(out)],
+                            capture_output=True, text=True, timeout=120)
+    assert merged.returncode == 0 and "holding 36 runs" in merged.stdout
+    reference = tmp_path / "reference"
+    run_experiment(exp_file, reference)
+    assert_identical(reference, out)
