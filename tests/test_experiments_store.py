@@ -75,6 +75,21 @@ def test_processes_and_shards_equal_serial_bit_for_bit(serial_dir, tmp_path):
     assert len(Store(shards).stems()) == 1
 
 
+def test_design_rebuilt_from_manifest_keeps_key_order(tmp_path):
+    """The manifest's JSON has sorted keys; the design must still come back in file order."""
+    from uprising.experiments.design import build_design, design_from_manifest
+
+    exp = small_experiment(ticks=5, enumerated={"population.threshold": [0.1, 0.2],
+                                                "jail.max_term": [30, 10]})
+    run_experiment(exp, tmp_path)
+    rebuilt = design_from_manifest(Store(tmp_path).manifest())
+    original = build_design(exp)
+    assert list(rebuilt.points.columns) == ["population.threshold", "jail.max_term",
+                                            "police.density"]
+    pd.testing.assert_frame_equal(rebuilt.points, original.points)
+    assert rebuilt.experiment.fingerprint() == exp.fingerprint()
+
+
 def test_resume_skips_finished_runs(tmp_path):
     exp = small_experiment()
     first = run_experiment(exp, tmp_path, shard=(0, 2))

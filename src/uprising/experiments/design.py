@@ -217,7 +217,12 @@ def build_design(
 
 def design_from_manifest(manifest: dict[str, Any]) -> Design:
     """Returns the design recorded in a store's manifest."""
+    import yaml
+
     from uprising.experiments.spec import parse_experiment
 
-    exp = parse_experiment(manifest["experiment"], "manifest.json")
+    if "experiment_yaml" not in manifest:
+        raise ExperimentError("manifest.json has no experiment_yaml (written by an older version)")
+    data = yaml.safe_load(manifest["experiment_yaml"])
+    exp = parse_experiment(data, "manifest.json")
     return build_design(exp, ".", base=manifest.get("base_scenario"))

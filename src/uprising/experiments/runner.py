@@ -20,7 +20,12 @@ from typing import Any
 from uprising.experiments.design import Design, build_design
 from uprising.experiments.executors import SerialExecutor
 from uprising.experiments.progress import RunProgress
-from uprising.experiments.spec import Experiment, ExperimentError, load_experiment
+from uprising.experiments.spec import (
+    Experiment,
+    ExperimentError,
+    experiment_to_yaml,
+    load_experiment,
+)
 from uprising.experiments.store import Status, Store
 from uprising.experiments.worker import BatchResult, BatchTask, RunSpec, run_batch
 from uprising.results import platform_info, versions
@@ -77,6 +82,8 @@ def manifest_data(design: Design, store: Store) -> dict[str, Any]:
     shown = failures.head(100)
     return {
         "experiment": exp.model_dump(mode="json"),
+        # JSON keys are sorted on disk; this text keeps the order that defines the design
+        "experiment_yaml": experiment_to_yaml(exp),
         "fingerprint": exp.fingerprint(),
         "base_scenario": design.base,
         "parameters": exp.parameters,

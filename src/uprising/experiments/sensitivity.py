@@ -60,6 +60,15 @@ def _check_complete(design: Design, store: Store) -> pd.DataFrame:
     return store.runs()
 
 
+def _check_points(design: Design, runs: pd.DataFrame) -> None:
+    """Raises ExperimentError unless the stored parameter values are the design's points."""
+    params = design.experiment.parameters
+    stored = runs[params].to_numpy(dtype=float)
+    expected = design.points[params].to_numpy(dtype=float)[runs["point"].to_numpy()]
+    if stored.shape != expected.shape or not np.allclose(stored, expected, rtol=0, atol=1e-12):
+        raise ExperimentError("stored parameter values differ from the experiment's design")
+
+
 def analyse(
     directory: str | Path,
     metrics: list[str] | None = None,
@@ -87,6 +96,7 @@ def analyse(
         )
     problem = salib_problem(exp)
     runs = _check_complete(design, store)
+    _check_points(design, runs)
     available = output_columns(runs, design)
     chosen = metrics or available
     unknown = [m for m in chosen if m not in available]

@@ -176,8 +176,13 @@ class Experiment(_Frozen):
     def fingerprint(self) -> str:
         """Returns a short hash identifying what the runs compute (name and description aside)."""
         data = self.model_dump(mode="json", exclude={"name", "description"})
-        text = json.dumps(data, sort_keys=True, default=str)
+        text = json.dumps(data, default=str)  # key order matters: it orders the design
         return hashlib.sha256(text.encode()).hexdigest()[:16]
+
+
+def experiment_to_yaml(exp: Experiment) -> str:
+    """Returns the experiment as YAML text, keys in their original (design) order."""
+    return yaml.safe_dump(exp.model_dump(mode="json"), sort_keys=False, allow_unicode=True)
 
 
 def _format(exc: ValidationError, source: str) -> str:
