@@ -112,3 +112,15 @@ def test_bad_experiment_and_bad_sql_exit_2(app, swept, tmp_path):
     assert result.exit_code == 2 and "0 ≤ i < N" in result.output
     result = runner.invoke(app, ["query", str(swept[1]), "select nope from runs"])
     assert result.exit_code == 2 and "query failed" in result.output
+
+
+def test_export_of_a_store_without_finished_runs_exits_2(app, tmp_path):
+    from uprising.experiments.runner import run_experiment
+    from uprising.experiments.spec import parse_experiment
+
+    run_experiment(parse_experiment({"model": "uprising.experiments.testfunctions:flaky",
+                                     "enumerated": {"x": [-1, -2]}}), tmp_path)
+    result = CliRunner().invoke(app, ["export", str(tmp_path), "--format", "behaviorspace"])
+    assert result.exit_code == 2 and "no finished runs" in result.output
+    status = CliRunner().invoke(app, ["status", str(tmp_path)])
+    assert "failed         2  0-1" in status.output and "x = -1.0 is negative" in status.output

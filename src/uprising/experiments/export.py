@@ -12,7 +12,15 @@ import pandas as pd
 from uprising import __version__
 from uprising.atomic import write_atomic
 from uprising.experiments.sensitivity import NON_OUTPUTS
+from uprising.experiments.spec import ExperimentError
 from uprising.experiments.store import Store
+
+
+def _finished_runs(store: Store) -> pd.DataFrame:
+    runs = store.runs()
+    if not len(runs):
+        raise ExperimentError(f"{store.directory}: no finished runs yet")
+    return runs
 
 
 def to_ema(directory: str | Path) -> tuple[pd.DataFrame, dict[str, np.ndarray]]:
@@ -25,7 +33,7 @@ def to_ema(directory: str | Path) -> tuple[pd.DataFrame, dict[str, np.ndarray]]:
     store = Store(directory)
     manifest = store.manifest()
     params = manifest["parameters"]
-    runs = store.runs()
+    runs = _finished_runs(store)
     experiments = runs[params].copy()
     experiments["scenario"] = runs["point"].to_numpy()
     experiments["replicate"] = runs["replicate"].to_numpy()
@@ -53,7 +61,7 @@ def behaviorspace_table(directory: str | Path, path: str | Path) -> Path:
     store = Store(directory)
     manifest = store.manifest()
     params = manifest["parameters"]
-    runs = store.runs()
+    runs = _finished_runs(store)
     ts = store.timeseries() if store.files("ts") else None
     if ts is not None and len(ts):
         table = ts.merge(runs[["run_id", *params]], on="run_id", how="inner")
