@@ -31,6 +31,9 @@ def _guard(fn: F) -> F:
         except (ExperimentError, ScenarioError) as exc:
             typer.echo(f"error: {exc}", err=True)
             raise typer.Exit(2) from None
+        except OSError as exc:  # unreadable input, unwritable output folder, full disk
+            typer.echo(f"error: {exc.strerror or exc}: {exc.filename or ''}", err=True)
+            raise typer.Exit(2) from None
         except KeyboardInterrupt:
             typer.echo("interrupted: finished runs are saved; re-run to resume", err=True)
             raise typer.Exit(130) from None
