@@ -125,6 +125,13 @@ def _move(rng, code, occupant, pos, agent, offs, sw, scratch):
 
 
 @numba.njit(cache=True)
+def _set_civilian_state(code, pos, state, agent, active):
+    """Makes a free citizen (or defector) active or quiet, on its cell too."""
+    state[agent] = S_ACTIVE if active else S_QUIET
+    code[pos[agent]] = ACTIVE if active else QUIET
+
+
+@numba.njit(cache=True)
 def _decide(code, pos, state, grievance, risk, threshold, agent, spans, sw, k, need_count):
     """Rule A; returns the actives seen (0 when the view was not needed and not counted).
 
@@ -133,20 +140,15 @@ def _decide(code, pos, state, grievance, risk, threshold, agent, spans, sw, k, n
     """
     cell = pos[agent]
     if not need_count and grievance[agent] <= threshold[agent]:
-        state[agent] = S_QUIET
-        code[cell] = QUIET
+        _set_civilian_state(code, pos, state, agent, False)
         return 0
     cops, actives = count_view(code, cell, spans, sw[SW_WIDTH], sw[SW_HEIGHT], sw[SW_TORUS] == 1)
     a = 1 + actives
     if sw[SW_TWICE_IF_ACTIVE] == 1 and state[agent] == S_ACTIVE:
         a += 1
     p = arrest_probability(cops, a, sw[SW_ARREST_RULE], k)
-    if grievance[agent] - risk[agent] * p > threshold[agent]:
-        state[agent] = S_ACTIVE
-        code[cell] = ACTIVE
-    else:
-        state[agent] = S_QUIET
-        code[cell] = QUIET
+    active = grievance[agent] - risk[agent] * p > threshold[agent]
+    _set_civilian_state(code, pos, state, agent, active)
     return actives
 
 
@@ -271,19 +273,8 @@ def _decide_mech(
     p = 1.0 - math.exp(-k * float_ratio(cops, crowd, sw[SW_ARREST_RULE]))
     g = min(1.0, grievance[agent] + mech[M_MOB_GRIEVANCE_BOOST] * mobilisers)
     t = max(0.0, threshold[agent] - mech[M_MOB_THRESHOLD_DROP] * mobilisers)
-    if g - risk[agent] * p > t:
-        state[agent] = S_ACTIVE
-        code[cell] = ACTIVE
-    else:
-        state[agent] = S_QUIET
-        code[cell] = QUIET
+    _set_civilian_state(code, pos, state, agent, g - risk[agent] * p > t)
     return actives
-
-
-@numba.njit(cache=True)
-def _set_civilian_state(code, pos, state, agent, active):
-    state[agent] = S_ACTIVE if active else S_QUIET
-    code[pos[agent]] = ACTIVE if active else QUIET
 
 
 @numba.njit(cache=True)
