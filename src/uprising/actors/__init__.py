@@ -14,6 +14,7 @@ from uprising.actors.elite import EliteActor
 from uprising.actors.external_power import ExternalPowerActor
 from uprising.actors.government import GovernmentActor
 from uprising.scenario.actors import max_police_density
+from uprising.scenario.events import timeline_max_density
 
 __all__ = ["EliteActor", "ExternalPowerActor", "GovernmentActor", "build_actors"]
 
@@ -21,7 +22,7 @@ __all__ = ["EliteActor", "ExternalPowerActor", "GovernmentActor", "build_actors"
 def build_actors(scenario: Any) -> list[Any]:
     """Returns the scenario's macro actors in the order they act each tick: elite (sets resolve
     and loyalty), government (may request help), external power (answers the same tick)."""
-    levers = PoliceLevers(max_police_density(scenario, _timeline_max_density(scenario)))
+    levers = PoliceLevers(max_police_density(scenario, timeline_max_density(scenario)))
     elite = EliteActor(scenario.elite) if scenario.elite.enabled else None
     external = (
         ExternalPowerActor(scenario.external_power, levers)
@@ -34,18 +35,3 @@ def build_actors(scenario: Any) -> list[Any]:
         else None
     )
     return [a for a in (elite, government, external) if a is not None]
-
-
-def _timeline_max_density(scenario: Any) -> float:
-    """Returns the highest police density the scenario's timeline can set."""
-    densities = [scenario.police.density]
-    for ev in scenario.timeline:
-        if getattr(ev, "path", None) != "police.density":
-            continue
-        if ev.kind == "set":
-            densities.append(ev.value)
-        elif ev.kind == "ramp":
-            densities += [ev.start_value, ev.end_value]
-        elif ev.kind == "scale":
-            densities.append(min(1.0, max(densities) * ev.factor))
-    return max(densities)

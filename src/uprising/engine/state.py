@@ -11,6 +11,7 @@ from uprising.engine.lattice import ACTIVE, COP, EMPTY, QUIET, spans_from_offset
 from uprising.engine.mechanisms import F_MOBILISER, TARGET
 from uprising.engine.neighbourhood import offsets
 from uprising.scenario.actors import max_police_density
+from uprising.scenario.events import timeline_max_density
 from uprising.scenario.schema import Distribution, Scenario
 
 
@@ -105,19 +106,9 @@ def kernel_config(scenario: Scenario, citizen_vision: float | None = None) -> Ke
 
 
 def max_cops(scenario: Scenario, cells: int) -> int:
-    """Returns how many cop slots the run can ever need (timeline cop-density changes included)."""
-    densities = [scenario.police.density]
-    for ev in scenario.timeline:
-        if getattr(ev, "path", None) != "police.density":
-            continue
-        if ev.kind == "set":
-            densities.append(ev.value)
-        elif ev.kind == "ramp":
-            densities += [ev.start_value, ev.end_value]
-        elif ev.kind == "scale":
-            densities.append(min(1.0, max(densities) * ev.factor))
-    densities.append(max_police_density(scenario, max(densities)))  # macro actors' demand
-    return count_for(max(densities), cells)
+    """Returns how many cop slots the run can ever need (timeline and macro actors included)."""
+    timeline = timeline_max_density(scenario)
+    return count_for(max(timeline, max_police_density(scenario, timeline)), cells)
 
 
 def _place_targets(scenario: Scenario, rng: np.random.Generator, cells: int) -> np.ndarray:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import Field, model_validator
 
@@ -135,3 +135,18 @@ def check_event(index: int, ev: object, ticks: int, groups: set[str]) -> None:
     for value in values:
         if not low <= value <= high:
             raise ValueError(f"{where} {ev.path} = {value:g} must be in [{low:g}, {high:g}]")
+
+
+def timeline_max_density(scenario: Any) -> float:
+    """Returns the highest police density the scenario's timeline can set."""
+    densities = [scenario.police.density]
+    for ev in scenario.timeline:
+        if getattr(ev, "path", None) != "police.density":
+            continue
+        if ev.kind == "set":
+            densities.append(ev.value)
+        elif ev.kind == "ramp":
+            densities += [ev.start_value, ev.end_value]
+        elif ev.kind == "scale":
+            densities.append(min(1.0, max(densities) * ev.factor))
+    return max(densities)
