@@ -108,22 +108,46 @@ def _matches(mean: float, sd: float, target: tuple[float, float]) -> bool:
 # -- Model I -------------------------------------------------------------------------------
 
 
-def _run1(res: SuiteResults) -> Outcome:
-    df = res.frame("run1")
+def _by_rule(results: dict[str, tuple[bool, str]]) -> Outcome:
+    """Returns the outcome of a claim checked under several arrest-ratio rules.
+
+    ``results`` maps a rule name ("floor", "literal", ...) to (holds, our numbers). The claim
+    is reproduced if it holds under the paper's literal ratio, reproduced only under the
+    variants where it holds otherwise.
+    """
+    holds = [rule for rule, (ok, _) in results.items() if ok]
+    texts = [f"{rule}: {text}" for rule, (_, text) in results.items()]
+    if "literal" in holds:
+        return Outcome(REPRODUCED, texts[0], texts[1:])
+    return Outcome(only_under(holds) if holds else NOT_REPRODUCED, texts[0], texts[1:])
+
+
+def _run1_one(df: pd.DataFrame) -> tuple[bool, str]:
     m, _ = mean_sd(df["mean_active_100_700"])
     calm = int((df["min_active_100_700"] < 10).sum())
     ok = 33 <= m <= 62 and calm <= 0.1 * len(df)
-    ours = (
-        f"mean actives over t = 100–700: {fmt(m)} (per-seed means "
-        f"{range_str(df['mean_active_100_700'])}); seeds with a calm stretch (< 10 actives): "
-        f"{calm}/{len(df)}; actives range {range_str(df['min_active_100_700'])} to "
+    return ok, (
+        f"mean actives over t = 100–700 {fmt(m)} (per-seed means "
+        f"{range_str(df['mean_active_100_700'])}), seeds with a calm stretch (< 10 actives) "
+        f"{calm}/{len(df)}, per-seed minimum {range_str(df['min_active_100_700'])}, maximum "
         f"{range_str(df['max_active_100_700'])}"
     )
-    return Outcome(only_under(["floor"]) if ok else NOT_REPRODUCED, ours)
 
 
-def _deception(res: SuiteResults) -> Outcome:
-    df = res.frame("run1")
+def _rules(res: SuiteResults, floor_exp: str, literal_exp: str,
+           one: Callable[..., tuple[bool, str]]) -> Outcome:
+    results = {"floor": one(res.frame(floor_exp))}
+    lit = res.frame(literal_exp)
+    if not lit.empty:
+        results["literal"] = one(lit)
+    return _by_rule(results)
+
+
+def _run1(res: SuiteResults) -> Outcome:
+    return _rules(res, "run1", "run1-literal", _run1_one)
+
+
+def _deception_one(df: pd.DataFrame) -> tuple[bool, str]:
     tot = {k: int(df[k].sum()) for k in ("up", "up_cop_left", "down", "down_cop_came",
                                           "quiet_ticks", "quiet_cop_left", "active_ticks",
                                           "active_cop_came")}
@@ -135,13 +159,18 @@ def _deception(res: SuiteResults) -> Outcome:
                              alternative="greater").pvalue)
     share_up = tot["up_cop_left"] / max(tot["up"], 1)
     share_down = tot["down_cop_came"] / max(tot["down"], 1)
-    ours = (f"grievance never changes; {fmt(100 * share_up)} % of {tot['up']} quiet → active "
-            f"switches came as a cop left the agent's view (base rate for quiet agents "
-            f"{fmt(100 * base_up)} %, binomial p = {p_up:.2g}); {fmt(100 * share_down)} % of "
-            f"{tot['down']} active → quiet switches came as a cop arrived (base rate "
-            f"{fmt(100 * base_down, 2)} %, p = {p_down:.2g})")
-    ok = p_up < ALPHA and p_down < ALPHA
-    return Outcome(only_under(["floor"]) if ok else NOT_REPRODUCED, ours)
+    ok = p_up < ALPHA and p_down < ALPHA and tot["up"] > 0 and tot["down"] > 0
+    return ok, (
+        f"{fmt(100 * share_up)} % of {tot['up']} quiet → active switches came as a cop left "
+        f"the agent's view (base rate for quiet agents {fmt(100 * base_up)} %, binomial "
+        f"p = {p_up:.2g}), {fmt(100 * share_down)} % of {tot['down']} active → quiet switches "
+        f"as a cop arrived (base rate {fmt(100 * base_down, 2)} %, p = {p_down:.2g}); "
+        "grievance never changes"
+    )
+
+
+def _deception(res: SuiteResults) -> Outcome:
+    return _rules(res, "run1", "run1-literal", _deception_one)
 
 
 def _run2_pe(res: SuiteResults) -> Outcome:
@@ -274,40 +303,57 @@ def _movement(res: SuiteResults) -> Outcome:
     return Outcome(only_under(holds) if holds else NOT_REPRODUCED, ours, lines[1:])
 
 
-def _salami(res: SuiteResults) -> Outcome:
-    df = res.frame("run3-salami")
+def _salami_one(df: pd.DataFrame) -> tuple[bool, str]:
     passed = int(df["passed_50_after_77"].sum())
-    ok = passed <= 0.25 * len(df)
-    ours = (f"salami passes 50 actives after t = 77 in {passed}/{len(df)} seeds (ndouglas "
-            f"3/20); peak {range_str(df['peak_after_77'])}; jail at t = 300 "
-            f"{range_str(df['final_jailed'])}")
-    return Outcome(only_under(["floor"]) if ok else NOT_REPRODUCED, ours)
+    return passed <= 0.25 * len(df), (
+        f"salami passes 50 actives after t = 77 in {passed}/{len(df)} seeds (ndouglas 3/20), "
+        f"peak {range_str(df['peak_after_77'])}, jail at t = 300 {range_str(df['final_jailed'])}"
+    )
 
 
-def _paired(res: SuiteResults, col: str) -> tuple[int, int, int]:
-    a = res.frame("run4-jump").set_index("replicate")[col]
-    b = res.frame("run3-salami").set_index("replicate")[col]
+def _salami(res: SuiteResults) -> Outcome:
+    return _rules(res, "run3-salami", "run3-salami-literal", _salami_one)
+
+
+def _paired(salami: pd.DataFrame, jump: pd.DataFrame, col: str) -> tuple[int, int, int]:
+    a = jump.set_index("replicate")[col]
+    b = salami.set_index("replicate")[col]
     idx = a.index.intersection(b.index)
     return int((a[idx] > b[idx]).sum()), int((a[idx] < b[idx]).sum()), len(idx)
 
 
-def _jump(res: SuiteResults) -> Outcome:
-    wins, losses, n = _paired(res, "peak_after_77")
+def _pair_rules(res: SuiteResults, one: Callable[..., tuple[bool, str]]) -> Outcome:
+    results = {"floor": one(res.frame("run3-salami"), res.frame("run4-jump"))}
+    s_lit, j_lit = res.frame("run3-salami-literal"), res.frame("run4-jump-literal")
+    if not s_lit.empty and not j_lit.empty:
+        results["literal"] = one(s_lit, j_lit)
+    return _by_rule(results)
+
+
+def _jump_one(salami: pd.DataFrame, jump: pd.DataFrame) -> tuple[bool, str]:
+    wins, losses, n = _paired(salami, jump, "peak_after_77")
     p = sign_test(wins, losses)
-    jump = res.frame("run4-jump")
-    ours = (f"jump peak after t = 77 above salami in {wins}/{n} paired seeds, below in "
-            f"{losses} (ndouglas 17/20; sign test p = {p:.2g}); jump passes 50 actives in "
-            f"{int(jump['passed_50_after_77'].sum())}/{len(jump)} (ndouglas 9/20); jump peak "
-            f"{range_str(jump['peak_after_77'])}")
-    return Outcome(only_under(["floor"]) if p < ALPHA else NOT_REPRODUCED, ours)
+    return p < ALPHA, (
+        f"jump peak after t = 77 above salami in {wins}/{n} paired seeds, below in {losses} "
+        f"(ndouglas 17/20; sign test p = {p:.2g}), jump passes 50 actives in "
+        f"{int(jump['passed_50_after_77'].sum())}/{len(jump)} (ndouglas 9/20), jump peak "
+        f"{range_str(jump['peak_after_77'])}"
+    )
+
+
+def _jump(res: SuiteResults) -> Outcome:
+    return _pair_rules(res, _jump_one)
+
+
+def _jump_jail_one(salami: pd.DataFrame, jump: pd.DataFrame) -> tuple[bool, str]:
+    wins, losses, n = _paired(salami, jump, "final_jailed")
+    p = sign_test(wins, losses)
+    return p < ALPHA, (f"jump's jail at t = 300 larger in {wins}/{n} paired seeds "
+                       f"(ndouglas 7/20; sign test p = {p:.2g})")
 
 
 def _jump_jail(res: SuiteResults) -> Outcome:
-    wins, losses, n = _paired(res, "final_jailed")
-    p = sign_test(wins, losses)
-    ours = (f"jump's jail at t = 300 larger in {wins}/{n} paired seeds (ndouglas 7/20; "
-            f"sign test p = {p:.2g})")
-    return Outcome(only_under(["floor"]) if p < ALPHA else NOT_REPRODUCED, ours)
+    return _pair_rules(res, _jump_jail_one)
 
 
 def _run5(res: SuiteResults) -> Outcome:

@@ -162,6 +162,7 @@ def run_task(task: Task) -> dict[str, Any]:
     from uprising.scenario import load_scenario
 
     started = time.perf_counter()
+    cpu_started = time.process_time()
     sc = load_scenario(task.scenario, list(task.overrides))
     ss = np.random.SeedSequence(task.root, spawn_key=(task.replicate,))
     model = make_model(sc, rng=ss, replicate=task.replicate)
@@ -191,6 +192,7 @@ def run_task(task: Task) -> dict[str, Any]:
         if tension is not None:
             row["series"]["tension"] = tension
     row["wall_time"] = time.perf_counter() - started
+    row["cpu_time"] = time.process_time() - cpu_started
     return row
 
 

@@ -56,8 +56,11 @@ RUN2_VARIANTS: tuple[Experiment, ...] = (
 
 def experiments() -> list[Experiment]:
     """Returns every experiment of the suite (the cop sweep as one experiment per density)."""
-    out: list[Experiment] = [Experiment("run1", "epstein2002-run1", label="Run 1 (floor)",
-                                         deception=True)]
+    out: list[Experiment] = [
+        Experiment("run1", "epstein2002-run1", label="Run 1 (floor)", deception=True),
+        Experiment("run1-literal", "epstein2002-run1", ("rules.arrest_ratio=literal",),
+                   "Run 1, literal ratio", series=False, deception=True),
+    ]
     out += RUN2_VARIANTS
     out.append(_run2("run2-no-movement", "floor, citizens immobile (cops move)",
                      "rules.movement=false"))
@@ -69,6 +72,10 @@ def experiments() -> list[Experiment]:
     out += [
         Experiment("run3-salami", "epstein2002-run3", label="Run 3: salami"),
         Experiment("run4-jump", "epstein2002-run4", label="Run 4: one jump"),
+        Experiment("run3-salami-literal", "epstein2002-run3", ("rules.arrest_ratio=literal",),
+                   "Run 3, literal ratio", series=False),
+        Experiment("run4-jump-literal", "epstein2002-run4", ("rules.arrest_ratio=literal",),
+                   "Run 4, literal ratio", series=False),
         Experiment("run5-floor", "epstein2002-run5", label="Run 5, floor"),
         Experiment("run5-literal", "epstein2002-run5", ("rules.arrest_ratio=literal",),
                    "Run 5, literal"),
