@@ -100,6 +100,10 @@ class Model:
         self.macro_rng = np.random.Generator(np.random.PCG64(_child(self.seed_sequence, 2)))
         self.kernel_rng = seed_state(_child(self.seed_sequence, 1))
         self.state = build_state(self.scenario, init_rng)
+        if self.scenario.engine == "fast":  # float32 attributes, lattice-ordered agents
+            from uprising.engine.fast_memory import compact_state
+
+            compact_state(self.state)
         self.config = kernel_config(self.scenario)
         self.switches = self.config.switches.copy()
         s = self.scenario

@@ -20,23 +20,27 @@ so a seed gives the same run with any number of threads.
 
 from __future__ import annotations
 
-import math
-
 import numba
 import numpy as np
 
 from uprising.engine import reference as ref
-from uprising.engine.fast_counts import classify
+from uprising.engine.fast_counts import classify, workspace_size
 from uprising.engine.fast_phases import (
+    MOVE_ROUNDS,
     arrest_phase,
+    assign_substeps,
     decide_phase,
     jail_phase,
     move_phase,
+    probability_table,
     tally,
 )
 from uprising.engine.rng import next_u64
 
+TABLE_LIMIT = 1 << 20  # largest P[C, A] table (entries); wider views compute exp per decision
 DECIDE_BAND = 32  # rows per band of the decision phase (any value gives the same result)
+SERIAL_CELLS = 150 * 150  # smaller worlds run on one thread (same results, less overhead)
+SUBSTEPS = 1  # random sub-steps per tick (1 = fully synchronous); see docs/fast-engine.md
 
 
 def claim_bands(height: int, radius: int, torus: bool) -> np.ndarray:
@@ -53,22 +57,23 @@ def claim_bands(height: int, radius: int, torus: bool) -> np.ndarray:
 
 def decide_bands(height: int, band: int = DECIDE_BAND) -> np.ndarray:
     """Returns band boundaries for the decision phase (rows of ``band``, the last shorter)."""
-    edges = list(range(0, height, max(1, band))) + [height]
+    edges = [*range(0, height, max(1, band)), height]
     return np.array(edges, dtype=np.int64)
 
 
-@numba.njit(cache=True)
-def _probability_table(n, k):
-    out = np.empty(n + 1)
-    for m in range(n + 1):
-        out[m] = 1.0 - math.exp(-k * m)
-    return out
+def _reach(offs: np.ndarray) -> int:
+    return int(np.abs(offs).max()) if offs.size else 0
+
+
+def _flat(offs: np.ndarray, width: int) -> np.ndarray:
+    return (offs[:, 1].astype(np.int64) * width + offs[:, 0]).astype(np.int64)
 
 
 @numba.njit(cache=True)
 def _run(n_ticks, rng, code, occupant, kind, state, pos, term, fresh, arrest_cell, grievance,
          risk, threshold, cit_offs, cop_offs, sw, k, method, r, spans, mbands, dbands, n_cit,
-         scratch_len):
+         scratch_len, cit_flat, cit_reach, cop_flat, cop_reach, work, move_rounds, substeps,
+         slot):
     out = np.zeros((n_ticks, 6), dtype=np.int64)
     width = sw[ref.SW_WIDTH]
     height = sw[ref.SW_HEIGHT]
@@ -83,32 +88,41 @@ def _run(n_ticks, rng, code, occupant, kind, state, pos, term, fresh, arrest_cel
     release_mode = sw[ref.SW_RELEASE]
     to_arrestee = sw[ref.SW_COP_TO_ARRESTEE] == 1
     term_mode = sw[ref.SW_TERM_RANGE]
-    ptab = _probability_table(cit_offs.shape[0] + 1, k)
+    n_view = cit_offs.shape[0]
+    use_table = (n_view + 1) * (n_view + 3) <= TABLE_LIMIT
+    ptab = probability_table(n_view, n_view + 2, rule, k) if use_table else np.zeros((1, 1))
     n_slots = kind.shape[0] - n_cit
-    cop_target = np.full(n_slots, -1, dtype=np.int64)
-    cop_victim = np.full(n_slots, 0, dtype=np.int64)
+    cop_target = np.full(n_slots, -1, dtype=np.int32)
+    cop_victim = np.full(n_slots, 0, dtype=np.int32)
     for t in range(n_ticks):
         tick_key = next_u64(rng)
         max_term = sw[ref.SW_MAX_TERM]
         releases = 0
+        arrests = 0
         if own_step:
             releases += jail_phase(code, occupant, state, pos, term, fresh, arrest_cell, n_cit,
                                    cit_offs, width, height, torus, tick_key, True, jailed_mode,
                                    release_mode)
-        if move_first and (cit_move or cop_move):
-            move_phase(code, occupant, pos, width, height, torus, cit_offs, cop_offs, cit_move,
-                       cop_move, tick_key, mbands, scratch_len)
-        actives = decide_phase(code, occupant, state, grievance, risk, threshold, width, height,
-                               torus, method, r, spans, dbands, rule, twice, k, ptab)
-        arrests = 0
-        if actives > 0 and n_slots > 0:
-            arrests = arrest_phase(code, occupant, state, pos, term, fresh, arrest_cell, width,
-                                   height, torus, cop_offs, tick_key, mbands, n_cit, cop_target,
-                                   cop_victim, scratch_len, jailed_mode, to_arrestee, max_term,
-                                   term_mode, own_step)
-        if not move_first and (cit_move or cop_move):
-            move_phase(code, occupant, pos, width, height, torus, cit_offs, cop_offs, cit_move,
-                       cop_move, tick_key, mbands, scratch_len)
+        if substeps > 1:
+            assign_substeps(slot, width, height, tick_key, substeps)
+        for sub in range(substeps):
+            if move_first and (cit_move or cop_move):
+                move_phase(code, occupant, pos, width, height, torus, cit_offs, cit_flat,
+                           cit_reach, cop_offs, cop_flat, cop_reach, cit_move, cop_move, tick_key,
+                           mbands, scratch_len, move_rounds, slot, sub)
+            actives = decide_phase(code, occupant, state, grievance, risk, threshold, width,
+                                   height, torus, method, r, spans, dbands, rule, twice, k, ptab,
+                                   use_table, work, slot, sub)
+            if actives > 0 and n_slots > 0:
+                arrests += arrest_phase(code, occupant, state, pos, term, fresh, arrest_cell,
+                                        width, height, torus, cop_offs, cop_flat, cop_reach,
+                                        tick_key, mbands, n_cit, cop_target, cop_victim,
+                                        scratch_len, jailed_mode, to_arrestee, max_term,
+                                        term_mode, own_step, slot, sub)
+            if not move_first and (cit_move or cop_move):
+                move_phase(code, occupant, pos, width, height, torus, cit_offs, cit_flat,
+                           cit_reach, cop_offs, cop_flat, cop_reach, cit_move, cop_move, tick_key,
+                           mbands, scratch_len, move_rounds, slot, sub)
         if not own_step:
             releases += jail_phase(code, occupant, state, pos, term, fresh, arrest_cell, n_cit,
                                    cit_offs, width, height, torus, tick_key, False, jailed_mode,
@@ -147,15 +161,26 @@ def run_ticks(
     height = int(sw[ref.SW_HEIGHT])
     torus = bool(sw[ref.SW_TORUS] == 1)
     method, r = classify(cit_spans)
-    reach = 0
-    for offs in (cit_offs, cop_offs):
-        if offs.size:
-            reach = max(reach, int(np.abs(offs).max()))
+    width = int(sw[ref.SW_WIDTH])
+    cit_reach, cop_reach = _reach(cit_offs), _reach(cop_offs)
     n_cit = int(np.count_nonzero(kind == ref.K_CITIZEN))
     scratch_len = max(cit_offs.shape[0], cop_offs.shape[0], 1)
     spans = np.ascontiguousarray(cit_spans, dtype=np.int64)
-    return _run(
-        int(n_ticks), rng, code, occupant, kind, state, pos, term, fresh, arrest_cell,
-        grievance, risk, threshold, cit_offs, cop_offs, sw, float(k), method, r, spans,
-        claim_bands(height, reach, torus), decide_bands(height), n_cit, scratch_len,
-    )
+    dbands = decide_bands(height)
+    rows = int(np.diff(dbands).max())
+    per_thread = rows * width + workspace_size(rows, width, r)
+    work = np.empty((numba.config.NUMBA_NUM_THREADS, per_thread), dtype=np.int64)
+    slot = np.zeros(code.shape[0] if SUBSTEPS > 1 else 1, dtype=np.uint8)
+    threads = numba.get_num_threads()
+    if code.shape[0] < SERIAL_CELLS and threads > 1:
+        numba.set_num_threads(1)
+    try:
+        return _run(
+            int(n_ticks), rng, code, occupant, kind, state, pos, term, fresh, arrest_cell,
+            grievance, risk, threshold, cit_offs, cop_offs, sw, float(k), method, r, spans,
+            claim_bands(height, max(cit_reach, cop_reach), torus), dbands, n_cit, scratch_len,
+            _flat(cit_offs, width), cit_reach, _flat(cop_offs, width), cop_reach, work,
+            MOVE_ROUNDS, SUBSTEPS, slot,
+        )
+    finally:
+        numba.set_num_threads(threads)

@@ -83,9 +83,8 @@ def fill_band(code, width, height, torus, y0, rows, r, vp):
 
 
 @numba.njit(cache=True)
-def _rows_method(vp, rows, width, r, spans, out):
+def _rows_method(vp, rows, width, r, spans, out, pre):
     wp = width + 2 * r
-    pre = np.empty((rows + 2 * r, wp + 1), dtype=np.int64)
     for i in range(rows + 2 * r):
         pre[i, 0] = 0
         acc = np.int64(0)
@@ -105,10 +104,10 @@ def _rows_method(vp, rows, width, r, spans, out):
 
 
 @numba.njit(cache=True)
-def _moore_method(vp, rows, width, r, out):
+def _moore_method(vp, rows, width, r, out, col, pre):
     wp = width + 2 * r
-    col = np.zeros(wp, dtype=np.int64)
-    pre = np.empty(wp + 1, dtype=np.int64)
+    for j in range(wp):
+        col[j] = 0
     for i in range(2 * r + 1):
         for j in range(wp):
             col[j] += vp[i, j]
@@ -127,13 +126,11 @@ def _moore_method(vp, rows, width, r, out):
 
 
 @numba.njit(cache=True)
-def _diamond_method(vp, rows, width, r, out):
+def _diamond_method(vp, rows, width, r, out, d1, d2):
     wp = width + 2 * r
     nr = rows + 2 * r
     # d1[i + 1, j]: running sum along the main diagonal (down-right) ending at padded (i, j);
     # d2[i + 1, j]: running sum along the anti-diagonal (down-left) ending at (i, j).
-    d1 = np.empty((nr + 1, wp), dtype=np.int64)
-    d2 = np.empty((nr + 1, wp), dtype=np.int64)
     for j in range(wp):
         d1[0, j] = 0
         d2[0, j] = 0
@@ -167,30 +164,49 @@ def _diamond_method(vp, rows, width, r, out):
 
 
 @numba.njit(cache=True)
-def count_band(code, width, height, torus, y0, y1, method, r, spans, out):
+def workspace_size(rows, width, r):
+    """Returns the int64 workspace ``count_band`` needs for bands of up to ``rows`` rows."""
+    nr = rows + 2 * r
+    wp = width + 2 * r
+    return nr * wp + max(2 * (nr + 1) * wp, nr * (wp + 1), 2 * wp + 1)
+
+
+@numba.njit(cache=True)
+def count_band(code, width, height, torus, y0, y1, method, r, spans, out, work):
     """Writes packed (cops << 32 | actives) window counts of rows [y0, y1) into ``out``.
 
     ``out`` has (y1 − y0)·width entries, row-major; counts include the centre cell.
+    ``work`` is scratch of at least ``workspace_size(y1 − y0, width, r)`` int64 entries, reused
+    between bands so that no band allocates memory.
     """
     rows = y1 - y0
-    vp = np.empty((rows + 2 * r, width + 2 * r), dtype=np.int64)
+    nr = rows + 2 * r
+    wp = width + 2 * r
+    vp = work[: nr * wp].reshape((nr, wp))
+    rest = work[nr * wp :]
     fill_band(code, width, height, torus, y0, rows, r, vp)
     if method == MOORE:
-        _moore_method(vp, rows, width, r, out)
+        _moore_method(vp, rows, width, r, out, rest[:wp], rest[wp : 2 * wp + 1])
     elif method == DIAMOND:
-        _diamond_method(vp, rows, width, r, out)
+        size = (nr + 1) * wp
+        d1 = rest[:size].reshape((nr + 1, wp))
+        d2 = rest[size : 2 * size].reshape((nr + 1, wp))
+        _diamond_method(vp, rows, width, r, out, d1, d2)
     else:
-        _rows_method(vp, rows, width, r, spans, out)
+        pre = rest[: nr * (wp + 1)].reshape((nr, wp + 1))
+        _rows_method(vp, rows, width, r, spans, out, pre)
 
 
 @numba.njit(cache=True)
 def _all_counts(code, width, height, torus, method, r, spans, band):
     cells = width * height
     packed = np.empty(cells, dtype=np.int64)
+    work = np.empty(workspace_size(band, width, r), dtype=np.int64)
     y0 = 0
     while y0 < height:
         y1 = min(height, y0 + band)
-        count_band(code, width, height, torus, y0, y1, method, r, spans, packed[y0 * width :])
+        count_band(code, width, height, torus, y0, y1, method, r, spans, packed[y0 * width :],
+                   work)
         y0 = y1
     cops = np.empty(cells, dtype=np.int64)
     actives = np.empty(cells, dtype=np.int64)

@@ -19,11 +19,12 @@ _M2 = np.uint64(0x94D049BB133111EB)
 _INV53 = 1.0 / 9007199254740992.0
 
 # Stream ids (one per use, so draws for different purposes never coincide).
-ST_MOVE = 16  # + 2·round: target choice; + 2·round + 1: claim priority
-ST_ARREST = 64  # + 2·round: victim choice; + 2·round + 1: claim priority
+ST_MOVE = 1 << 12  # + 64·sub-step + 2·round: target; + 1: claim priority
+ST_ARREST = 1 << 13  # + 64·sub-step + 2·round: victim; + 1: claim priority
 ST_TERM = 128
 ST_COIN = 129
 ST_RELEASE = 130
+ST_SLOT = 131
 
 
 @numba.njit(inline="always")
@@ -56,3 +57,9 @@ def unit(u: np.uint64) -> float:
 def bounded(u: np.uint64, n: int) -> int:
     """Returns an integer in [0, n) from the random bits ``u`` (n ≥ 1)."""
     return int(unit(u) * n)
+
+
+@numba.njit(inline="always")
+def bounded32(u: np.uint64, n: int) -> int:
+    """Returns an integer in [0, n) from 32 random bits ``u`` (Lemire's multiply-shift)."""
+    return int((u * _U64(n)) >> _U64(32))

@@ -11,6 +11,7 @@ from typing import Literal
 
 from pydantic import Field, field_validator, model_validator
 
+from uprising.engine.fast_memory import check_fits
 from uprising.intergroup.schema import InterGroup
 from uprising.intergroup.schema import check_scenario as check_intergroup
 from uprising.scenario.actors import (
@@ -234,10 +235,25 @@ class Scenario(Frozen):
     elite: Elite = Field(default_factory=Elite)
     sites: tuple[Site, ...] = Field((), description="several lattices (cities); empty = one")
     news: News = Field(default_factory=News)
-    engine: Literal["reference"] = Field("reference", description="scheduler implementation")
+    engine: Literal["reference", "fast"] = Field(
+        "reference",
+        description="scheduler: reference (random asynchronous activation, as the paper) or "
+        "fast (synchronous phases, parallel; see docs/fast-engine.md)",
+    )
     ticks: int = Field(1000, ge=1, le=10_000_000)
     seed: int = Field(0, ge=0, description="root of the SeedSequence")
     output: Output = Field(default_factory=Output)
+
+    @model_validator(mode="after")
+    def _fits_memory(self) -> Scenario:
+        cop_density = self.police.density
+        for ev in self.timeline:
+            if getattr(ev, "path", None) == "police.density":
+                for name in ("value", "start_value", "end_value"):
+                    cop_density = max(cop_density, float(getattr(ev, name, 0.0) or 0.0))
+        check_fits(self.engine, self.world.width, self.world.height, self.population.density,
+                   min(cop_density, 1.0))
+        return self
 
     @model_validator(mode="after")
     def _consistent(self) -> Scenario:

@@ -1,0 +1,184 @@
+"""Scaling of the fast engine from 40×40 to 3000×3000, against the reference engine and Mesa.
+
+Every row runs the same model on a square torus: Mesa 3.3.1's Epstein example as shipped
+(preset ``mesa-example``: von Neumann radius 7, cops 0.074, L 0.8, J_max 1000), or another
+preset with ``--preset``. In one process, per size:
+
+* fast engine with 2 threads (and 1 thread, ``--one-thread``): warm-up ticks, then timed
+  ticks until ``--seconds`` have passed (at least 3 ticks);
+* reference engine: the same, with fewer ticks at large sizes (at least 1);
+* Mesa (``EpsteinCivilViolence``, same parameters) where a step takes a few seconds at most
+  (``--mesa-max``, default 160): one untimed warm-up step, then a few timed steps.
+
+Columns: agents (citizens + cops on duty), ms per tick, agent-steps/s, cell-updates/s
+(cells × ticks / s), bytes per cell (the state's arrays plus the kernel's per-cell scratch),
+and the fast engine's speed ratio to the reference and to Mesa (per agent-step). CPU time of
+the process is recorded too, and the load average before each row, since the machine is shared.
+
+Writes ``benchmarks/results/bench_scaling.{json,md}``.
+
+Usage: python benchmarks/bench_scaling.py [--sizes 40,80,...] [--seconds 2] [--one-thread]
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import platform
+import time
+from pathlib import Path
+
+import numba
+import numpy as np
+
+from uprising import Model
+from uprising.atomic import write_json_atomic, write_text_atomic
+from uprising.engine.fast_memory import state_bytes
+
+ROOT = Path(__file__).resolve().parents[1]
+OUT = ROOT / "benchmarks" / "results"
+SIZES = (40, 80, 160, 320, 640, 1000, 2000, 3000)
+
+
+def machine() -> str:
+    """Returns a one-line description of this machine."""
+    cpu = "unknown CPU"
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    mem = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30
+    return (f"{cpu}, {os.cpu_count()} logical CPUs, {mem:.1f} GiB RAM; Python "
+            f"{platform.python_version()}, numpy {np.__version__}, numba {numba.__version__}, "
+            f"threading layer {numba.threading_layer()}")
+
+
+def time_uprising(preset: str, size: int, engine: str, seconds: float, min_ticks: int,
+                  threads: int) -> dict:
+    """Returns timings of one engine at one size (model built and warmed up first)."""
+    numba.set_num_threads(threads)
+    m = Model(preset, rng=1, overrides=[f"engine={engine}", f"world.width={size}",
+                                        f"world.height={size}"])
+    m.run(2 if size <= 1000 else 1)  # compile, warm caches
+    ticks = 0
+    cpu0, t0 = time.process_time(), time.perf_counter()
+    while ticks < min_ticks or time.perf_counter() - t0 < seconds:
+        m.run(1 if size >= 640 else 10)
+        ticks += 1 if size >= 640 else 10
+    wall = time.perf_counter() - t0
+    cpu = time.process_time() - cpu0
+    st = m.state
+    agents = int(st.n_citizens + (st.state[st.n_citizens:] != 3).sum())
+    cells = size * size
+    scratch = cells if engine == "fast" else 8 * len(st.kind)  # sub-step array / shuffle order
+    return {"engine": engine, "threads": threads, "size": size, "cells": cells, "agents": agents,
+            "ticks": ticks, "wall_s": wall, "cpu_s": cpu, "ms_per_tick": 1e3 * wall / ticks,
+            "agent_steps_per_s": agents * ticks / wall, "cell_updates_per_s": cells * ticks / wall,
+            "bytes_per_cell": (state_bytes(st) + scratch) / cells}
+
+
+def time_mesa(size: int, steps: int) -> dict | None:
+    """Returns Mesa's timing at one size (Mesa's own defaults), or None without Mesa."""
+    try:
+        from mesa.examples.advanced.epstein_civil_violence.model import EpsteinCivilViolence
+    except ImportError:
+        return None
+    m = EpsteinCivilViolence(width=size, height=size, seed=1)
+    m.step()  # builds Mesa's neighbourhood caches
+    cpu0, t0 = time.process_time(), time.perf_counter()
+    for _ in range(steps):
+        m.step()
+    wall = time.perf_counter() - t0
+    agents = len(m.agents)
+    return {"engine": "mesa", "threads": 1, "size": size, "cells": size * size,
+            "agents": agents, "ticks": steps, "wall_s": wall,
+            "cpu_s": time.process_time() - cpu0, "ms_per_tick": 1e3 * wall / steps,
+            "agent_steps_per_s": agents * steps / wall,
+            "cell_updates_per_s": size * size * steps / wall, "bytes_per_cell": float("nan")}
+
+
+def markdown(rows: list[dict], meta: dict) -> str:
+    """Returns the scaling table as Markdown."""
+    by = {(r["engine"], r["threads"], r["size"]): r for r in rows}
+    out = [
+        f"Machine: {meta['machine']}. Preset `{meta['preset']}`; command "
+        f"`{meta['command']}`; started {meta['started']}.",
+        "",
+        "| grid | agents | fast 2T ms/tick | fast agent-steps/s | fast cell-updates/s "
+        "| fast B/cell | fast 1T ms/tick | reference ms/tick (ticks) | reference B/cell "
+        "| fast ÷ reference | Mesa ms/step (steps) | fast ÷ Mesa per agent | load (1 min) |",
+        "|---|---|---|---|---|---|---|---|---|---|---|---|---|",
+    ]
+    for size in meta["sizes"]:
+        f2 = by.get(("fast", 2, size))
+        if f2 is None:
+            continue
+        f1 = by.get(("fast", 1, size))
+        ref = by.get(("reference", 1, size))
+        mesa = by.get(("mesa", 1, size))
+        out.append(
+            f"| {size}×{size} | {f2['agents']:,} | {f2['ms_per_tick']:.3g} | "
+            f"{f2['agent_steps_per_s']:.3g} | {f2['cell_updates_per_s']:.3g} | "
+            f"{f2['bytes_per_cell']:.1f} | "
+            + (f"{f1['ms_per_tick']:.3g}" if f1 else "–") + " | "
+            + (f"{ref['ms_per_tick']:.3g} ({ref['ticks']})" if ref else "–") + " | "
+            + (f"{ref['bytes_per_cell']:.1f}" if ref else "–") + " | "
+            + (f"{ref['ms_per_tick'] / f2['ms_per_tick']:.1f}×" if ref else "–") + " | "
+            + (f"{mesa['ms_per_tick']:.4g} ({mesa['ticks']})" if mesa else "–") + " | "
+            + (f"{f2['agent_steps_per_s'] / mesa['agent_steps_per_s']:,.0f}×" if mesa else "–")
+            + f" | {f2['load']} |"
+        )
+    return "\n".join(out) + "\n"
+
+
+def main() -> None:
+    """Runs the scaling benchmark and writes the table."""
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--preset", default="mesa-example")
+    ap.add_argument("--sizes", default=",".join(map(str, SIZES)))
+    ap.add_argument("--seconds", type=float, default=2.0, help="timed wall time per row")
+    ap.add_argument("--mesa-max", type=int, default=160, help="largest grid Mesa runs on")
+    ap.add_argument("--no-reference", action="store_true")
+    ap.add_argument("--one-thread", action="store_true", help="also time the fast engine on 1")
+    ap.add_argument("--tag", default="")
+    args = ap.parse_args()
+    sizes = [int(s) for s in args.sizes.split(",") if s]
+    meta = {"machine": machine(), "preset": args.preset, "sizes": sizes,
+            "command": "python benchmarks/bench_scaling.py " + " ".join(
+                f"--{k.replace('_', '-')} {v}" for k, v in vars(args).items()
+                if v not in (False, None, "") and k != "sizes"),
+            "started": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime())}
+    rows = []
+    for size in sizes:
+        load = round(os.getloadavg()[0], 2)
+        row = time_uprising(args.preset, size, "fast", args.seconds, 3, 2)
+        rows.append({**row, "load": load})
+        print(rows[-1], flush=True)
+        if args.one_thread:
+            rows.append({**time_uprising(args.preset, size, "fast", args.seconds, 3, 1),
+                         "load": round(os.getloadavg()[0], 2)})
+            print(rows[-1], flush=True)
+        if not args.no_reference:
+            secs = args.seconds if size <= 640 else 0.0
+            rows.append({**time_uprising(args.preset, size, "reference", secs, 1, 1),
+                         "load": round(os.getloadavg()[0], 2)})
+            print(rows[-1], flush=True)
+        if size <= args.mesa_max:
+            steps = max(2, int(20 * (40 / size) ** 2))
+            res = time_mesa(size, steps)
+            if res is not None:
+                rows.append({**res, "load": round(os.getloadavg()[0], 2)})
+                print(rows[-1], flush=True)
+    meta["finished"] = time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime())
+    OUT.mkdir(parents=True, exist_ok=True)
+    write_json_atomic(OUT / f"bench_scaling{args.tag}.json", {"meta": meta, "rows": rows})
+    md = markdown(rows, meta)
+    write_text_atomic(OUT / f"bench_scaling{args.tag}.md", md)
+    print(md)
+
+
+if __name__ == "__main__":
+    main()

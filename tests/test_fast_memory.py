@@ -1,0 +1,76 @@
+"""Memory: the fast engine's compact layout, the estimate, and refusal of worlds too big."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+import uprising
+from uprising import Model
+from uprising.engine import reference as ref
+from uprising.engine.fast_memory import estimate_bytes, physical_memory, state_bytes
+
+
+def _measured(engine: str, size: int) -> tuple[float, float]:
+    """Returns (measured, estimated) steady-state bytes per cell of Run 2 at size×size."""
+    m = Model("epstein2002-run2", rng=1, overrides=[f"engine={engine}", f"world.width={size}",
+                                                    f"world.height={size}"])
+    cells = size * size
+    st = m.state
+    cop_slots = len(st.kind) - st.n_citizens
+    # Kernel scratch: fast = two int32 per cop slot (+ one byte per cell with sub-steps);
+    # reference = the int64 shuffle order per agent.
+    scratch = 8 * cop_slots if engine == "fast" else 8 * len(st.kind)
+    est = estimate_bytes(engine, size, size, 0.7, 0.04)
+    return (state_bytes(st) + scratch) / cells, est.bytes_per_cell
+
+
+def test_fast_layout_is_at_most_32_bytes_per_cell():
+    measured, estimated = _measured("fast", 300)
+    assert measured <= 32.0
+    assert abs(measured - estimated) / estimated < 0.02
+
+
+def test_reference_estimate_matches_its_layout():
+    measured, estimated = _measured("reference", 120)
+    assert abs(measured - estimated) / estimated < 0.02
+
+
+def test_compaction_keeps_the_world_and_orders_agents_by_cell():
+    a = Model("epstein2002-run2", rng=5, overrides=["world.width=60", "world.height=60"])
+    b = Model("epstein2002-run2", rng=5, overrides=["engine=fast", "world.width=60",
+                                                    "world.height=60"])
+    np.testing.assert_array_equal(a.state.code, b.state.code)
+    st = b.state
+    n = st.n_citizens
+    assert (np.diff(st.pos[:n]) > 0).all()  # citizens in lattice order
+    on = np.flatnonzero(st.pos >= 0)
+    np.testing.assert_array_equal(st.occupant[st.pos[on]], on)
+    assert st.grievance.dtype == np.float32 and st.risk.dtype == np.float32
+    # Same citizens (attribute multiset) on the same cells, only relabelled.
+    cell_g_a = np.zeros(3600)
+    cell_g_b = np.zeros(3600)
+    cell_g_a[a.state.pos[:n]] = a.state.grievance[:n]
+    cell_g_b[st.pos[:n]] = st.grievance[:n]
+    np.testing.assert_allclose(cell_g_a, cell_g_b, rtol=1e-6)
+    assert (st.kind[:n] == ref.K_CITIZEN).all() and (st.kind[n:] == ref.K_COP).all()
+
+
+@pytest.mark.parametrize("engine", ["reference", "fast"])
+def test_world_too_big_is_refused_with_the_estimate(engine):
+    size = 100_000  # 10¹⁰ cells: hundreds of GiB in either layout
+    est = estimate_bytes(engine, size, size, 0.7, 0.04)
+    assert est.peak > physical_memory() > 0
+    with pytest.raises(uprising.ScenarioError) as err:
+        uprising.load_scenario("epstein2002-run2", [f"engine={engine}", f"world.width={size}",
+                                                    f"world.height={size}"])
+    msg = str(err.value)
+    assert "GiB" in msg and "bytes per cell" in msg and f"engine {engine}" in msg
+
+
+def test_a_ten_million_cell_fast_world_is_accepted():
+    sc = uprising.load_scenario("epstein2002-run2", ["engine=fast", "world.width=10000",
+                                                     "world.height=1000"])
+    est = estimate_bytes("fast", 10_000, 1_000, 0.7, 0.04)
+    assert sc.world.width * sc.world.height == 10**7
+    assert est.bytes_per_cell <= 32.0
