@@ -105,10 +105,12 @@ def _sweep_md(res: SuiteResults) -> str:
 
 def _experiments_md(res: SuiteResults) -> str:
     lab = labels()
-    lines = ["| Experiment | Description | Runs | CPU time (s) |", "|---|---|---|---|"]
+    lines = ["| Experiment | Description | Runs | CPU time (s) | Worker wall time (s) |",
+             "|---|---|---|---|---|"]
     for exp in res.experiments():
         df = res.frame(exp)
-        lines.append(f"| `{exp}` | {lab.get(exp, '')} | {len(df)} | "
+        cpu = df["cpu_time"].sum() if "cpu_time" in df else float("nan")
+        lines.append(f"| `{exp}` | {lab.get(exp, '')} | {len(df)} | {fmt(cpu)} | "
                      f"{df['wall_time'].sum():.1f} |")
     return "\n".join(lines)
 
@@ -152,7 +154,8 @@ def write_report(
         f"Generated {now} by `{argv or 'uprising reproduce epstein2002'}`: "
         f"{res.n_seeds} seeds per experiment (SeedSequence root {res.root}, seed i = "
         f"spawn key (i,), paired across experiments), {len(res.rows)} runs in "
-        f"{res.wall_time:.0f} s wall time on {res.workers} worker processes "
+        f"{res.wall_time:.0f} s wall time on {res.workers} worker processes, "
+        f"{_cpu_total(res):.0f} CPU seconds in the workers "
         f"({platform.machine()}, uprising {v.get('uprising')}, numba {v.get('numba')}).",
         "",
         "Verdicts: " + ", ".join(f"{k}: {n}" for k, n in sorted(counts.items())) + ". "
@@ -190,6 +193,7 @@ def write_report(
         "root": res.root,
         "runs": len(res.rows),
         "wall_time_s": res.wall_time,
+        "cpu_time_s": _cpu_total(res),
         "workers": res.workers,
         "verdicts": {c.id: o.verdict for c, o in evaluated},
         "ours": {c.id: o.ours for c, o in evaluated},
@@ -198,6 +202,10 @@ def write_report(
     }
     write_json_atomic(out / SUMMARY_FILE, summary)
     return summary
+
+
+def _cpu_total(res: SuiteResults) -> float:
+    return float(sum(r.get("cpu_time", 0.0) or 0.0 for r in res.rows))
 
 
 def _save_npz(path: Path, arrays: dict[str, np.ndarray]) -> None:
