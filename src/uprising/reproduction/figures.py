@@ -67,7 +67,7 @@ def fig_run1(res: SuiteResults, out: Outcome, path: Path) -> Path:
     ax.legend(loc="upper right")
     return _finish(fig, "Figs. 1–2 — Run 1: local outbursts, immobile agents (floor ratio)",
                    "deceptive behaviour and local outbursts (v = 1.7, L = 0.89, no movement).",
-                   out.ours, path)
+                   "; ".join([out.ours, *out.detail]), path)
 
 
 def fig_run2(res: SuiteResults, out: Outcome, path: Path) -> Path:
@@ -183,7 +183,6 @@ def _legitimacy_run(res: SuiteResults, exp: str, out: Outcome, path: Path, title
     s = _series(res, exp)
     ax.plot(s["tick"], s["active"], color=RED, lw=1.2, label="active (seed 0)")
     ax.plot(s["tick"], s["jailed"], color=GREY, lw=1.2, label="jailed (seed 0)")
-    df = res.frame(exp)
     ax.set_xlabel("tick")
     ax.set_ylabel("citizens (count)")
     ax2 = ax.twinx()
@@ -193,9 +192,7 @@ def _legitimacy_run(res: SuiteResults, exp: str, out: Outcome, path: Path, title
     h1, l1 = ax.get_legend_handles_labels()
     h2, l2 = ax2.get_legend_handles_labels()
     ax.legend(h1 + h2, l1 + l2, loc="center right")
-    note = (f" Peak after t = 77 over {len(df)} seeds: {df['peak_after_77'].min()}–"
-            f"{df['peak_after_77'].max()}.")
-    return _finish(fig, title, paper, out.ours + note, path)
+    return _finish(fig, title, paper, "; ".join([out.ours, *out.detail]), path)
 
 
 def fig_salami(res: SuiteResults, out: Outcome, path: Path) -> Path:
@@ -304,7 +301,7 @@ def fig_sweep_all(res: SuiteResults, out: Outcome, path: Path) -> Path:
     ax.axhline(SWEEP_CAP, color=BLACK, ls=":", label=f"cap {SWEEP_CAP} ticks (censored runs)")
     ax.set_xlabel("initial cop density (cops per cell)")
     ax.set_ylabel("ticks to extinction (log scale)")
-    ax.legend(loc="upper left")
+    ax.legend(loc="lower right")
     return _finish(fig, "Fig. 17 — Time to genocide of every run vs cop density",
                    "waiting time to genocide and initial cop density (the stored figure list "
                    "gives only the title; we show every run).", out.ours, path)
