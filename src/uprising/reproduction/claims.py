@@ -387,7 +387,7 @@ def _jail_terms(res: SuiteResults) -> Outcome:
         lines.append(f"J_max = {j}: mean wait {fmt(m)} ({fmt(m / j, 2)} × J_max), "
                      f"{ended} completed outbursts")
     rho, p = spearman(js, waits)
-    ours = f"Spearman ρ(J_max, mean wait) = {fmt(rho, 2)} (p = {fmt(p, 3)})"
+    ours = f"Spearman ρ(J_max, mean wait) = {fmt(rho, 2)} (p = {p:.2g})"
     ok = not math.isnan(rho) and rho > 0 and p < ALPHA
     return Outcome(only_under(["floor"]) if ok else NOT_REPRODUCED, ours, lines)
 
