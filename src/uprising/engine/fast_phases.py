@@ -118,6 +118,7 @@ def move_phase(code, occupant, pos, width, height, torus, cit_offs, cit_flat, ci
     for rnd in range(rounds):
         mkey = stream_key(tick_key, ST_MOVE + 2 * rnd + 64 * sub)
         pkey = stream_key(tick_key, ST_MOVE + 2 * rnd + 1 + 64 * sub)
+        claims = 0
         for colour in range(2):
             for bi in numba.prange((nb - colour + 1) // 2):
                 b = 2 * bi + colour
@@ -142,9 +143,12 @@ def move_phase(code, occupant, pos, width, height, torus, cit_offs, cit_flat, ci
                             continue
                         if t < 0:
                             continue
+                        claims += 1
                         o = occupant[t]
                         if o == -1 or _wins(pkey, c, -2 - o):
                             occupant[t] = -2 - c
+        if claims == 0:
+            break
         moved = 0
         for y in numba.prange(height):
             for d in range(y * width, (y + 1) * width):
@@ -221,13 +225,16 @@ def decide_phase(code, occupant, state, grievance, risk, threshold, width, heigh
             v = code[c]
             if (v != QUIET and v != ACTIVE) or (multi and slot[c] != sub):
                 continue
+            agent = occupant[c]
+            if grievance[agent] <= threshold[agent]:
+                code[c] = v | STAY_QUIET  # G − R·P ≤ G ≤ T whatever the counts (R, P ≥ 0)
+                continue
             packed = cnt[i]
             cops = packed >> SHIFT
             acts = (packed & LOW) - (v == ACTIVE)
             a_count = 1 + acts
             if twice and v == ACTIVE:
                 a_count += 1
-            agent = occupant[c]
             p = ptab[cops, a_count] if use_table else probability(cops, a_count, rule, k)
             if grievance[agent] - risk[agent] * p > threshold[agent]:
                 code[c] = v | NEXT
