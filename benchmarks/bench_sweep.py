@@ -11,9 +11,11 @@ Method:
 * processes: ``run_experiment`` with a ProcessPoolExecutor of ``--workers`` forkserver processes,
   timed from pool creation (worker start-up and their Numba cache loads are included);
 * both stores are then compared: the runs must be identical bit for bit (wall times aside);
-* printed: runs/s of each, the speed-up ratio, CPU time / wall time of this process and the
-  1-minute load average before and after (a load above the core count means a shared machine:
-  the ratio is then a lower bound of what an idle machine gives).
+* printed: runs/s of each, the speed-up ratio, the CPU seconds the runs got (summed per-run
+  ``cpu_time_s``) divided by wall time — the cores the sweep actually obtained — and the
+  1-minute load average before and after. On a shared machine (load above the core count) the
+  ratio tracks the cores obtained, not the workers asked for; CPU s/run shows the per-run cost
+  is unchanged.
 
 Usage::
 
@@ -54,12 +56,21 @@ def experiment(runs: int, ticks: int) -> Experiment:
 
 
 def timed(exp: Experiment, out: Path, kind: str, workers: int, dask: str | None = None
-          ) -> tuple[float, int]:
-    """Returns (wall seconds, runs done) of one sweep into ``out``."""
+          ) -> tuple[float, int, float]:
+    """Returns (wall seconds, runs done, CPU seconds spent inside the runs) of one sweep."""
     started = time.perf_counter()
     with open_executor(kind, workers, dask) as ex:
         report = run_experiment(exp, out, executor=ex, workers=workers, label=kind)
-    return time.perf_counter() - started, report.done
+    wall = time.perf_counter() - started
+    return wall, report.done, float(Store(out).runs()["cpu_time_s"].sum())
+
+
+def line(label: str, wall: float, done: int, cpu: float, baseline: float | None) -> str:
+    """Returns one result line: runs/s, cores obtained (run CPU s / wall s), ratio."""
+    text = (f"{label:15s}: {done} runs in {wall:8.1f} s = {done / wall:7.2f} runs/s, "
+            f"run CPU {cpu:8.1f} s → {cpu / wall:4.2f} cores obtained, "
+            f"{cpu / done:6.3f} CPU s/run")
+    return text if baseline is None else text + f"  → ratio {baseline / wall:.2f}×"
 
 
 def main() -> None:
@@ -77,20 +88,17 @@ def main() -> None:
           f"{os.getloadavg()[0]:.2f}")
     with tempfile.TemporaryDirectory() as tmp:
         timed(experiment(1, 50), Path(tmp) / "warmup", "serial", 1)
-        cpu0 = time.process_time()
-        serial_s, done = timed(exp, Path(tmp) / "serial", "serial", 1)
-        cpu = time.process_time() - cpu0
-        print(f"1 process      : {done} runs in {serial_s:8.1f} s = {done / serial_s:7.2f} runs/s "
-              f"(cpu/wall {cpu / serial_s:.2f})")
-        proc_s, done = timed(exp, Path(tmp) / "proc", "processes", args.workers)
-        print(f"{args.workers} processes    : {done} runs in {proc_s:8.1f} s = "
-              f"{done / proc_s:7.2f} runs/s  → ratio {serial_s / proc_s:.2f}×")
+        serial_s, done, cpu = timed(exp, Path(tmp) / "serial", "serial", 1)
+        print(line("1 process", serial_s, done, cpu, None))
+        proc_s, done, cpu = timed(exp, Path(tmp) / "proc", "processes", args.workers)
+        print(line(f"{args.workers} processes", proc_s, done, cpu, serial_s))
         if args.dask:
-            dask_s, done = timed(exp, Path(tmp) / "dask", "serial", args.workers, dask="local")
-            print(f"dask local ({args.workers}) : {done} runs in {dask_s:8.1f} s = "
-                  f"{done / dask_s:7.2f} runs/s  → ratio {serial_s / dask_s:.2f}×")
-        a = Store(Path(tmp) / "serial").runs().drop(columns="wall_time_s")
-        b = Store(Path(tmp) / "proc").runs().drop(columns="wall_time_s")
+            dask_s, done, cpu = timed(exp, Path(tmp) / "dask", "serial", args.workers,
+                                      dask="local")
+            print(line(f"dask local ({args.workers})", dask_s, done, cpu, serial_s))
+        timing = ["wall_time_s", "cpu_time_s"]
+        a = Store(Path(tmp) / "serial").runs().drop(columns=timing)
+        b = Store(Path(tmp) / "proc").runs().drop(columns=timing)
         pd.testing.assert_frame_equal(a, b, check_exact=True)
         print("serial and process results identical bit for bit: yes")
     print(f"load after {os.getloadavg()[0]:.2f}")

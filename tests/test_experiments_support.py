@@ -17,8 +17,8 @@ SMALL_WORLD = {
     "police.vision": 3,
 }
 
-# the only column that legitimately differs between two runs of the same experiment
-TIMING_COLUMNS = ["wall_time_s"]
+# the only columns that legitimately differ between two runs of the same experiment
+TIMING_COLUMNS = ["wall_time_s", "cpu_time_s"]
 
 
 def small_experiment(**changes: Any) -> Experiment:

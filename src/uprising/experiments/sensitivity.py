@@ -13,7 +13,7 @@ from uprising.experiments.design import Design, design_from_manifest, salib_prob
 from uprising.experiments.spec import ExperimentError
 from uprising.experiments.store import Store
 
-NON_OUTPUTS = {"run_id", "point", "replicate", "wall_time_s", "n_citizens"}
+NON_OUTPUTS = {"run_id", "point", "replicate", "wall_time_s", "cpu_time_s", "n_citizens"}
 
 
 @dataclass

@@ -107,7 +107,7 @@ def run_batch(task: BatchTask) -> BatchResult:
     result = BatchResult()
     metrics = task.experiment.metrics
     for run in task.runs:
-        started = time.perf_counter()
+        started, cpu_started = time.perf_counter(), time.process_time()
         head = {"run_id": run.run_id, "point": run.point, "replicate": run.replicate, **run.params}
         try:
             if task.experiment.model is None:
@@ -127,7 +127,8 @@ def run_batch(task: BatchTask) -> BatchResult:
                 }
             )
             continue
-        row = {**head, **outputs, "wall_time_s": time.perf_counter() - started}
+        row = {**head, **outputs, "wall_time_s": time.perf_counter() - started,
+               "cpu_time_s": time.process_time() - cpu_started}
         result.rows.append(row)
         if series is not None:
             result.timeseries.append(series)
