@@ -160,7 +160,9 @@ def run_ticks_mech(
                             skip = True
                             reluctant += 1
                 if not skip:
-                    victim = _pick_arrestee(rng, code, occupant, pos, a, cop_offs, sw, scratch)
+                    victim = _pick_arrestee(
+                        rng, code, occupant, pos, a, cop_offs, cop_spans, sw, scratch
+                    )
                     if victim >= 0:
                         if violence and flags[victim] & F_VIOLENT:
                             if uniform(rng) < mech[M_P_PROTESTER_CASUALTY]:

@@ -168,12 +168,18 @@ def _draw_term(rng, sw):
 
 
 @numba.njit(cache=True)
-def _pick_arrestee(rng, code, occupant, pos, cop, offs, sw, scratch):
-    """Returns a uniformly chosen active agent in the cop's view, or −1 if there is none."""
+def _pick_arrestee(rng, code, occupant, pos, cop, offs, spans, sw, scratch):
+    """Returns a uniformly chosen active agent in the cop's view, or −1 if there is none.
+
+    A fast row-span count first rules out the common case of no active in view; otherwise
+    the offsets are enumerated (their order fixes which active a random index picks).
+    """
     width = sw[SW_WIDTH]
     height = sw[SW_HEIGHT]
     torus = sw[SW_TORUS] == 1
     cell = pos[cop]
+    if count_view(code, cell, spans, width, height, torus)[1] == 0:
+        return -1
     m = 0
     for j in range(offs.shape[0]):
         x = cell % width + offs[j, 0]
