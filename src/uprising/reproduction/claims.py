@@ -284,8 +284,11 @@ def _tension(res: SuiteResults) -> Outcome:
 def _movement(res: SuiteResults) -> Outcome:
     on = res.frame("run2-floor").set_index("replicate")["n_outbursts"]
     holds, lines = [], []
-    for exp, name in (("run2-no-movement", "citizens immobile, cops move"),
-                      ("run2-no-movement-at-all", "citizens and cops immobile")):
+    for exp, name, variant in (
+        ("run2-no-movement", "citizens immobile, cops move", "cops move when movement is off"),
+        ("run2-no-movement-at-all", "citizens and cops immobile",
+         "cops immobile too when movement is off"),
+    ):
         off_df = res.frame(exp)
         if off_df.empty:
             continue
@@ -295,12 +298,12 @@ def _movement(res: SuiteResults) -> Outcome:
         losses = int((on[both] < off[both]).sum())
         p = sign_test(wins, losses)
         if p < ALPHA:
-            holds.append(f"floor vs {name}")
+            holds.append(f"floor with {variant}")
         lines.append(f"{name}: {fmt(off.mean())} outbursts per 3000 ticks (movement: "
                      f"{fmt(on.mean())}); movement more in {wins}/{len(both)} paired seeds, "
                      f"fewer in {losses} (sign test p = {p:.2g})")
-    ours = lines[0] if lines else "not run"
-    return Outcome(only_under(holds) if holds else NOT_REPRODUCED, ours, lines[1:])
+    ours = "; ".join(lines) if lines else "not run"
+    return Outcome(only_under(holds) if holds else NOT_REPRODUCED, ours)
 
 
 def _salami_one(df: pd.DataFrame) -> tuple[bool, str]:
@@ -333,7 +336,8 @@ def _pair_rules(res: SuiteResults, one: Callable[..., tuple[bool, str]]) -> Outc
 def _jump_one(salami: pd.DataFrame, jump: pd.DataFrame) -> tuple[bool, str]:
     wins, losses, n = _paired(salami, jump, "peak_after_77")
     p = sign_test(wins, losses)
-    return p < ALPHA, (
+    exploded = int(jump["passed_50_after_77"].sum())
+    return p < ALPHA and exploded >= 0.25 * len(jump), (
         f"jump peak after t = 77 above salami in {wins}/{n} paired seeds, below in {losses} "
         f"(ndouglas 17/20; sign test p = {p:.2g}), jump passes 50 actives in "
         f"{int(jump['passed_50_after_77'].sum())}/{len(jump)} (ndouglas 9/20), jump peak "
@@ -539,7 +543,8 @@ CLAIMS: tuple[Claim, ...] = (
     Claim("jump", "10", "One jump: an explosion of actives",
           "L 0.9 → 0.7 at t = 77: an explosion of actives",
           "jump's peak above salami's in 17/20 paired seeds; jump passes 50 in 9/20",
-          "jump's peak after t = 77 above salami's in most paired seeds (sign test p < 0.05)",
+          "jump's peak after t = 77 above salami's in most paired seeds (sign test p < 0.05) "
+          "and an outburst (> 50 actives) after the jump in ≥ 25 % of seeds",
           _jump, figure_file="fig10_jump.png"),
     Claim("jump-jail", "10", "One jump ends with a larger jail",
           "the jailed population exceeds the first run's", "holds in 7/20 (KNOWN-FAIL)",

@@ -354,7 +354,7 @@ def fig_movement(res: SuiteResults, out: Outcome, path: Path) -> Path:
     ax.legend(loc="upper right")
     return _finish(fig, "Movement effect at Run 2 inputs (floor ratio)",
                    "movement makes rebellion episodes more frequent (per NetLogo's summary).",
-                   "; ".join([out.ours, *out.detail]), path)
+                   out.ours, path)
 
 
 def fig_jail_terms(res: SuiteResults, out: Outcome, path: Path) -> Path:
