@@ -8,6 +8,7 @@ import pandas as pd
 import pytest
 from typer.testing import CliRunner
 
+from uprising.reproduction import checks_model2
 from uprising.reproduction import claims as cl
 from uprising.reproduction.report import REPORT_FILE, load_results, write_report
 from uprising.reproduction.runner import SuiteResults, Task, run_suite, run_task
@@ -94,12 +95,14 @@ def test_claim_rules_can_fail() -> None:
     # A Run 6 result with a kill must not be called reproduced.
     rows = [{"experiment": "run6", "replicate": 0, "point": math.nan, "kills": 1,
              "ticks": 10}]
-    out = cl._run6(SuiteResults(rows=rows, n_seeds=1, root=0))
+    out = checks_model2.run6(SuiteResults(rows=rows, n_seeds=1, root=0))
     assert out.verdict == cl.NOT_REPRODUCED
     # Run 7 with a victor count far from a fair coin is not reproduced.
     rows = [{"experiment": "run7", "replicate": i, "point": math.nan,
              "extinction_tick": 50.0, "victor": "blue"} for i in range(20)]
-    assert cl._run7(SuiteResults(rows=rows, n_seeds=20, root=0)).verdict == cl.NOT_REPRODUCED
+    assert checks_model2.run7(SuiteResults(rows=rows, n_seeds=20, root=0)).verdict == (
+        cl.NOT_REPRODUCED
+    )
 
 
 @pytest.mark.parametrize(
