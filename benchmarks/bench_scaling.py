@@ -107,9 +107,10 @@ def markdown(rows: list[dict], meta: dict) -> str:
         f"Machine: {meta['machine']}. Preset `{meta['preset']}`; command "
         f"`{meta['command']}`; started {meta['started']}.",
         "",
-        "| grid | agents | fast 2T ms/tick | fast agent-steps/s | fast cell-updates/s "
-        "| fast B/cell | fast 1T ms/tick | reference ms/tick (ticks) | reference B/cell "
-        "| fast ÷ reference | Mesa ms/step (steps) | fast ÷ Mesa per agent | load (1 min) |",
+        "| grid | agents | fast ms/tick wall / CPU | fast agent-steps/s | fast cell-updates/s "
+        "(per CPU-s) | fast B/cell | fast 1T ms/tick | reference ms/tick wall / CPU (ticks) "
+        "| reference B/cell | fast ÷ reference (wall / CPU) | Mesa ms/step wall / CPU (steps) "
+        "| fast ÷ Mesa per agent (wall / CPU) | load (1 min) |",
         "|---|---|---|---|---|---|---|---|---|---|---|---|---|",
     ]
     for size in meta["sizes"]:
@@ -119,18 +120,34 @@ def markdown(rows: list[dict], meta: dict) -> str:
         f1 = by.get(("fast", 1, size))
         ref = by.get(("reference", 1, size))
         mesa = by.get(("mesa", 1, size))
-        out.append(
-            f"| {size}×{size} | {f2['agents']:,} | {f2['ms_per_tick']:.3g} | "
-            f"{f2['agent_steps_per_s']:.3g} | {f2['cell_updates_per_s']:.3g} | "
+        def cpu_ms(r):
+            return 1e3 * r["cpu_s"] / r["ticks"]
+
+        def per_agent(r):  # agent-steps per second, wall and CPU
+            return r["agents"] * r["ticks"] / r["wall_s"], r["agents"] * r["ticks"] / r["cpu_s"]
+
+        fa, fc = per_agent(f2)
+        cells_cpu = f2["cells"] * f2["ticks"] / f2["cpu_s"]
+        line = (
+            f"| {size}×{size} | {f2['agents']:,} | {f2['ms_per_tick']:.3g} / {cpu_ms(f2):.3g} | "
+            f"{fa:.3g} | {f2['cell_updates_per_s']:.3g} ({cells_cpu:.3g}) | "
             f"{f2['bytes_per_cell']:.1f} | "
-            + (f"{f1['ms_per_tick']:.3g}" if f1 else "–") + " | "
-            + (f"{ref['ms_per_tick']:.3g} ({ref['ticks']})" if ref else "–") + " | "
-            + (f"{ref['bytes_per_cell']:.1f}" if ref else "–") + " | "
-            + (f"{ref['ms_per_tick'] / f2['ms_per_tick']:.1f}×" if ref else "–") + " | "
-            + (f"{mesa['ms_per_tick']:.4g} ({mesa['ticks']})" if mesa else "–") + " | "
-            + (f"{f2['agent_steps_per_s'] / mesa['agent_steps_per_s']:,.0f}×" if mesa else "–")
-            + f" | {f2['load']} |"
         )
+        line += (f"{f1['ms_per_tick']:.3g}" if f1 else "–") + " | "
+        if ref:
+            line += (f"{ref['ms_per_tick']:.3g} / {cpu_ms(ref):.3g} ({ref['ticks']}) | "
+                     f"{ref['bytes_per_cell']:.1f} | "
+                     f"{ref['ms_per_tick'] / f2['ms_per_tick']:.1f}× / "
+                     f"{cpu_ms(ref) / cpu_ms(f2):.1f}× | ")
+        else:
+            line += "– | – | – | "
+        if mesa:
+            ma, mc = per_agent(mesa)
+            line += (f"{mesa['ms_per_tick']:.4g} / {cpu_ms(mesa):.4g} ({mesa['ticks']}) | "
+                     f"{fa / ma:,.0f}× / {fc / mc:,.0f}× | ")
+        else:
+            line += "– | – | "
+        out.append(line + f"{f2['load']} |")
     return "\n".join(out) + "\n"
 
 
@@ -144,12 +161,16 @@ def main() -> None:
     ap.add_argument("--no-reference", action="store_true")
     ap.add_argument("--one-thread", action="store_true", help="also time the fast engine on 1")
     ap.add_argument("--tag", default="")
+    ap.add_argument("--threading-layer", default=None,
+                    help="Numba threading layer (default: Numba's choice, usually omp)")
     args = ap.parse_args()
+    if args.threading_layer:
+        numba.config.THREADING_LAYER = args.threading_layer
     sizes = [int(s) for s in args.sizes.split(",") if s]
-    meta = {"machine": machine(), "preset": args.preset, "sizes": sizes,
+    meta = {"preset": args.preset, "sizes": sizes,
             "command": "python benchmarks/bench_scaling.py " + " ".join(
-                f"--{k.replace('_', '-')} {v}" for k, v in vars(args).items()
-                if v not in (False, None, "") and k != "sizes"),
+                f"--{k.replace('_', '-')}" + ("" if v is True else f" {v}")
+                for k, v in vars(args).items() if v not in (False, None, "")),
             "started": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime())}
     rows = []
     for size in sizes:
@@ -173,6 +194,7 @@ def main() -> None:
                 rows.append({**res, "load": round(os.getloadavg()[0], 2)})
                 print(rows[-1], flush=True)
     meta["finished"] = time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime())
+    meta["machine"] = machine()  # after the runs: the threading layer is known only then
     OUT.mkdir(parents=True, exist_ok=True)
     write_json_atomic(OUT / f"bench_scaling{args.tag}.json", {"meta": meta, "rows": rows})
     md = markdown(rows, meta)

@@ -29,6 +29,9 @@ from pathlib import Path
 
 import numpy as np
 
+# One Numba thread per process (workers and this process), set before Numba starts its threads.
+os.environ.setdefault("NUMBA_NUM_THREADS", "1")
+
 ROOT = Path(__file__).resolve().parents[1]
 OUT = ROOT / "benchmarks" / "results"
 
@@ -50,7 +53,6 @@ PER_OUTBURST = ("peak", "total_activation", "wait")
 def one_run(args: tuple[str, str, int, int]) -> dict:
     """Returns per-run statistics and per-outburst values of one run (a worker task)."""
     regime, engine, seed, substeps = args
-    os.environ.setdefault("NUMBA_NUM_THREADS", "1")
     from uprising import Model
     from uprising.engine import fast
 

@@ -39,7 +39,7 @@ from uprising.engine.rng import next_u64
 
 TABLE_LIMIT = 1 << 20  # largest P[C, A] table (entries); wider views compute exp per decision
 DECIDE_BAND = 32  # rows per band of the decision phase (any value gives the same result)
-SERIAL_CELLS = 150 * 150  # smaller worlds run on one thread (same results, less overhead)
+SERIAL_CELLS = 256 * 256  # smaller worlds run on one thread (same results, less overhead)
 SUBSTEPS = 1  # random sub-steps per tick (1 = fully synchronous); see docs/fast-engine.md
 
 
