@@ -6,6 +6,8 @@ work unchanged. One tick (``docs/fast-engine.md`` explains every difference from
 reference's random asynchronous activation):
 
 1. own-step jail countdown (when ``jail.countdown = own_step``): all prisoners at once;
+then, for each of ``SUBSTEPS`` random sub-steps (default 1: fully synchronous), the agents of
+that sub-step run phases 2–5:
 2. movement (``rules.order = move_then_act``): every mobile agent moves to a random empty cell
    in view; conflicts resolved by random-priority claims, losers retry in later rounds;
 3. decisions: every free citizen applies rule A to the cop and active counts of the phase's
