@@ -27,15 +27,14 @@ import numpy as np
 
 from uprising.engine import reference as ref
 from uprising.engine.fast_counts import classify, workspace_size
+from uprising.engine.fast_jail import jail_phase, tally
 from uprising.engine.fast_phases import (
     MOVE_ROUNDS,
     arrest_phase,
     assign_substeps,
     decide_phase,
-    jail_phase,
     move_phase,
     probability_table,
-    tally,
 )
 from uprising.engine.rng import next_u64
 
