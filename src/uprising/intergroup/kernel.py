@@ -20,248 +20,32 @@ from __future__ import annotations
 import numba
 import numpy as np
 
-from uprising.engine.lattice import (
-    ACTIVE,
-    COP,
-    EMPTY,
-    QUIET,
-    neighbour,
-    random_empty_anywhere,
-    random_empty_in_view,
+from uprising.engine.lattice import EMPTY
+from uprising.engine.rng import uniform
+from uprising.intergroup.codes import (
+    IW_AGE_IN_JAIL,
+    IW_COPS_MOVE_WHEN_OFF,
+    IW_MOVE_FIRST,
+    IW_MOVEMENT,
+    IW_N_COP_SLOTS,
+    IW_STOP_AT_EXTINCTION,
+    N_COLUMNS,
+    S_ACTIVE,
+    S_DEAD,
+    S_JAILED,
+    S_OFF,
+    S_QUIET,
 )
-from uprising.engine.reference import arrest_probability
-from uprising.engine.rng import below, uniform
-
-S_QUIET = 0
-S_ACTIVE = 1
-S_JAILED = 2
-S_OFF = 3  # cop slot not on duty
-S_DEAD = 4  # citizen slot free for a newborn
-
-BLUE = 0
-GREEN = 1
-
-# Integer switches (array ``sw``).
-IW_ARREST_RULE = 0
-IW_TWICE_IF_ACTIVE = 1
-IW_MOVE_FIRST = 2
-IW_MOVEMENT = 3
-IW_COPS_MOVE_WHEN_OFF = 4
-IW_RELEASE = 5
-IW_TERM_RANGE = 6
-IW_MAX_TERM = 7  # −1 = never released
-IW_WIDTH = 8
-IW_HEIGHT = 9
-IW_TORUS = 10
-IW_OWN_GROUP_ONLY = 11
-IW_CLONE_RISK_INHERIT = 12
-IW_MAX_AGE = 13
-IW_AGE_IN_JAIL = 14
-IW_STOP_AT_EXTINCTION = 15
-IW_N_COP_SLOTS = 16
-N_SWITCHES = 17
-
-COUNT_COLUMNS = (
-    "blue",
-    "green",
-    "blue_active",
-    "green_active",
-    "quiet",
-    "active",
-    "jailed",
-    "cops",
-    "arrests",
-    "releases",
-    "kills",
-    "births",
-    "deaths",
-    "births_blocked",
+from uprising.intergroup.rules import (
+    arrest,
+    clone,
+    decide,
+    free_slot,
+    kill,
+    move,
+    release,
+    shuffle_prefix,
 )
-N_COLUMNS = len(COUNT_COLUMNS)
-
-
-@numba.njit(cache=True)
-def shuffle_prefix(rng, a, m):
-    """Shuffles ``a[:m]`` in place (Fisher–Yates)."""
-    for i in range(m - 1, 0, -1):
-        j = below(rng, i + 1)
-        tmp = a[i]
-        a[i] = a[j]
-        a[j] = tmp
-
-
-@numba.njit(cache=True)
-def draw_term(rng, sw):
-    """Returns a jail term under the scenario's term-range mode (−1 = forever)."""
-    j = sw[IW_MAX_TERM]
-    if j < 0:
-        return -1
-    if j == 0:
-        return 0
-    mode = sw[IW_TERM_RANGE]
-    if mode == 0:
-        return 1 + below(rng, j)
-    if mode == 1:
-        return below(rng, j)
-    return below(rng, j + 1)
-
-
-@numba.njit(cache=True)
-def _move(rng, code, occupant, pos, agent, offs, sw, scratch):
-    cell = pos[agent]
-    target = random_empty_in_view(
-        rng, code, cell, offs, sw[IW_WIDTH], sw[IW_HEIGHT], sw[IW_TORUS] == 1, scratch
-    )
-    if target >= 0:
-        code[target] = code[cell]
-        occupant[target] = agent
-        code[cell] = EMPTY
-        occupant[cell] = -1
-        pos[agent] = target
-
-
-@numba.njit(cache=True)
-def _decide(code, occupant, pos, state, group, hardship, risk, agent, offs, sw, k, threshold, lgt):
-    """Rule A; returns True if the agent is active after deciding."""
-    cell = pos[agent]
-    cops = 0
-    actives = 0
-    own_only = sw[IW_OWN_GROUP_ONLY] == 1
-    for j in range(offs.shape[0]):
-        c = neighbour(cell, offs[j, 0], offs[j, 1], sw[IW_WIDTH], sw[IW_HEIGHT], sw[IW_TORUS] == 1)
-        if c < 0:
-            continue
-        v = code[c]
-        if v == COP:
-            cops += 1
-        elif v == ACTIVE and (not own_only or group[occupant[c]] == group[agent]):
-            actives += 1
-    a = 1 + actives
-    if sw[IW_TWICE_IF_ACTIVE] == 1 and state[agent] == S_ACTIVE:
-        a += 1
-    p = arrest_probability(cops, a, sw[IW_ARREST_RULE], k)
-    if hardship[agent] * (1.0 - lgt) - risk[agent] * p > threshold:
-        state[agent] = S_ACTIVE
-        code[cell] = ACTIVE
-        return True
-    state[agent] = S_QUIET
-    code[cell] = QUIET
-    return False
-
-
-@numba.njit(cache=True)
-def _kill(rng, code, occupant, state, group, pos, agent, offs, sw, scratch):
-    """Kills one random free citizen of the other group in view; returns the victim or −1."""
-    cell = pos[agent]
-    m = 0
-    for j in range(offs.shape[0]):
-        c = neighbour(cell, offs[j, 0], offs[j, 1], sw[IW_WIDTH], sw[IW_HEIGHT], sw[IW_TORUS] == 1)
-        if c < 0:
-            continue
-        v = code[c]
-        if QUIET <= v <= ACTIVE and group[occupant[c]] != group[agent]:  # a free citizen
-            scratch[m] = c
-            m += 1
-    if m == 0:
-        return -1
-    target = scratch[below(rng, m)]
-    victim = occupant[target]
-    state[victim] = S_DEAD
-    pos[victim] = -1
-    code[target] = EMPTY
-    occupant[target] = -1
-    return victim
-
-
-@numba.njit(cache=True)
-def _arrest(rng, code, occupant, state, pos, term, fresh, arrest_cell, cop, offs, sw, scratch):
-    """Arrests one random active citizen in the cop's view; returns 1 if someone was arrested."""
-    cell = pos[cop]
-    m = 0
-    for j in range(offs.shape[0]):
-        c = neighbour(cell, offs[j, 0], offs[j, 1], sw[IW_WIDTH], sw[IW_HEIGHT], sw[IW_TORUS] == 1)
-        if c >= 0 and code[c] == ACTIVE:
-            scratch[m] = c
-            m += 1
-    if m == 0:
-        return 0
-    target = scratch[below(rng, m)]
-    victim = occupant[target]
-    state[victim] = S_JAILED
-    term[victim] = draw_term(rng, sw)
-    fresh[victim] = True
-    arrest_cell[victim] = target
-    pos[victim] = -1
-    code[target] = EMPTY
-    occupant[target] = -1
-    return 1
-
-
-@numba.njit(cache=True)
-def _release(rng, code, occupant, state, pos, term, arrest_cell, agent, offs, sw, scratch):
-    """Puts a served citizen back (quiet); returns 1 if placed, 0 if the lattice is full."""
-    site = arrest_cell[agent]
-    mode = sw[IW_RELEASE]
-    target = -1
-    if mode == 2 and code[site] == EMPTY:
-        target = site
-    if target < 0 and mode != 1:
-        target = random_empty_in_view(
-            rng, code, site, offs, sw[IW_WIDTH], sw[IW_HEIGHT], sw[IW_TORUS] == 1, scratch
-        )
-    if target < 0:
-        target = random_empty_anywhere(rng, code)
-    if target < 0:
-        term[agent] = 0
-        return 0
-    state[agent] = S_QUIET
-    code[target] = QUIET
-    occupant[target] = agent
-    pos[agent] = target
-    return 1
-
-
-@numba.njit(cache=True)
-def _clone(rng, code, occupant, state, group, pos, hardship, risk, age, death_age, newborn,
-           free_stack, free_top, parent, clone_offs, sw, scratch):
-    """Returns 1 if ``parent`` put a clone on an empty neighbouring cell, 0 if none was empty,
-    −1 if no slot was free."""
-    cell = pos[parent]
-    m = 0
-    for j in range(clone_offs.shape[0]):
-        c = neighbour(
-            cell, clone_offs[j, 0], clone_offs[j, 1], sw[IW_WIDTH], sw[IW_HEIGHT],
-            sw[IW_TORUS] == 1,
-        )
-        if c >= 0 and code[c] == EMPTY:
-            scratch[m] = c
-            m += 1
-    if m == 0:
-        return 0
-    target = scratch[below(rng, m)]
-    if free_top[0] == 0:
-        return -1
-    free_top[0] -= 1
-    child = free_stack[free_top[0]]
-    state[child] = S_QUIET
-    group[child] = group[parent]
-    hardship[child] = hardship[parent]
-    risk[child] = risk[parent] if sw[IW_CLONE_RISK_INHERIT] == 1 else uniform(rng)
-    age[child] = 0
-    death_age[child] = 1 + below(rng, sw[IW_MAX_AGE])
-    newborn[child] = True
-    pos[child] = target
-    code[target] = QUIET
-    occupant[target] = child
-    return 1
-
-
-@numba.njit(cache=True)
-def _free_slot(state, pos, free_stack, free_top, agent):
-    state[agent] = S_DEAD
-    pos[agent] = -1
-    free_stack[free_top[0]] = agent
-    free_top[0] += 1
 
 
 @numba.njit(cache=True)
@@ -329,30 +113,30 @@ def run_ticks(
             a = order[idx]
             if a < n_cops:
                 if move_first and cops_move:
-                    _move(rng, code, occupant, pos, a, cop_offs, sw, scratch)
-                arrests += _arrest(
+                    move(rng, code, occupant, pos, a, cop_offs, sw, scratch)
+                arrests += arrest(
                     rng, code, occupant, state, pos, term, fresh, arrest_cell, a, cop_offs, sw,
                     scratch,
                 )
                 if not move_first and cops_move:
-                    _move(rng, code, occupant, pos, a, cop_offs, sw, scratch)
+                    move(rng, code, occupant, pos, a, cop_offs, sw, scratch)
                 continue
             s = state[a]
             if s > S_ACTIVE:  # killed or arrested earlier this tick
                 continue
             if move_first and citizens_move:
-                _move(rng, code, occupant, pos, a, cit_offs, sw, scratch)
-            active = _decide(
+                move(rng, code, occupant, pos, a, cit_offs, sw, scratch)
+            active = decide(
                 code, occupant, pos, state, group, hardship, risk, a, cit_offs, sw, k, threshold,
                 legitimacy,
             )
             if active:
-                victim = _kill(rng, code, occupant, state, group, pos, a, cit_offs, sw, scratch)
+                victim = kill(rng, code, occupant, state, group, pos, a, cit_offs, sw, scratch)
                 if victim >= 0:
                     kills += 1
-                    _free_slot(state, pos, free_stack, free_top, victim)
+                    free_slot(state, pos, free_stack, free_top, victim)
             if not move_first and citizens_move:
-                _move(rng, code, occupant, pos, a, cit_offs, sw, scratch)
+                move(rng, code, occupant, pos, a, cit_offs, sw, scratch)
         # 2. jail countdown and release
         for a in range(n_cops, n):
             if state[a] != S_JAILED:
@@ -364,7 +148,7 @@ def run_ticks(
             elif term[a] > 0:
                 term[a] -= 1
             if term[a] == 0:
-                releases += _release(
+                releases += release(
                     rng, code, occupant, state, pos, term, arrest_cell, a, cit_offs, sw, scratch
                 )
         # 3. demography: cloning in a fresh random order, then ageing and death
@@ -379,7 +163,7 @@ def run_ticks(
             a = order[idx]
             if uniform(rng) >= clone_p:
                 continue
-            got = _clone(
+            got = clone(
                 rng, code, occupant, state, group, pos, hardship, risk, age, death_age, newborn,
                 free_stack, free_top, a, clone_offs, sw, scratch,
             )
@@ -398,7 +182,7 @@ def run_ticks(
                     code[pos[a]] = EMPTY
                     occupant[pos[a]] = -1
                 deaths += 1
-                _free_slot(state, pos, free_stack, free_top, a)
+                free_slot(state, pos, free_stack, free_top, a)
         # counts
         row = out[t]
         for a in range(n):

@@ -16,7 +16,8 @@ from uprising.engine.lattice import random_empty_anywhere as _random_empty_anywh
 from uprising.engine.neighbourhood import offsets
 from uprising.engine.rng import seed_state
 from uprising.engine.state import count_for, draw, max_cops
-from uprising.intergroup import kernel as kn
+from uprising.intergroup import codes as kc
+from uprising.intergroup.kernel import run_ticks
 from uprising.intergroup.schema import InterGroup
 from uprising.model import SeedLike, seed_sequence
 from uprising.results import RunResult, run_metadata
@@ -24,7 +25,7 @@ from uprising.scenario import Scenario, load_scenario
 from uprising.timeline import Timeline
 
 GROUP_NAMES = ("blue", "green")
-TIMESERIES_COLUMNS = ("tick", *kn.COUNT_COLUMNS, "legitimacy")
+TIMESERIES_COLUMNS = ("tick", *kc.COUNT_COLUMNS, "legitimacy")
 
 
 def _child(ss: np.random.SeedSequence, index: int) -> np.random.SeedSequence:
@@ -101,24 +102,24 @@ class InterGroupModel:
         self.n_cop_slots = slots
         self.code = np.full(cells, EMPTY, dtype=np.int8)
         self.occupant = np.full(cells, -1, dtype=np.int32)
-        self.state = np.full(n, kn.S_DEAD, dtype=np.int8)
-        self.state[:slots] = kn.S_OFF
-        self.state[:n_cop] = kn.S_QUIET
+        self.state = np.full(n, kc.S_DEAD, dtype=np.int8)
+        self.state[:slots] = kc.S_OFF
+        self.state[:n_cop] = kc.S_QUIET
         self.pos = np.full(n, -1, dtype=np.int32)
         self.pos[:n_cop] = cop_cells
         self.code[cop_cells] = COP
         self.occupant[cop_cells] = np.arange(n_cop, dtype=np.int32)
         cit = np.arange(slots, slots + n_cit)
-        self.state[cit] = kn.S_QUIET
+        self.state[cit] = kc.S_QUIET
         self.pos[cit] = cit_cells
         self.code[cit_cells] = QUIET
         self.occupant[cit_cells] = cit.astype(np.int32)
         self.group = np.zeros(n, dtype=np.int8)
         if ig.group_assignment == "exact":
             n_blue = count_for(ig.group_share, n_cit)
-            self.group[cit] = np.where(rng.permutation(n_cit) < n_blue, kn.BLUE, kn.GREEN)
+            self.group[cit] = np.where(rng.permutation(n_cit) < n_blue, kc.BLUE, kc.GREEN)
         else:
-            self.group[cit] = np.where(rng.random(n_cit) < ig.group_share, kn.BLUE, kn.GREEN)
+            self.group[cit] = np.where(rng.random(n_cit) < ig.group_share, kc.BLUE, kc.GREEN)
         self.hardship = np.zeros(n)
         self.risk = np.zeros(n)
         self.hardship[cit] = draw(sc.population.hardship, rng, n_cit)
@@ -141,24 +142,24 @@ class InterGroupModel:
         self.cop_offs = _move_offsets(nb, sc.police.vision)
         self.clone_offs = _move_offsets(ig.clone_site, 1.0)
         r = sc.rules
-        sw = np.zeros(kn.N_SWITCHES, dtype=np.int64)
-        sw[kn.IW_ARREST_RULE] = ref.ARREST_RULES.index(r.arrest_ratio)
-        sw[kn.IW_TWICE_IF_ACTIVE] = int(r.self_count == "twice_if_active")
-        sw[kn.IW_MOVE_FIRST] = int(r.order == "move_then_act")
-        sw[kn.IW_MOVEMENT] = int(r.movement)
-        sw[kn.IW_COPS_MOVE_WHEN_OFF] = int(r.cops_move_when_movement_off)
-        sw[kn.IW_RELEASE] = ref.RELEASE_MODES.index(r.release)
-        sw[kn.IW_TERM_RANGE] = ref.TERM_RANGES.index(sc.jail.term_range)
-        sw[kn.IW_MAX_TERM] = -1 if sc.jail.infinite else int(sc.jail.max_term)
-        sw[kn.IW_WIDTH] = w
-        sw[kn.IW_HEIGHT] = h
-        sw[kn.IW_TORUS] = int(sc.world.torus)
-        sw[kn.IW_OWN_GROUP_ONLY] = int(ig.actives_counted == "own_group")
-        sw[kn.IW_CLONE_RISK_INHERIT] = int(ig.clone_risk == "inherit")
-        sw[kn.IW_MAX_AGE] = ig.max_age
-        sw[kn.IW_AGE_IN_JAIL] = int(ig.age_in_jail)
-        sw[kn.IW_STOP_AT_EXTINCTION] = int(ig.stop_at_extinction)
-        sw[kn.IW_N_COP_SLOTS] = slots
+        sw = np.zeros(kc.N_SWITCHES, dtype=np.int64)
+        sw[kc.IW_ARREST_RULE] = ref.ARREST_RULES.index(r.arrest_ratio)
+        sw[kc.IW_TWICE_IF_ACTIVE] = int(r.self_count == "twice_if_active")
+        sw[kc.IW_MOVE_FIRST] = int(r.order == "move_then_act")
+        sw[kc.IW_MOVEMENT] = int(r.movement)
+        sw[kc.IW_COPS_MOVE_WHEN_OFF] = int(r.cops_move_when_movement_off)
+        sw[kc.IW_RELEASE] = ref.RELEASE_MODES.index(r.release)
+        sw[kc.IW_TERM_RANGE] = ref.TERM_RANGES.index(sc.jail.term_range)
+        sw[kc.IW_MAX_TERM] = -1 if sc.jail.infinite else int(sc.jail.max_term)
+        sw[kc.IW_WIDTH] = w
+        sw[kc.IW_HEIGHT] = h
+        sw[kc.IW_TORUS] = int(sc.world.torus)
+        sw[kc.IW_OWN_GROUP_ONLY] = int(ig.actives_counted == "own_group")
+        sw[kc.IW_CLONE_RISK_INHERIT] = int(ig.clone_risk == "inherit")
+        sw[kc.IW_MAX_AGE] = ig.max_age
+        sw[kc.IW_AGE_IN_JAIL] = int(ig.age_in_jail)
+        sw[kc.IW_STOP_AT_EXTINCTION] = int(ig.stop_at_extinction)
+        sw[kc.IW_N_COP_SLOTS] = slots
         self.switches = sw
 
     # -- Mesa-like API -------------------------------------------------------------------
@@ -215,8 +216,8 @@ class InterGroupModel:
 
     def get_agent_vars_dataframe(self) -> pd.DataFrame:
         """Returns one row per living agent: kind, group, state, cell, hardship, risk, age."""
-        live = np.flatnonzero(self.state != kn.S_DEAD)
-        live = live[(live >= self.n_cop_slots) | (self.state[live] != kn.S_OFF)]
+        live = np.flatnonzero(self.state != kc.S_DEAD)
+        live = live[(live >= self.n_cop_slots) | (self.state[live] != kc.S_OFF)]
         w = self.scenario.world.width
         is_cop = live < self.n_cop_slots
         pos = self.pos[live]
@@ -261,7 +262,7 @@ class InterGroupModel:
 
     # -- internals -----------------------------------------------------------------------
     def _kernel(self, n_ticks: int) -> tuple[np.ndarray, int]:
-        counts, done = kn.run_ticks(
+        counts, done = run_ticks(
             n_ticks, self.kernel_rng, self.code, self.occupant, self.state, self.group, self.pos,
             self.term, self.fresh, self.arrest_cell, self.hardship, self.risk, self.age,
             self.death_age, self.newborn, self.free_stack, self.free_top, self.cit_offs,
@@ -274,18 +275,18 @@ class InterGroupModel:
     def _current_counts(self) -> np.ndarray:
         st = self.state
         cit = np.arange(self.n_cop_slots, len(st))
-        alive = cit[st[cit] != kn.S_DEAD]
+        alive = cit[st[cit] != kc.S_DEAD]
         g = self.group[alive]
         s = st[alive]
-        row = np.zeros(kn.N_COLUMNS, dtype=np.int64)
-        row[0] = (g == kn.BLUE).sum()
-        row[1] = (g == kn.GREEN).sum()
-        row[2] = ((g == kn.BLUE) & (s == kn.S_ACTIVE)).sum()
-        row[3] = ((g == kn.GREEN) & (s == kn.S_ACTIVE)).sum()
-        row[4] = (s == kn.S_QUIET).sum()
-        row[5] = (s == kn.S_ACTIVE).sum()
-        row[6] = (s == kn.S_JAILED).sum()
-        row[7] = (st[: self.n_cop_slots] != kn.S_OFF).sum()
+        row = np.zeros(kc.N_COLUMNS, dtype=np.int64)
+        row[0] = (g == kc.BLUE).sum()
+        row[1] = (g == kc.GREEN).sum()
+        row[2] = ((g == kc.BLUE) & (s == kc.S_ACTIVE)).sum()
+        row[3] = ((g == kc.GREEN) & (s == kc.S_ACTIVE)).sum()
+        row[4] = (s == kc.S_QUIET).sum()
+        row[5] = (s == kc.S_ACTIVE).sum()
+        row[6] = (s == kc.S_JAILED).sum()
+        row[7] = (st[: self.n_cop_slots] != kc.S_OFF).sum()
         return row
 
     def _row(self, counts: np.ndarray, tick: int) -> np.ndarray:
@@ -300,20 +301,20 @@ class InterGroupModel:
                 continue
             self.params[path] = value
             if path == "jail.max_term":
-                self.switches[kn.IW_MAX_TERM] = -1 if math.isinf(value) else int(value)
+                self.switches[kc.IW_MAX_TERM] = -1 if math.isinf(value) else int(value)
             elif path == "police.density":
                 self._set_cop_count(count_for(value, len(self.code)))
 
     def _set_cop_count(self, target: int) -> None:
         cop_ids = np.arange(self.n_cop_slots)
-        on_duty = cop_ids[self.state[cop_ids] != kn.S_OFF]
-        off_duty = cop_ids[self.state[cop_ids] == kn.S_OFF]
+        on_duty = cop_ids[self.state[cop_ids] != kc.S_OFF]
+        off_duty = cop_ids[self.state[cop_ids] == kc.S_OFF]
         if target < len(on_duty):
             for a in self.macro_rng.choice(on_duty, len(on_duty) - target, replace=False):
                 self.code[self.pos[a]] = EMPTY
                 self.occupant[self.pos[a]] = -1
                 self.pos[a] = -1
-                self.state[a] = kn.S_OFF
+                self.state[a] = kc.S_OFF
             return
         for a in off_duty[: target - len(on_duty)]:
             cell = _random_empty_anywhere(self.kernel_rng, self.code)
@@ -322,7 +323,7 @@ class InterGroupModel:
             self.code[cell] = COP
             self.occupant[cell] = a
             self.pos[a] = cell
-            self.state[a] = kn.S_QUIET
+            self.state[a] = kc.S_QUIET
 
 
 def summarize(ts: pd.DataFrame) -> dict[str, Any]:
