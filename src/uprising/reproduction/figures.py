@@ -238,7 +238,7 @@ def _groups(res: SuiteResults, exp: str, out: Outcome, path: Path, title: str,
         ax.plot(s["tick"], s["cops"], color=BLACK, ls="--", lw=1, label="peacekeepers")
     ax.set_xlabel("tick")
     ax.set_ylabel("agents (count)")
-    ax.legend(loc="upper right")
+    ax.legend(loc="best")
     return _finish(fig, title, paper, out.ours, path)
 
 
