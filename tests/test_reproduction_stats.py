@@ -39,3 +39,7 @@ def test_jump_peak_exceeds_salami_peak_in_most_paired_seeds() -> None:
                                                                         strict=True))
     p = binomtest(wins, wins + losses, 0.5, alternative="greater").pvalue if wins + losses else 1
     assert p < 0.05, (wins, losses, p)
+    # "an explosion of actives": an outburst (> 50 actives) after the jump in >= 25 % of seeds
+    # (ndouglas 9/20); the report's claim rule uses the same two conditions.
+    exploded = sum(j["passed_50_after_77"] for j in jump)
+    assert exploded >= 5, exploded
