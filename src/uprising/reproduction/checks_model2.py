@@ -14,7 +14,7 @@ from uprising.reproduction.stats import (
     range_str,
     spearman,
 )
-from uprising.reproduction.suite import SWEEP_CAP
+from uprising.reproduction.suite import MODEL2_CAP, SWEEP_CAP
 from uprising.reproduction.verdicts import (
     ALPHA,
     NOT_REPRODUCED,
@@ -48,8 +48,8 @@ def coexist(exp: str) -> Callable[[SuiteResults], Outcome]:
     def evaluate(res: SuiteResults) -> Outcome:
         df = res.frame(exp)
         alive = int(df["extinction_tick"].isna().sum())
-        cap = int(df["ticks"].max())
-        ours = (f"both groups alive after {cap} ticks in {alive}/{len(df)} seeds; otherwise "
+        ours = (f"both groups alive at the end of the {MODEL2_CAP}-tick run in {alive}/{len(df)} "
+                f"seeds; otherwise "
                 f"extinct at t = {range_str(df['extinction_tick'])} (mean "
                 f"{fmt(df['extinction_tick'].mean())})")
         return Outcome(REPRODUCED if alive > 0.5 * len(df) else NOT_REPRODUCED, ours)
