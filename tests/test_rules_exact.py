@@ -529,7 +529,7 @@ def test_arrest_picks_one_active_citizen_in_view_uniformly():
     picks = np.zeros(len(citizens), dtype=int)
     for _ in range(4000):
         victim = rules._pick_arrestee(rng, st.code, st.occupant, st.pos, cop, cop_offs,
-                                      m.switches, scratch)
+                                      m.config.cop_spans, m.switches, scratch)
         assert 0 <= victim < len(inside)
         picks[victim] += 1
     np.testing.assert_array_equal(st.code, code0)
@@ -544,7 +544,8 @@ def test_arrest_with_no_active_in_view_picks_nobody():
     rng = seed_state(np.random.SeedSequence(5))
     for _ in range(20):
         got = rules._pick_arrestee(rng, st.code, st.occupant, st.pos, 2, m.config.cop_offs,
-                                   m.switches, np.empty(len(m.config.cop_offs), dtype=np.int64))
+                                   m.config.cop_spans, m.switches,
+                                   np.empty(len(m.config.cop_offs), dtype=np.int64))
         assert got == -1
 
 
