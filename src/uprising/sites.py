@@ -9,7 +9,7 @@ where d = ``news.delay`` and i_s(t) ∈ [0, 1] is the site's information level: 
 factors of the ``news.cuts`` in force and of its government's information cut-off. News raises
 grievance (``population.hardship_scale = 1 + g·news``) or lowers the threshold
 (``population.threshold = T₀·max(0, 1 − g·news)``). Equations and sources:
-docs/mechanisms-macro.md.
+docs/ODD.md §8.1 (E10).
 
 Order within a tick: news is computed and applied first, then each site runs its tick (its
 timeline and macro actors first). A government cut-off decided before tick t therefore damps

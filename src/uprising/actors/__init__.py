@@ -2,7 +2,7 @@
 
 ``build_actors(scenario)`` is imported by ``uprising.model`` and returns the actors a scenario
 switches on, each with ``before_tick(model, tick)``. They change parameters only through the
-Model API (``set_parameter``, ``concede``, ``log_event``); equations: docs/mechanisms-macro.md.
+Model API (``set_parameter``, ``concede``, ``log_event``); equations: docs/ODD.md §8.1 (E8–E10).
 """
 
 from __future__ import annotations

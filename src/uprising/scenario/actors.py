@@ -1,7 +1,7 @@
 """Scenario sections of the macro actors: government, external power, elite, several sites.
 
 All are off by default, so the Epstein presets are untouched. Equations and sources:
-docs/mechanisms-macro.md. The actors themselves live in ``uprising.actors``; the multi-site
+docs/ODD.md §8.1 (E8–E10). The actors themselves live in ``uprising.actors``; the multi-site
 coordinator in ``uprising.sites``.
 """
 
