@@ -18,7 +18,7 @@ Conventions, matched on both sides (checked against Mesa's ``model.py``/``agents
 
 Usage::
 
-    python benchmarks/mesa_equivalence.py                      # 40 Mesa / 200 uprising seeds
+    python benchmarks/mesa_equivalence.py                      # 50 Mesa / 200 uprising seeds
     python benchmarks/mesa_equivalence.py --mesa-seeds 30 --steps 100 --regimes app
 """
 
@@ -520,7 +520,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--regimes", nargs="+", default=list(REGIMES), choices=list(REGIMES))
     parser.add_argument("--steps", type=int, default=200)
-    parser.add_argument("--mesa-seeds", type=int, default=40, help="Mesa seeds 1..N")
+    parser.add_argument("--mesa-seeds", type=int, default=50, help="Mesa seeds 1..N")
     parser.add_argument("--ours-seeds", type=int, default=200, help="uprising seeds 1..N")
     parser.add_argument("--workers", type=int, default=1, help="processes for Mesa runs (≤ 2)")
     parser.add_argument("--out", type=Path, default=RESULTS, help="folder for JSON/CSV output")
