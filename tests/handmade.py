@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 import numpy as np
 
 from uprising import Model
@@ -44,3 +46,19 @@ def handmade(overrides: list[str], citizens: list[tuple[int, int, bool]],
         st.state[a] = ref.S_QUIET
         st.code[cell] = COP
     return m
+
+
+def replace_world(model: Model, **arrays: object) -> None:
+    """Installs hand-made arrays in ``model.state``; every other per-agent array of the
+    state is replaced by zeros of the new agent count (same dtype), so the hand-made world
+    stays consistent whatever extra per-agent fields the engine carries."""
+    st = model.state
+    old_n, new_n, cells = len(st.kind), len(arrays["kind"]), len(st.code)
+    names = {f.name for f in dataclasses.fields(st)}
+    if "risk_aversion" in names and "risk_aversion" not in arrays:
+        arrays["risk_aversion"] = np.asarray(arrays["risk"]).copy()
+    for name in names - set(arrays):
+        v = getattr(st, name)
+        if isinstance(v, np.ndarray) and v.ndim == 1 and len(v) == old_n and old_n != cells:
+            arrays[name] = np.zeros(new_n, dtype=v.dtype)
+    model.state = dataclasses.replace(st, **arrays)

@@ -16,12 +16,12 @@ which is 1 − T/(1 − L) at P = 0. Two ways to fix P for everybody:
 
 from __future__ import annotations
 
-import dataclasses
 import math
 
 import numpy as np
 import pytest
 
+from handmade import replace_world
 from uprising import Model
 from uprising.engine import reference as ref
 from uprising.engine.lattice import COP, EMPTY, QUIET
@@ -117,22 +117,6 @@ def test_no_cops_steady_state_active_share(legitimacy):
 # Forced P > 0 on a static hand-built world
 # ---------------------------------------------------------------------------------------------
 WIDTH = 200  # even, so the checkerboard pattern below wraps consistently
-
-
-def replace_world(model: Model, **arrays: object) -> None:
-    """Installs hand-made arrays in ``model.state``; every other per-agent array of the
-    state is replaced by zeros of the new agent count (same dtype), so the hand-made world
-    stays consistent whatever extra per-agent fields the engine carries."""
-    st = model.state
-    old_n, new_n, cells = len(st.kind), len(arrays["kind"]), len(st.code)
-    names = {f.name for f in dataclasses.fields(st)}
-    if "risk_aversion" in names and "risk_aversion" not in arrays:
-        arrays["risk_aversion"] = np.asarray(arrays["risk"]).copy()
-    for name in names - set(arrays):
-        v = getattr(st, name)
-        if isinstance(v, np.ndarray) and v.ndim == 1 and len(v) == old_n and old_n != cells:
-            arrays[name] = np.zeros(new_n, dtype=v.dtype)
-    model.state = dataclasses.replace(st, **arrays)
 
 
 def forced_world(legitimacy: float, k: float, n_cops_seen: int, seed: int):

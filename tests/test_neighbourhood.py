@@ -8,12 +8,12 @@ within ⌊v⌋) and compared with ``neighbourhood.offsets`` and with the kernel'
 
 from __future__ import annotations
 
-import dataclasses
 import math
 
 import numpy as np
 import pytest
 
+from handmade import replace_world
 from uprising import Model
 from uprising.engine.lattice import ACTIVE, COP, EMPTY, JAILED, QUIET, count_view
 from uprising.engine.neighbourhood import SHAPES, offsets
@@ -160,22 +160,6 @@ def test_corner_agent_sees_across_the_torus_edges():
         sc = _scenario("euclidean", 7, False, w, h, torus)
         spans = kernel_config(sc).cit_spans
         assert tuple(int(v) for v in count_view(code, 0, spans, w, h, torus)) == want
-
-
-def replace_world(model: Model, **arrays: object) -> None:
-    """Installs hand-made arrays in ``model.state``; every other per-agent array of the
-    state is replaced by zeros of the new agent count (same dtype), so the hand-made world
-    stays consistent whatever extra per-agent fields the engine carries."""
-    st = model.state
-    old_n, new_n, cells = len(st.kind), len(arrays["kind"]), len(st.code)
-    names = {f.name for f in dataclasses.fields(st)}
-    if "risk_aversion" in names and "risk_aversion" not in arrays:
-        arrays["risk_aversion"] = np.asarray(arrays["risk"]).copy()
-    for name in names - set(arrays):
-        v = getattr(st, name)
-        if isinstance(v, np.ndarray) and v.ndim == 1 and len(v) == old_n and old_n != cells:
-            arrays[name] = np.zeros(new_n, dtype=v.dtype)
-    model.state = dataclasses.replace(st, **arrays)
 
 
 def test_kernel_agent_at_corner_reacts_to_cop_across_the_edge():

@@ -10,13 +10,13 @@ rule under test. Neighbourhood sizes and torus wrap are in test_neighbourhood.py
 
 from __future__ import annotations
 
-import dataclasses
 import math
 from fractions import Fraction
 
 import numpy as np
 import pytest
 
+from handmade import replace_world
 from uprising import Model
 from uprising.engine import reference as ref
 from uprising.engine import rules
@@ -62,22 +62,6 @@ def small_model(*extra: str, width: int = 15, height: int = 15, cit_vision: floa
         "rules.movement=false", "rules.cops_move_when_movement_off=false", *extra,
     ]
     return Model("epstein2002-run2", rng=0, overrides=overrides)
-
-
-def replace_world(model: Model, **arrays: object) -> None:
-    """Installs hand-made arrays in ``model.state``; every other per-agent array of the
-    state is replaced by zeros of the new agent count (same dtype), so the hand-made world
-    stays consistent whatever extra per-agent fields the engine carries."""
-    st = model.state
-    old_n, new_n, cells = len(st.kind), len(arrays["kind"]), len(st.code)
-    names = {f.name for f in dataclasses.fields(st)}
-    if "risk_aversion" in names and "risk_aversion" not in arrays:
-        arrays["risk_aversion"] = np.asarray(arrays["risk"]).copy()
-    for name in names - set(arrays):
-        v = getattr(st, name)
-        if isinstance(v, np.ndarray) and v.ndim == 1 and len(v) == old_n and old_n != cells:
-            arrays[name] = np.zeros(new_n, dtype=v.dtype)
-    model.state = dataclasses.replace(st, **arrays)
 
 
 def install(model: Model, citizens: list[dict], cops: list[tuple[int, int]]) -> None:
