@@ -18,9 +18,10 @@ def _measured(engine: str, size: int) -> tuple[float, float]:
     cells = size * size
     st = m.state
     cop_slots = len(st.kind) - st.n_citizens
-    # Kernel scratch: fast = two int32 per cop slot (+ one byte per cell with sub-steps);
-    # reference = the int64 shuffle order per agent.
-    scratch = 8 * cop_slots if engine == "fast" else 8 * len(st.kind)
+    # Kernel scratch: fast = two uint8 window counts per cell (the activation stamps live in
+    # ``fresh``); reference = the int64 shuffle order per agent.
+    del cop_slots
+    scratch = 2 * cells if engine == "fast" else 8 * len(st.kind)
     est = estimate_bytes(engine, size, size, 0.7, 0.04)
     return (state_bytes(st) + scratch) / cells, est.bytes_per_cell
 
@@ -47,6 +48,7 @@ def test_compaction_keeps_the_world_and_orders_agents_by_cell():
     on = np.flatnonzero(st.pos >= 0)
     np.testing.assert_array_equal(st.occupant[st.pos[on]], on)
     assert st.grievance.dtype == np.float32 and st.risk.dtype == np.float32
+    assert st.threshold.strides == (0,)  # one group: one shared T
     # Same citizens (attribute multiset) on the same cells, only relabelled.
     cell_g_a = np.zeros(3600)
     cell_g_b = np.zeros(3600)
@@ -74,3 +76,25 @@ def test_a_ten_million_cell_fast_world_is_accepted():
     est = estimate_bytes("fast", 10_000, 1_000, 0.7, 0.04)
     assert sc.world.width * sc.world.height == 10**7
     assert est.bytes_per_cell <= 32.0
+
+
+def test_shared_threshold_follows_timeline_events():
+    """One group: T is stored once; a threshold event reaches every citizen through it."""
+    m = Model("epstein2002-run2", rng=2, overrides=["engine=fast"])
+    m.set_parameter("population.threshold", 0.3)
+    m.run(1)
+    st = m.state
+    assert st.threshold.strides == (0,)
+    assert float(st.threshold[0]) == pytest.approx(0.3) and (st.threshold[:10] == st.threshold[0]).all()
+    n = st.n_citizens
+    active = st.state[:n] == ref.S_ACTIVE
+    # With T = 0.3 nobody with G ≤ 0.3 is active.
+    assert not (active & (st.grievance[:n] <= 0.3)).any()
+
+
+def test_several_groups_keep_a_threshold_per_citizen():
+    m = Model("mechanisms-tour", rng=1, overrides=["engine=fast", "crowd.in_group_only=false",
+                                                   "mobilisers.share=0", "reluctance.enabled=false",
+                                                   "defection.enabled=false",
+                                                   "violence.enabled=false"])
+    assert m.state.threshold.strides != (0,)

@@ -1,23 +1,22 @@
-"""Fast scheduler: the reference engine's rules in synchronous phases, parallel on all cores.
+"""Fast scheduler: random asynchronous activation within blocks, blocks of one colour in parallel.
 
-Selected with ``engine: fast`` in a scenario. ``run_ticks`` has exactly the signature and return
-value of ``uprising.engine.reference.run_ticks``, so ``Model``, timeline events and results
-work unchanged. One tick (``docs/fast-engine.md`` explains every difference from the
-reference's random asynchronous activation):
+Selected with ``engine: fast``. ``run_ticks`` has exactly the signature and return value of
+``uprising.engine.reference.run_ticks``, so ``Model``, timeline events and results work
+unchanged. One tick (``docs/fast-engine.md`` and ``docs/ODD.md`` §8.2 explain the differences
+from the reference):
 
-1. own-step jail countdown (when ``jail.countdown = own_step``): all prisoners at once;
-then, for each of ``SUBSTEPS`` random sub-steps (default 1: fully synchronous), the agents of
-that sub-step run phases 2–5:
-2. movement (``rules.order = move_then_act``): every mobile agent moves to a random empty cell
-   in view; conflicts resolved by random-priority claims, losers retry in later rounds;
-3. decisions: every free citizen applies rule A to the cop and active counts of the phase's
-   start (O(1) window counts, ``fast_counts``);
-4. arrests: every cop arrests a random active in view; claim rounds give each active to one cop;
-5. movement here instead, when ``rules.order = act_then_move``;
-6. end-of-tick jail countdown and releases (when ``jail.countdown = end_of_tick``).
+1. own-step count-down of the prisoners off the lattice (``jail.countdown = own_step``);
+2. the block grid (``blocks.block_plan``) is shifted by a random offset and its colours are
+   put in a random order; colour by colour, the blocks of the colour run in parallel
+   (``numba.prange``); inside a block, every agent on it not yet activated this tick is
+   activated once, in a random order, with the reference rules (``fast_rules``): move, decide
+   (C and A from window-count ``fields``, O(1)), arrest;
+3. end-of-tick count-down and releases (``jail.countdown = end_of_tick``), then the tally.
 
-Random numbers are counter-based (``fast_rng``), keyed by one xoshiro256** output per tick,
-so a seed gives the same run with any number of threads.
+Each block draws from its own xoshiro256** stream seeded by (tick key, block), and the tick
+key is one output of the run's stream, so a seed gives the same run with any number of
+threads, and ``run(n)`` equals n calls of ``step()``. A lattice too small to hold two blocks of
+one colour is one block: the reference schedule exactly, with O(1) counting.
 """
 
 from __future__ import annotations
@@ -25,113 +24,269 @@ from __future__ import annotations
 import numba
 import numpy as np
 
-from uprising.engine import reference as ref
-from uprising.engine.fast_counts import classify, workspace_size
-from uprising.engine.fast_jail import jail_phase, tally
-from uprising.engine.fast_phases import (
-    MOVE_ROUNDS,
-    arrest_phase,
-    assign_substeps,
-    decide_phase,
-    move_phase,
-    probability_table,
+from uprising.engine import rules as ru
+from uprising.engine.blocks import block_plan
+from uprising.engine.fast_counts import classify
+from uprising.engine.fast_rng import mix64
+from uprising.engine.fast_rules import (
+    Geometry,
+    count_down,
+    decide,
+    jail,
+    move,
+    pick_arrestee,
 )
-from uprising.engine.rng import next_u64
+from uprising.engine.lattice import ACTIVE, COP
+from uprising.engine.fields import band_edges, build_fields, build_workspace, field_dtype
+from uprising.engine.rng import below, next_u64, shuffle
 
-TABLE_LIMIT = 1 << 20  # largest P[C, A] table (entries); wider views compute exp per decision
-DECIDE_BAND = 32  # rows per band of the decision phase (any value gives the same result)
-SERIAL_CELLS = 256 * 256  # smaller worlds run on one thread (same results, less overhead)
-SUBSTEPS = 1  # random sub-steps per tick (1 = fully synchronous); see docs/fast-engine.md
-
-
-def claim_bands(height: int, radius: int, torus: bool) -> np.ndarray:
-    """Returns band boundaries for claim phases: every band ≥ 2·radius rows (even count on a
-    torus, so bands of one colour never touch across the wrap), or one band if that fails."""
-    need = max(2 * radius, 1)
-    nb = height // need
-    if torus and nb % 2 == 1:
-        nb -= 1
-    if nb < 2:
-        nb = 1
-    return np.array([(i * height) // nb for i in range(nb + 1)], dtype=np.int64)
+HALO = 8  # columns and rows around a block read ahead of its activations (a cache warm-up)
+VERIFY_FIELDS = False  # tests: after each call, compare the fields with a fresh count
+CHUNK = 4096  # agents per chunk of the parallel count-down and tally passes
+_GOLDEN = np.uint64(0x9E3779B97F4A7C15)
 
 
-def decide_bands(height: int, band: int = DECIDE_BAND) -> np.ndarray:
-    """Returns band boundaries for the decision phase (rows of ``band``, the last shorter)."""
-    edges = [*range(0, height, max(1, band)), height]
-    return np.array(edges, dtype=np.int64)
+@numba.njit(cache=True, _nrt=False)
+def _seed(st, key):
+    """Seeds the xoshiro256** state ``st`` from a 64-bit key (never all zero)."""
+    for i in range(4):
+        st[i] = mix64(key + np.uint64(i + 1) * _GOLDEN)
+
+
+@numba.njit(cache=True, _nrt=False)
+def _wrap(v, n):
+    return v - n if v >= n else v
+
+
+@numba.njit(inline="always")
+def _activate(a, rng, code, occupant, kind, state, pos, term, arrest_cell, grievance, risk,
+              threshold, sw, k, geo, cops, actives, stamp, scratch, counts):
+    """One agent's activation, as in ``reference.run_ticks_mech`` with every mechanism off."""
+    if stamp[a]:
+        return
+    stamp[a] = 1
+    s = state[a]
+    if s >= ru.S_OFF:
+        return
+    move_first = sw[ru.SW_MOVE_FIRST] == 1
+    cit_move = sw[ru.SW_MOVEMENT] == 1
+    cop_move = cit_move or sw[ru.SW_COPS_MOVE_WHEN_OFF] == 1
+    own_step = sw[ru.SW_COUNTDOWN_OWN_STEP] == 1
+    if kind[a] == ru.K_COP:
+        if move_first and cop_move:
+            move(rng, code, occupant, pos, cops, actives, a, geo.cop_offs, geo, scratch)
+        victim = pick_arrestee(rng, code, occupant, pos, actives, a, geo, scratch)
+        if victim >= 0:
+            jail(rng, code, occupant, state, pos, term, arrest_cell, cops, actives, victim, a,
+                 sw, geo)
+            counts[0] += 1
+            if own_step and sw[ru.SW_JAILED] != 1 and stamp[victim] == 0 and term[victim] != 0:
+                # Off the lattice, the victim would not be reached by its own block: its
+                # own-step count-down (the reference's later activation) happens now.
+                stamp[victim] = 1
+                if term[victim] > 0:
+                    term[victim] -= 1
+        if not move_first and cop_move:
+            move(rng, code, occupant, pos, cops, actives, a, geo.cop_offs, geo, scratch)
+        return
+    if s == ru.S_JAILED:
+        if not own_step:
+            return
+        placed = count_down(rng, code, occupant, state, pos, term, arrest_cell, a, sw, geo,
+                            scratch)
+        counts[1] += placed
+        if placed == 0:
+            return
+    if move_first and cit_move:
+        move(rng, code, occupant, pos, cops, actives, a, geo.cit_offs, geo, scratch)
+    decide(code, pos, state, grievance, risk, threshold, cops, actives, a, sw, k, geo)
+    if not move_first and cit_move:
+        move(rng, code, occupant, pos, cops, actives, a, geo.cit_offs, geo, scratch)
+
+
+@numba.njit(cache=True, _nrt=False)
+def _collect(occupant, stamp, x0, x1, y0, y1, width, height, out):
+    """Writes the agents on block [x0, x1) × [y0, y1) (wrapped) not yet activated into
+    ``out``; returns how many."""
+    m = 0
+    for yy in range(y0, y1):
+        row = _wrap(yy, height) * width
+        for xx in range(x0, x1):
+            a = occupant[row + _wrap(xx, width)]
+            if a >= 0 and stamp[a] == 0:
+                out[m] = a
+                m += 1
+    return m
+
+
+@numba.njit(inline="always")
+def _warm(order, kind, state, pos, grievance, risk, threshold, code, cops, actives, x0, x1, y0,
+          y1, width, height):
+    """Reads the block's agents in list order and its cells with a halo, so that the random-
+    order activations that follow find them in cache (independent loads overlap; the random
+    order's dependent loads would not). Returns a checksum to keep the loads alive."""
+    acc = 0.0
+    for i in range(order.shape[0]):
+        a = order[i]
+        acc += grievance[a] + risk[a] + threshold[a] + kind[a] + state[a] + pos[a]
+    halo = HALO
+    for yy in range(y0 - halo, y1 + halo):
+        row = (yy % height) * width
+        for xx in range(x0 - halo, x1 + halo):
+            c = row + (xx % width)
+            acc += code[c] + cops[c] + actives[c]
+    return 0 if acc < -1.0 else 0
+
+
+@numba.njit(cache=True, parallel=True)
+def _count_down_all(state, pos, term, stamp, own_step, need):
+    """Parallel part of the jail count-down; ``need[c]`` = prisoners of chunk c due out."""
+    n = state.shape[0]
+    for c in numba.prange(need.shape[0]):
+        due = 0
+        for a in range(c * CHUNK, min(n, (c + 1) * CHUNK)):
+            if state[a] != ru.S_JAILED or (own_step and pos[a] >= 0):
+                continue
+            if own_step:
+                if term[a] != 0:  # the prisoner's own step: one tick less
+                    stamp[a] = 1
+                    if term[a] > 0:
+                        term[a] -= 1
+                else:
+                    due += 1
+            else:
+                if term[a] > 0:  # the arrest tick counts (as the reference)
+                    term[a] -= 1
+                due += term[a] == 0
+        need[c] = due
+
+
+@numba.njit(cache=True)
+def _release_due(rng, code, occupant, state, pos, term, arrest_cell, stamp, own_step, need, sw,
+                 cit_offs, scratch):
+    """Releases the prisoners due out, in agent order (serial); returns how many were placed.
+
+    Own-step: a prisoner released here is left unstamped, so its block activates it (move,
+    decide) later in the tick, as the reference does right after the release.
+    """
+    n = state.shape[0]
+    placed = 0
+    for c in range(need.shape[0]):
+        if need[c] == 0:
+            continue
+        for a in range(c * CHUNK, min(n, (c + 1) * CHUNK)):
+            if state[a] != ru.S_JAILED or term[a] != 0:
+                continue
+            if own_step and (pos[a] >= 0 or stamp[a] != 0):
+                continue
+            got = ru._release(rng, code, occupant, state, pos, term, arrest_cell, a, cit_offs,
+                              sw, scratch)
+            placed += got
+            if own_step and got == 0:
+                stamp[a] = 1
+    return placed
+
+
+@numba.njit(cache=True, parallel=True)
+def _tally_and_clear(kind, state, stamp, row, n_chunks):
+    """Writes quiet, active, jailed and cops on duty into ``row``; clears the stamps."""
+    n = state.shape[0]
+    parts = np.zeros((n_chunks, 4), dtype=np.int64)
+    for c in numba.prange(n_chunks):
+        for a in range(c * CHUNK, min(n, (c + 1) * CHUNK)):
+            stamp[a] = 0
+            s = state[a]
+            if kind[a] == ru.K_COP:
+                parts[c, 3] += s != ru.S_OFF
+            elif s == ru.S_QUIET:
+                parts[c, 0] += 1
+            elif s == ru.S_ACTIVE:
+                parts[c, 1] += 1
+            elif s == ru.S_JAILED:
+                parts[c, 2] += 1
+    for j in range(4):
+        row[j] = parts[:, j].sum()
+
+
+@numba.njit(cache=True, _nrt=False)
+def _run_block(bx, by, ox, oy, plan, tick_key, st, mine, scratch, counts, code, occupant, kind,
+               state, pos, term, arrest_cell, grievance, risk, threshold, sw, k, geo, cops,
+               actives, stamp):
+    """Activates the agents of block (bx, by) not yet activated this tick, in random order;
+    adds its arrests and releases to ``counts``."""
+    width = geo.width
+    height = geo.height
+    nbx = plan[0]
+    nby = plan[2]
+    _seed(st, mix64(tick_key ^ np.uint64(1 + bx * nby + by) * _GOLDEN))
+    x0 = ox + (bx * width) // nbx
+    x1 = ox + ((bx + 1) * width) // nbx
+    y0 = oy + (by * height) // nby
+    y1 = oy + ((by + 1) * height) // nby
+    m = _collect(occupant, stamp, x0, x1, y0, y1, width, height, mine)
+    order = mine[:m]
+    counts[0] = _warm(order, kind, state, pos, grievance, risk, threshold, code, cops, actives,
+                      x0, x1, y0, y1, width, height)
+    shuffle(st, order)
+    counts[0] = 0
+    counts[1] = 0
+    for i in range(m):
+        _activate(order[i], st, code, occupant, kind, state, pos, term, arrest_cell, grievance,
+                  risk, threshold, sw, k, geo, cops, actives, stamp, scratch, counts)
+
+
+@numba.njit(cache=True, parallel=True)
+def _run(n_ticks, rng, code, occupant, kind, state, pos, term, arrest_cell, grievance, risk,
+         threshold, sw, k, geo, cops, actives, stamp, plan, lists, rngs, scratch):
+    out = np.zeros((n_ticks, 6), dtype=np.int64)
+    width = geo.width
+    height = geo.height
+    own_step = sw[ru.SW_COUNTDOWN_OWN_STEP] == 1
+    nbx, cx, nby, cy = plan[0], plan[1], plan[2], plan[3]
+    per_x = nbx // cx
+    per_y = nby // cy
+    per_colour = per_x * per_y
+    colours = np.arange(cx * cy)
+    n_chunks = (state.shape[0] + CHUNK - 1) // CHUNK
+    need = np.zeros(n_chunks, dtype=np.int64)
+    serial = np.empty(4, dtype=np.uint64)
+    got = np.zeros((per_colour, 2), dtype=np.int64)
+    for t in range(n_ticks):
+        tick_key = next_u64(rng)
+        _seed(serial, tick_key)
+        ox = below(serial, width) if nbx > 1 else 0
+        oy = below(serial, height) if nby > 1 else 0
+        shuffle(serial, colours)
+        arrests = 0
+        releases = 0
+        if own_step and sw[ru.SW_JAILED] != 1:
+            _count_down_all(state, pos, term, stamp, True, need)
+            releases += _release_due(serial, code, occupant, state, pos, term, arrest_cell,
+                                     stamp, True, need, sw, geo.cit_offs, scratch[0])
+        for ci in range(colours.shape[0]):
+            col_x = colours[ci] // cy
+            col_y = colours[ci] % cy
+            for j in numba.prange(per_colour):
+                tid = numba.get_thread_id()
+                _run_block(col_x + cx * (j // per_y), col_y + cy * (j % per_y), ox, oy, plan,
+                           tick_key, rngs[tid], lists[tid], scratch[tid], got[j], code,
+                           occupant, kind, state, pos, term, arrest_cell, grievance, risk,
+                           threshold, sw, k, geo, cops, actives, stamp)
+            for j in range(per_colour):
+                arrests += got[j, 0]
+                releases += got[j, 1]
+        if not own_step:
+            _count_down_all(state, pos, term, stamp, False, need)
+            releases += _release_due(serial, code, occupant, state, pos, term, arrest_cell,
+                                     stamp, False, need, sw, geo.cit_offs, scratch[0])
+        _tally_and_clear(kind, state, stamp, out[t], n_chunks)
+        out[t, 4] = arrests
+        out[t, 5] = releases
+    return out
 
 
 def _reach(offs: np.ndarray) -> int:
     return int(np.abs(offs).max()) if offs.size else 0
-
-
-def _flat(offs: np.ndarray, width: int) -> np.ndarray:
-    return (offs[:, 1].astype(np.int64) * width + offs[:, 0]).astype(np.int64)
-
-
-@numba.njit(cache=True)
-def _run(n_ticks, rng, code, occupant, kind, state, pos, term, fresh, arrest_cell, grievance,
-         risk, threshold, cit_offs, cop_offs, sw, k, method, r, spans, mbands, dbands, n_cit,
-         scratch_len, cit_flat, cit_reach, cop_flat, cop_reach, work, move_rounds, substeps,
-         slot):
-    out = np.zeros((n_ticks, 6), dtype=np.int64)
-    width = sw[ref.SW_WIDTH]
-    height = sw[ref.SW_HEIGHT]
-    torus = sw[ref.SW_TORUS] == 1
-    move_first = sw[ref.SW_MOVE_FIRST] == 1
-    cit_move = sw[ref.SW_MOVEMENT] == 1
-    cop_move = cit_move or sw[ref.SW_COPS_MOVE_WHEN_OFF] == 1
-    own_step = sw[ref.SW_COUNTDOWN_OWN_STEP] == 1
-    rule = sw[ref.SW_ARREST_RULE]
-    twice = sw[ref.SW_TWICE_IF_ACTIVE] == 1
-    jailed_mode = sw[ref.SW_JAILED]
-    release_mode = sw[ref.SW_RELEASE]
-    to_arrestee = sw[ref.SW_COP_TO_ARRESTEE] == 1
-    term_mode = sw[ref.SW_TERM_RANGE]
-    n_view = cit_offs.shape[0]
-    use_table = (n_view + 1) * (n_view + 3) <= TABLE_LIMIT
-    ptab = probability_table(n_view, n_view + 2, rule, k) if use_table else np.zeros((1, 1))
-    n_slots = kind.shape[0] - n_cit
-    cop_target = np.full(n_slots, -1, dtype=np.int32)
-    cop_victim = np.full(n_slots, 0, dtype=np.int32)
-    for t in range(n_ticks):
-        tick_key = next_u64(rng)
-        max_term = sw[ref.SW_MAX_TERM]
-        releases = 0
-        arrests = 0
-        if own_step:
-            releases += jail_phase(code, occupant, state, pos, term, fresh, arrest_cell, n_cit,
-                                   cit_offs, width, height, torus, tick_key, True, jailed_mode,
-                                   release_mode)
-        if substeps > 1:
-            assign_substeps(slot, width, height, tick_key, substeps)
-        for sub in range(substeps):
-            if move_first and (cit_move or cop_move):
-                move_phase(code, occupant, pos, width, height, torus, cit_offs, cit_flat,
-                           cit_reach, cop_offs, cop_flat, cop_reach, cit_move, cop_move, tick_key,
-                           mbands, scratch_len, move_rounds, slot, sub)
-            actives = decide_phase(code, occupant, state, grievance, risk, threshold, width,
-                                   height, torus, method, r, spans, dbands, rule, twice, k, ptab,
-                                   use_table, work, slot, sub)
-            if actives > 0 and n_slots > 0:
-                arrests += arrest_phase(code, occupant, state, pos, term, fresh, arrest_cell,
-                                        width, height, torus, cop_offs, cop_flat, cop_reach,
-                                        tick_key, mbands, n_cit, cop_target, cop_victim,
-                                        scratch_len, jailed_mode, to_arrestee, max_term,
-                                        term_mode, own_step, slot, sub)
-            if not move_first and (cit_move or cop_move):
-                move_phase(code, occupant, pos, width, height, torus, cit_offs, cit_flat,
-                           cit_reach, cop_offs, cop_flat, cop_reach, cit_move, cop_move, tick_key,
-                           mbands, scratch_len, move_rounds, slot, sub)
-        if not own_step:
-            releases += jail_phase(code, occupant, state, pos, term, fresh, arrest_cell, n_cit,
-                                   cit_offs, width, height, torus, tick_key, False, jailed_mode,
-                                   release_mode)
-        tally(kind, state, out[t])
-        out[t, 4] = arrests
-        out[t, 5] = releases
-    return out
 
 
 def run_ticks(
@@ -155,33 +310,52 @@ def run_ticks(
     sw,
     k,
 ):
-    """Runs ``n_ticks`` synchronous ticks in place; returns int64 (n_ticks, 6) counts.
+    """Runs ``n_ticks`` ticks in place; returns int64 (n_ticks, 6) counts.
 
-    Same arguments and columns (``reference.COUNT_COLUMNS``) as ``reference.run_ticks``.
+    Same arguments and columns (``reference.COUNT_COLUMNS``) as ``reference.run_ticks``
+    (``fresh`` holds the activation stamps during a call and is all False after it).
     """
-    height = int(sw[ref.SW_HEIGHT])
-    torus = bool(sw[ref.SW_TORUS] == 1)
-    method, r = classify(cit_spans)
-    width = int(sw[ref.SW_WIDTH])
-    cit_reach, cop_reach = _reach(cit_offs), _reach(cop_offs)
-    n_cit = int(np.count_nonzero(kind == ref.K_CITIZEN))
-    scratch_len = max(cit_offs.shape[0], cop_offs.shape[0], 1)
+    width = int(sw[ru.SW_WIDTH])
+    height = int(sw[ru.SW_HEIGHT])
+    torus = bool(sw[ru.SW_TORUS] == 1)
     spans = np.ascontiguousarray(cit_spans, dtype=np.int64)
-    dbands = decide_bands(height)
-    rows = int(np.diff(dbands).max())
-    per_thread = rows * width + workspace_size(rows, width, r)
-    work = np.empty((numba.config.NUMBA_NUM_THREADS, per_thread), dtype=np.int64)
-    slot = np.zeros(code.shape[0] if SUBSTEPS > 1 else 1, dtype=np.uint8)
-    threads = numba.get_num_threads()
-    if code.shape[0] < SERIAL_CELLS and threads > 1:
-        numba.set_num_threads(1)
-    try:
-        return _run(
-            int(n_ticks), rng, code, occupant, kind, state, pos, term, fresh, arrest_cell,
-            grievance, risk, threshold, cit_offs, cop_offs, sw, float(k), method, r, spans,
-            claim_bands(height, max(cit_reach, cop_reach), torus), dbands, n_cit, scratch_len,
-            _flat(cit_offs, width), cit_reach, _flat(cop_offs, width), cop_reach, work,
-            MOVE_ROUNDS, SUBSTEPS, slot,
+    method, r = classify(spans)
+    same_view = cop_offs.shape == cit_offs.shape and bool(np.array_equal(cop_offs, cit_offs))
+    geo = Geometry(width, height, torus, np.ascontiguousarray(cit_offs, dtype=np.int64), spans,
+                   np.ascontiguousarray(cop_offs, dtype=np.int64), same_view)
+    threads = numba.config.NUMBA_NUM_THREADS
+    dtype = field_dtype(cit_offs.shape[0])
+    cops = np.empty(code.shape[0], dtype=dtype)
+    actives = np.empty(code.shape[0], dtype=dtype)
+    build_fields(code, width, height, torus, method, r, spans, band_edges(height),
+                 build_workspace(height, width, r, threads), cops, actives)
+    plan = block_plan(width, height, _reach(cit_offs), _reach(cop_offs))
+    cells = -(-width // plan.nbx) * -(-height // plan.nby)
+    lists = np.empty((threads, cells), dtype=np.int32)
+    stamp = fresh.view(np.uint8)  # the fast engine's activation stamps (nothing else reads it)
+    stamp[:] = 0
+    scratch = np.empty((threads, max(cit_offs.shape[0], cop_offs.shape[0], 1)), dtype=np.int64)
+    rngs = np.empty((threads, 4), dtype=np.uint64)
+    out = _run(int(n_ticks), rng, code, occupant, kind, state, pos, term, arrest_cell,
+               grievance, risk, threshold, sw, float(k), geo, cops, actives, stamp,
+               np.array(plan, dtype=np.int64), lists, rngs, scratch)
+    if VERIFY_FIELDS:
+        _verify(code, width, height, torus, spans, cops, actives)
+    return out
+
+
+def _verify(code, width, height, torus, spans, cops, actives) -> None:
+    """Raises AssertionError unless the fields equal a brute-force count of the lattice."""
+    from uprising.engine.fast_counts import ROWS, window_counts
+
+    want_cops, want_actives = window_counts(code, width, height, torus, spans, method=ROWS)
+    want_cops -= code == COP
+    want_actives -= code == ACTIVE
+    bad = np.flatnonzero((want_cops != cops) | (want_actives != actives))
+    if bad.size:
+        c = int(bad[0])
+        raise AssertionError(
+            f"window counts drifted at {bad.size} cells, first cell {c}: fields "
+            f"(cops {int(cops[c])}, actives {int(actives[c])}), lattice "
+            f"({int(want_cops[c])}, {int(want_actives[c])})"
         )
-    finally:
-        numba.set_num_threads(threads)

@@ -4,7 +4,10 @@ The reference layout keeps every per-agent attribute in float64 (73 bytes per ag
 8-byte shuffle order in the kernel), about 65 bytes per cell at the paper's densities. With
 ``engine: fast`` the state is compacted right after it is built (``compact_state``):
 
-* the float attributes the plain model reads (H, G, R as drawn, effective R, T) become float32;
+* the float attributes the plain model reads (H, G, R as drawn, effective R) become float32;
+* with one population group the threshold T is the same for every citizen at every tick (the
+  only writer, ``Parameters.refresh_citizens``, writes the group's T), so it is kept once, in
+  a writable zero-stride view; with several groups it stays a float32 array;
 * the mechanism-only arrays (cop loyalty, defection threshold) and the single-group
   ``group``/``flags`` arrays become zero-stride read-only views, as the fast engine refuses
   the micro mechanisms (``Scenario`` validation);
@@ -12,10 +15,11 @@ The reference layout keeps every per-agent attribute in float64 (73 bytes per ag
   reads start out as streams rather than random gathers. Labels are arbitrary (attributes are
   i.i.d.), so this changes no statistics.
 
-That is 35 bytes per agent, 5 per cell (code, occupant) and 8 per cop slot (arrest claims):
-31.2 bytes per cell at density 0.7 + 0.04 (one more per cell with random sub-steps).
-``estimate_bytes`` returns what a scenario will need, and ``Scenario`` validation refuses a
-world whose estimate exceeds ``MEMORY_FRACTION`` of RAM.
+That is 31 bytes per agent (35 with several groups) and 5 per cell (code, occupant); the
+kernel adds 2 per cell, the cop and active window counts (uint8; uint16 for views of more than
+255 cells), and uses the ``fresh`` flags as its activation stamps. 29.9 bytes per cell at
+density 0.7 + 0.04. ``estimate_bytes`` returns what a scenario will need, and ``Scenario``
+validation refuses a world whose estimate exceeds ``MEMORY_FRACTION`` of RAM.
 """
 
 from __future__ import annotations
@@ -28,9 +32,9 @@ import numpy as np
 MEMORY_FRACTION = 0.8  # refuse worlds whose estimate exceeds this share of physical memory
 
 # Bytes per agent and per cell in each layout (see the module docstring; checked by tests).
-AGENT_BYTES = {"reference": 73 + 8, "fast": 35}
-CELL_BYTES = {"reference": 5, "fast": 5}  # fast: + 1 (sub-step) when SUBSTEPS > 1
-COP_SLOT_BYTES = {"reference": 0, "fast": 8}  # fast: claim target and victim per cop slot
+AGENT_BYTES = {"reference": 73 + 8, "fast": 31}  # fast: + 4 with several groups
+CELL_BYTES = {"reference": 5, "fast": 7}  # fast: code, occupant, two uint8 window counts
+COP_SLOT_BYTES = {"reference": 0, "fast": 0}
 # Transient while building (int64 permutation per cell; float64 draws before compaction).
 BUILD_CELL_BYTES = 8
 BUILD_AGENT_BYTES = 48
@@ -88,6 +92,16 @@ def check_fits(engine: str, width: int, height: int, density: float, cop_density
         )
 
 
+def shared_scalar(value, dtype, n: int) -> np.ndarray:
+    """Returns a writable length-``n`` array whose elements all share one memory cell.
+
+    Writing a vector of equal values into it (as ``refresh_citizens`` does for a one-group
+    threshold) stores that value; the kernels read it like any array.
+    """
+    cell = np.full(1, value, dtype=dtype)
+    return np.lib.stride_tricks.as_strided(cell, shape=(n,), strides=(0,), writeable=True)
+
+
 def _view(value, dtype, n: int) -> np.ndarray:
     return np.broadcast_to(np.asarray(value, dtype=dtype), (n,))
 
@@ -104,6 +118,9 @@ def compact_state(ws) -> None:
         setattr(ws, name, np.ascontiguousarray(getattr(ws, name)[order]))
     for name in ("hardship", "grievance", "risk_aversion", "risk", "threshold"):
         setattr(ws, name, getattr(ws, name)[order].astype(np.float32))
+    n_cit_groups = np.unique(ws.group[:n_cit]).size if n_cit else 0
+    if n_cit_groups <= 1 and n_cit and (ws.threshold[:n_cit] == ws.threshold[0]).all():
+        ws.threshold = shared_scalar(ws.threshold[0], np.float32, n)
     on = ws.pos >= 0
     ws.occupant[ws.pos[on]] = np.flatnonzero(on).astype(ws.occupant.dtype)
     for name, dtype in (("group", np.int8), ("flags", np.int8)):

@@ -110,7 +110,7 @@ def neighbour(cell: int, dx: int, dy: int, width: int, height: int, torus: bool)
     return y * width + x
 
 
-@numba.njit(cache=True)
+@numba.njit(inline="always")
 def random_empty_in_view(
     rng: np.ndarray,
     code: np.ndarray,

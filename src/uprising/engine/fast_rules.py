@@ -1,0 +1,192 @@
+"""Epstein's agent rules for the fast scheduler: the reference rules, reading window-count fields.
+
+Each function acts on one agent exactly as its counterpart in ``uprising.engine.rules`` (same
+random draws in the same order), except that C and A come from the ``fields`` arrays in O(1)
+and every cell change goes through ``fields.recode`` so that the fields stay exact.
+``Geometry`` bundles what the functions need to know about the lattice and the views.
+"""
+
+from __future__ import annotations
+
+from collections import namedtuple
+
+import numba
+
+from uprising.engine.fields import recode
+import numpy as np
+
+from uprising.engine.lattice import ACTIVE, COP, EMPTY, JAILED, QUIET
+from uprising.engine.rng import below, next_u64
+from uprising.engine.rules import (
+    S_ACTIVE,
+    S_JAILED,
+    S_QUIET,
+    SW_ARREST_RULE,
+    SW_COP_TO_ARRESTEE,
+    SW_JAILED,
+    SW_TWICE_IF_ACTIVE,
+    _draw_term,
+    _release,
+    arrest_probability,
+)
+
+# width, height, torus; citizen offsets/spans (moves, decisions, fields); cop offsets;
+# whether the cops' view equals the citizens' (then "any active in view" is one field read).
+_LOW32 = np.uint64(0xFFFFFFFF)
+
+Geometry = namedtuple(
+    "Geometry", ["width", "height", "torus", "cit_offs", "cit_spans", "cop_offs", "same_view"]
+)
+
+
+@numba.njit(inline="always")
+def _site(x, y, dx, dy, width, height, torus):
+    """Returns the cell at (x + dx, y + dy), wrapped on a torus, or −1 off a bounded edge."""
+    nx = x + dx
+    ny = y + dy
+    if torus:
+        if nx < 0:
+            nx += width
+        elif nx >= width:
+            nx -= width
+        if ny < 0:
+            ny += height
+        elif ny >= height:
+            ny -= height
+    elif nx < 0 or nx >= width or ny < 0 or ny >= height:
+        return -1
+    return ny * width + nx
+
+
+@numba.njit(inline="always")
+def pick_empty(rng, code, cell, offs, width, height, torus, scratch):
+    """Returns a uniformly chosen empty cell among ``offs`` around ``cell``, or −1 if none.
+
+    Up to 16 uniform draws among the sites in view (two 32-bit draws per 64 random bits), then
+    enumeration of the empty sites: both stages are uniform over the empty sites, so the result
+    is too (the same law as ``lattice.random_empty_in_view``, with cheaper draws).
+    """
+    n = offs.shape[0]
+    if n == 0:
+        return -1
+    x = cell % width
+    y = cell // width
+    for _ in range(8):
+        u = next_u64(rng)
+        for _half in range(2):
+            j = int(((u & _LOW32) * np.uint64(n)) >> np.uint64(32))
+            u >>= np.uint64(32)
+            c = _site(x, y, offs[j, 0], offs[j, 1], width, height, torus)
+            if c >= 0 and code[c] == EMPTY:
+                return c
+    m = 0
+    for j in range(n):
+        c = _site(x, y, offs[j, 0], offs[j, 1], width, height, torus)
+        if c >= 0 and code[c] == EMPTY:
+            scratch[m] = c
+            m += 1
+    if m == 0:
+        return -1
+    return scratch[below(rng, m)]
+
+
+@numba.njit(inline="always")
+def move(rng, code, occupant, pos, cops, actives, agent, offs, geo, scratch):
+    """Rule M: moves ``agent`` to a uniformly chosen empty cell in view, if there is one."""
+    cell = pos[agent]
+    target = pick_empty(rng, code, cell, offs, geo.width, geo.height, geo.torus, scratch)
+    if target < 0:
+        return
+    value = code[cell]
+    recode(code, cops, actives, cell, EMPTY, geo.cit_spans, geo.width, geo.height, geo.torus)
+    occupant[cell] = -1
+    recode(code, cops, actives, target, value, geo.cit_spans, geo.width, geo.height, geo.torus)
+    occupant[target] = agent
+    pos[agent] = target
+
+
+@numba.njit(inline="always")
+def set_civilian(code, pos, state, cops, actives, agent, active, geo):
+    """Makes a free citizen active or quiet, on its cell and in the fields."""
+    state[agent] = S_ACTIVE if active else S_QUIET
+    recode(code, cops, actives, pos[agent], ACTIVE if active else QUIET, geo.cit_spans,
+           geo.width, geo.height, geo.torus)
+
+
+@numba.njit(inline="always")
+def decide(code, pos, state, grievance, risk, threshold, cops, actives, agent, sw, k, geo):
+    """Rule A with C and A read from the fields (G ≤ T: quiet without reading them)."""
+    cell = pos[agent]
+    if grievance[agent] <= threshold[agent]:
+        set_civilian(code, pos, state, cops, actives, agent, False, geo)
+        return
+    a = 1 + int(actives[cell])
+    if sw[SW_TWICE_IF_ACTIVE] == 1 and state[agent] == S_ACTIVE:
+        a += 1
+    p = arrest_probability(int(cops[cell]), a, sw[SW_ARREST_RULE], k)
+    active = grievance[agent] - risk[agent] * p > threshold[agent]
+    set_civilian(code, pos, state, cops, actives, agent, active, geo)
+
+
+@numba.njit(cache=True, _nrt=False)
+def pick_arrestee(rng, code, occupant, pos, actives, cop, geo, scratch):
+    """Returns a uniformly chosen active agent in the cop's view, or −1 (as the reference)."""
+    cell = pos[cop]
+    if geo.same_view and actives[cell] == 0:
+        return -1
+    offs = geo.cop_offs
+    m = 0
+    for j in range(offs.shape[0]):
+        x = cell % geo.width + offs[j, 0]
+        y = cell // geo.width + offs[j, 1]
+        if geo.torus:
+            x = x % geo.width
+            y = y % geo.height
+        elif x < 0 or x >= geo.width or y < 0 or y >= geo.height:
+            continue
+        c = y * geo.width + x
+        if code[c] == ACTIVE:
+            scratch[m] = c
+            m += 1
+    if m == 0:
+        return -1
+    return occupant[scratch[below(rng, m)]]
+
+
+@numba.njit(cache=True, _nrt=False)
+def jail(rng, code, occupant, state, pos, term, arrest_cell, cops, actives, victim, cop, sw,
+         geo):
+    """Jails ``victim`` (arrested by ``cop``) under the scenario's jail rules."""
+    w, h, t, sp = geo.width, geo.height, geo.torus, geo.cit_spans
+    target_cell = pos[victim]
+    state[victim] = S_JAILED
+    term[victim] = _draw_term(rng, sw)
+    arrest_cell[victim] = target_cell
+    if sw[SW_JAILED] == 1:
+        recode(code, cops, actives, target_cell, JAILED, sp, w, h, t)
+        return
+    recode(code, cops, actives, target_cell, EMPTY, sp, w, h, t)
+    occupant[target_cell] = -1
+    pos[victim] = -1
+    if sw[SW_COP_TO_ARRESTEE] == 1:
+        cell = pos[cop]
+        recode(code, cops, actives, cell, EMPTY, sp, w, h, t)
+        occupant[cell] = -1
+        recode(code, cops, actives, target_cell, COP, sp, w, h, t)
+        occupant[target_cell] = cop
+        pos[cop] = target_cell
+
+
+@numba.njit(cache=True, _nrt=False)
+def count_down(rng, code, occupant, state, pos, term, arrest_cell, agent, sw, geo, scratch):
+    """A prisoner's own-step activation: one tick less, or release (quiet) when served.
+
+    Returns 1 if the agent was released and placed on the lattice (it then moves and decides
+    in the same activation), else 0. Released citizens are quiet, so the fields do not change.
+    """
+    if term[agent] != 0:
+        if term[agent] > 0:
+            term[agent] -= 1
+        return 0
+    return _release(rng, code, occupant, state, pos, term, arrest_cell, agent, geo.cit_offs, sw,
+                    scratch)

@@ -1,0 +1,106 @@
+"""Window-count fields: cops and actives in view of every cell, kept up to date in O(view).
+
+The fast scheduler reads a citizen's cop count C and active count A from two per-cell arrays
+instead of scanning its view: ``cops[c]`` and ``actives[c]`` count the COP and ACTIVE cells in
+the citizen view around ``c``, the centre excluded (as ``lattice.count_view``). They are built
+from the lattice at the start of every kernel call with the O(1)-per-cell window tables of
+``fast_counts`` (summed-area tables for Moore, rotated tables for von Neumann, row prefixes
+otherwise), in parallel over bands of rows, and then updated whenever a cell changes between
+"cop", "active" and anything else: every view is symmetric, so the cells that see ``z`` are the
+view around ``z``, and one change adds ±1 to them.
+"""
+
+from __future__ import annotations
+
+import numba
+import numpy as np
+
+from uprising.engine.fast_counts import LOW, SHIFT, count_band, workspace_size
+from uprising.engine.lattice import ACTIVE, COP
+
+BAND = 32  # rows per band when building the fields (any value gives the same fields)
+
+
+def field_dtype(view_cells: int) -> type:
+    """Returns the narrowest unsigned type holding counts of a view of ``view_cells`` cells."""
+    return np.uint8 if view_cells <= 255 else np.uint16
+
+
+def band_edges(height: int, band: int = BAND) -> np.ndarray:
+    """Returns band boundaries [0, band, 2·band, …, height] for building the fields."""
+    return np.array([*range(0, height, max(1, band)), height], dtype=np.int64)
+
+
+def build_workspace(height: int, width: int, r: int, threads: int, band: int = BAND) -> np.ndarray:
+    """Returns per-thread int64 scratch for ``build_fields`` (one row per Numba thread)."""
+    rows = min(band, height)
+    return np.empty((threads, rows * width + workspace_size(rows, width, r)), dtype=np.int64)
+
+
+@numba.njit(cache=True, parallel=True)
+def build_fields(code, width, height, torus, method, r, spans, bands, work, cops, actives):
+    """Fills ``cops`` and ``actives`` from the lattice ``code`` (centre excluded)."""
+    for b in numba.prange(bands.shape[0] - 1):
+        y0 = bands[b]
+        y1 = bands[b + 1]
+        mine = work[numba.get_thread_id()]
+        n = (y1 - y0) * width
+        cnt = mine[:n]
+        count_band(code, width, height, torus, y0, y1, method, r, spans, cnt, mine[n:])
+        base = y0 * width
+        for i in range(n):
+            v = code[base + i]
+            packed = cnt[i]
+            cops[base + i] = (packed >> SHIFT) - (v == COP)
+            actives[base + i] = (packed & LOW) - (v == ACTIVE)
+
+
+@numba.njit(cache=True, _nrt=False)
+def _add_run(field, start, stop, delta):
+    for c in range(start, stop):
+        field[c] += delta
+
+
+@numba.njit(cache=True, _nrt=False)
+def add_window(field, cell, spans, width, height, torus, delta):
+    """Adds ``delta`` to ``field`` on every cell of the view around ``cell`` except ``cell``."""
+    x = cell % width
+    y = cell // width
+    for row in range(spans.shape[0]):
+        ny = y + spans[row, 0]
+        if ny < 0 or ny >= height:
+            if not torus:
+                continue
+            ny = ny + height if ny < 0 else ny - height
+        base = ny * width
+        lo = x + spans[row, 1]
+        hi = x + spans[row, 2]
+        if torus:
+            if lo < 0:
+                _add_run(field, base + lo + width, base + width, delta)
+                lo = 0
+            if hi >= width:
+                _add_run(field, base, base + hi - width + 1, delta)
+                hi = width - 1
+        else:
+            lo = max(lo, 0)
+            hi = min(hi, width - 1)
+        _add_run(field, base + lo, base + hi + 1, delta)
+    field[cell] -= delta
+
+
+@numba.njit(inline="always")
+def recode(code, cops, actives, cell, value, spans, width, height, torus):
+    """Sets ``code[cell] = value`` and updates the fields if the cell's class changed."""
+    old = code[cell]
+    if old == value:
+        return
+    code[cell] = value
+    if old == ACTIVE:
+        add_window(actives, cell, spans, width, height, torus, -1)
+    elif old == COP:
+        add_window(cops, cell, spans, width, height, torus, -1)
+    if value == ACTIVE:
+        add_window(actives, cell, spans, width, height, torus, 1)
+    elif value == COP:
+        add_window(cops, cell, spans, width, height, torus, 1)
