@@ -85,7 +85,8 @@ def test_shared_threshold_follows_timeline_events():
     m.run(1)
     st = m.state
     assert st.threshold.strides == (0,)
-    assert float(st.threshold[0]) == pytest.approx(0.3) and (st.threshold[:10] == st.threshold[0]).all()
+    assert float(st.threshold[0]) == pytest.approx(0.3)
+    assert (st.threshold[:10] == st.threshold[0]).all()
     n = st.n_citizens
     active = st.state[:n] == ref.S_ACTIVE
     # With T = 0.3 nobody with G ≤ 0.3 is active.

@@ -36,8 +36,8 @@ from uprising.engine.fast_rules import (
     move,
     pick_arrestee,
 )
-from uprising.engine.lattice import ACTIVE, COP
 from uprising.engine.fields import band_edges, build_fields, build_workspace, field_dtype
+from uprising.engine.lattice import ACTIVE, COP
 from uprising.engine.rng import below, next_u64, shuffle
 
 HALO = 8  # columns and rows around a block read ahead of its activations (a cache warm-up)
@@ -124,7 +124,8 @@ def _warm(order, kind, state, pos, grievance, risk, threshold, code, cops, activ
           y1, width, height):
     """Reads the block's agents in list order and its cells with a halo, so that the random-
     order activations that follow find them in cache (independent loads overlap; the random
-    order's dependent loads would not). Returns a checksum to keep the loads alive."""
+    order's dependent loads would not). Returns a checksum; the caller stores it in memory
+    the compiler cannot see through, so the loads are not optimised away."""
     acc = 0.0
     for i in range(order.shape[0]):
         a = order[i]
@@ -135,7 +136,7 @@ def _warm(order, kind, state, pos, grievance, risk, threshold, code, cops, activ
         for xx in range(x0 - halo, x1 + halo):
             c = row + (xx % width)
             acc += code[c] + cops[c] + actives[c]
-    return 0 if acc < -1.0 else 0
+    return acc
 
 
 @numba.njit(cache=True, parallel=True)
@@ -225,8 +226,8 @@ def _run_block(bx, by, ox, oy, plan, tick_key, st, mine, scratch, counts, code, 
     y1 = oy + ((by + 1) * height) // nby
     m = _collect(occupant, stamp, x0, x1, y0, y1, width, height, mine)
     order = mine[:m]
-    counts[0] = _warm(order, kind, state, pos, grievance, risk, threshold, code, cops, actives,
-                      x0, x1, y0, y1, width, height)
+    scratch[0] = np.int64(_warm(order, kind, state, pos, grievance, risk, threshold, code, cops,
+                                actives, x0, x1, y0, y1, width, height))
     shuffle(st, order)
     counts[0] = 0
     counts[1] = 0

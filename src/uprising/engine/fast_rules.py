@@ -11,10 +11,9 @@ from __future__ import annotations
 from collections import namedtuple
 
 import numba
-
-from uprising.engine.fields import recode
 import numpy as np
 
+from uprising.engine.fields import recode
 from uprising.engine.lattice import ACTIVE, COP, EMPTY, JAILED, QUIET
 from uprising.engine.rng import below, next_u64
 from uprising.engine.rules import (
