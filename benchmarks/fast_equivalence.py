@@ -69,6 +69,11 @@ def one_run(args: tuple[str, str, int]) -> dict:
     """Returns per-run statistics and per-outburst values of one run (a worker task)."""
     regime, engine, seed = args
     from uprising import Model
+    from uprising.engine import fast
+
+    # The 160×160 regimes test the block schedule: 4 blocks per colour would otherwise run as
+    # one block on one thread (fast.MIN_PARALLEL_BLOCKS).
+    fast.MIN_PARALLEL_BLOCKS = 2 if regime.endswith("-160") else 8
     from uprising.observer import find_outbursts, thresholds, waiting_times
 
     preset, overrides = REGIMES[regime]

@@ -64,10 +64,11 @@ def check_invariants(m: Model) -> None:
 
 
 @pytest.mark.parametrize("name", list(RULE_SETS))
-def test_same_seed_same_run_with_one_and_two_threads(name):
+def test_same_seed_same_run_with_one_and_two_threads(name, monkeypatch):
     """Seed 3, 128×128 (2×2 blocks of each colour run in parallel), 25 ticks."""
     if numba.config.NUMBA_NUM_THREADS < 2:
         pytest.skip("needs 2 Numba threads")
+    monkeypatch.setattr(fast, "MIN_PARALLEL_BLOCKS", 2)  # 4 blocks per colour: run them in parallel
     runs = []
     before = numba.get_num_threads()
     try:
@@ -89,6 +90,7 @@ def test_window_count_fields_stay_exact(name, monkeypatch):
     """After 40 ticks of incremental updates (moves, decisions, arrests, releases), the cop and
     active fields equal a fresh count of the lattice (``fast.VERIFY_FIELDS``)."""
     monkeypatch.setattr(fast, "VERIFY_FIELDS", True)
+    monkeypatch.setattr(fast, "MIN_PARALLEL_BLOCKS", 2)  # 6×6 blocks, as on big lattices
     m = _model(name, 128, extra=["population.legitimacy=0.7"])
     m.run(40)
     df = m.get_model_vars_dataframe()
@@ -204,3 +206,22 @@ def test_cop_density_ramp_runs_on_fast_engine():
     df = m.get_model_vars_dataframe()
     assert df["cops"].iloc[0] == 118 and df["cops"].iloc[-1] < 118
     check_invariants(m)
+
+
+def test_block_plans_keep_same_colour_blocks_apart():
+    """For many sizes and radii, two blocks of one colour are ≥ 2·footprint apart (cyclically),
+    which is what lets them run at the same time."""
+    from uprising.engine.blocks import block_plan, footprint
+
+    for v, v_cop in ((1, 1), (3, 2), (7, 7), (10, 4)):
+        gap = 2 * footprint(v, v_cop)
+        for length in (40, 97, 128, 160, 333, 1000, 2001):
+            plan = block_plan(length, length, v, v_cop)
+            for nb, c in ((plan.nbx, plan.cx), (plan.nby, plan.cy)):
+                assert nb % c == 0
+                if nb == 1:
+                    continue
+                edges = [(b * length) // nb for b in range(nb + 1)]
+                shortest = min(b - a for a, b in zip(edges, edges[1:], strict=False))
+                assert (c - 1) * shortest >= gap
+                assert nb // c >= 2

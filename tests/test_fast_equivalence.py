@@ -17,9 +17,16 @@ import numpy as np
 import pytest
 
 from uprising import Model
+from uprising.engine import fast as fast_engine
 
 N_SEEDS = 8
 WORLD = ["world.width=128", "world.height=128", "ticks=400"]
+
+
+@pytest.fixture(autouse=True)
+def _blocks_in_parallel(monkeypatch):
+    """128×128 has 4 blocks per colour: run them as blocks (not as one block)."""
+    monkeypatch.setattr(fast_engine, "MIN_PARALLEL_BLOCKS", 2)
 
 
 def _per_run(engine: str, extra: list[str] | None = None) -> dict[str, np.ndarray]:

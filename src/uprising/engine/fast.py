@@ -25,16 +25,18 @@ import numba
 import numpy as np
 
 from uprising.engine import rules as ru
-from uprising.engine.blocks import block_plan
+from uprising.engine.blocks import BlockPlan, block_plan
 from uprising.engine.fast_counts import classify
 from uprising.engine.fast_rng import mix64
 from uprising.engine.fast_rules import (
+    TABLE_LIMIT,
     Geometry,
     count_down,
     decide,
     jail,
     move,
     pick_arrestee,
+    probability_table,
 )
 from uprising.engine.fields import band_edges, build_fields, build_workspace, field_dtype
 from uprising.engine.lattice import ACTIVE, COP
@@ -42,6 +44,9 @@ from uprising.engine.rng import below, next_u64, shuffle
 
 HALO = 8  # columns and rows around a block read ahead of its activations (a cache warm-up)
 VERIFY_FIELDS = False  # tests: after each call, compare the fields with a fresh count
+WARM_CELLS = 1 << 18  # lattices above this many cells read each block ahead (cache warm-up)
+MIN_PARALLEL_BLOCKS = 8  # with fewer blocks per colour: one block, one thread (the reference
+# schedule; faster than parallel launches over a handful of blocks)
 CHUNK = 4096  # agents per chunk of the parallel count-down and tally passes
 _GOLDEN = np.uint64(0x9E3779B97F4A7C15)
 
@@ -226,8 +231,9 @@ def _run_block(bx, by, ox, oy, plan, tick_key, st, mine, scratch, counts, code, 
     y1 = oy + ((by + 1) * height) // nby
     m = _collect(occupant, stamp, x0, x1, y0, y1, width, height, mine)
     order = mine[:m]
-    scratch[0] = np.int64(_warm(order, kind, state, pos, grievance, risk, threshold, code, cops,
-                                actives, x0, x1, y0, y1, width, height))
+    if width * height > WARM_CELLS:
+        scratch[0] = np.int64(_warm(order, kind, state, pos, grievance, risk, threshold, code,
+                                    cops, actives, x0, x1, y0, y1, width, height))
     shuffle(st, order)
     counts[0] = 0
     counts[1] = 0
@@ -322,8 +328,11 @@ def run_ticks(
     spans = np.ascontiguousarray(cit_spans, dtype=np.int64)
     method, r = classify(spans)
     same_view = cop_offs.shape == cit_offs.shape and bool(np.array_equal(cop_offs, cit_offs))
+    view = int(cit_offs.shape[0])
+    ptab = (probability_table(view, int(sw[ru.SW_ARREST_RULE]), float(k))
+            if (view + 1) * (view + 3) <= TABLE_LIMIT else np.zeros((1, 1)))
     geo = Geometry(width, height, torus, np.ascontiguousarray(cit_offs, dtype=np.int64), spans,
-                   np.ascontiguousarray(cop_offs, dtype=np.int64), same_view)
+                   np.ascontiguousarray(cop_offs, dtype=np.int64), same_view, ptab)
     threads = numba.config.NUMBA_NUM_THREADS
     dtype = field_dtype(cit_offs.shape[0])
     cops = np.empty(code.shape[0], dtype=dtype)
@@ -331,15 +340,23 @@ def run_ticks(
     build_fields(code, width, height, torus, method, r, spans, band_edges(height),
                  build_workspace(height, width, r, threads), cops, actives)
     plan = block_plan(width, height, _reach(cit_offs), _reach(cop_offs))
+    if plan.blocks_per_colour < MIN_PARALLEL_BLOCKS:
+        plan = BlockPlan(1, 1, 1, 1)  # too few blocks to share: the whole lattice, one thread
     cells = -(-width // plan.nbx) * -(-height // plan.nby)
     lists = np.empty((threads, cells), dtype=np.int32)
     stamp = fresh.view(np.uint8)  # the fast engine's activation stamps (nothing else reads it)
     stamp[:] = 0
     scratch = np.empty((threads, max(cit_offs.shape[0], cop_offs.shape[0], 1)), dtype=np.int64)
     rngs = np.empty((threads, 4), dtype=np.uint64)
-    out = _run(int(n_ticks), rng, code, occupant, kind, state, pos, term, arrest_cell,
-               grievance, risk, threshold, sw, float(k), geo, cops, actives, stamp,
-               np.array(plan, dtype=np.int64), lists, rngs, scratch)
+    before = numba.get_num_threads()
+    if plan.blocks_per_colour == 1:
+        numba.set_num_threads(1)
+    try:
+        out = _run(int(n_ticks), rng, code, occupant, kind, state, pos, term, arrest_cell,
+                   grievance, risk, threshold, sw, float(k), geo, cops, actives, stamp,
+                   np.array(plan, dtype=np.int64), lists, rngs, scratch)
+    finally:
+        numba.set_num_threads(before)
     if VERIFY_FIELDS:
         _verify(code, width, height, torus, spans, cops, actives)
     return out

@@ -33,9 +33,23 @@ from uprising.engine.rules import (
 # whether the cops' view equals the citizens' (then "any active in view" is one field read).
 _LOW32 = np.uint64(0xFFFFFFFF)
 
+# ptab: P[C, A] for every count a view can give (the same doubles ``arrest_probability``
+# returns), or a 1×1 dummy when the view is too big for a table (P is then computed).
 Geometry = namedtuple(
-    "Geometry", ["width", "height", "torus", "cit_offs", "cit_spans", "cop_offs", "same_view"]
+    "Geometry",
+    ["width", "height", "torus", "cit_offs", "cit_spans", "cop_offs", "same_view", "ptab"],
 )
+TABLE_LIMIT = 1 << 21  # largest P[C, A] table (entries)
+
+
+@numba.njit(cache=True)
+def probability_table(view_cells, rule, k):
+    """Returns P[C, A] = ``arrest_probability(C, A)`` for C ≤ view, 1 ≤ A ≤ view + 2."""
+    tab = np.zeros((view_cells + 1, view_cells + 3))
+    for c in range(view_cells + 1):
+        for a in range(1, view_cells + 3):
+            tab[c, a] = arrest_probability(c, a, rule, k)
+    return tab
 
 
 @numba.njit(inline="always")
@@ -122,7 +136,9 @@ def decide(code, pos, state, grievance, risk, threshold, cops, actives, agent, s
     a = 1 + int(actives[cell])
     if sw[SW_TWICE_IF_ACTIVE] == 1 and state[agent] == S_ACTIVE:
         a += 1
-    p = arrest_probability(int(cops[cell]), a, sw[SW_ARREST_RULE], k)
+    c = int(cops[cell])
+    table = geo.ptab.shape[0] > 1
+    p = geo.ptab[c, a] if table else arrest_probability(c, a, sw[SW_ARREST_RULE], k)
     active = grievance[agent] - risk[agent] * p > threshold[agent]
     set_civilian(code, pos, state, cops, actives, agent, active, geo)
 

@@ -238,7 +238,7 @@ class Scenario(Frozen):
     engine: Literal["reference", "fast"] = Field(
         "reference",
         description="scheduler: reference (random asynchronous activation, as the paper) or "
-        "fast (synchronous phases, parallel; see docs/fast-engine.md)",
+        "fast (random asynchronous within blocks, blocks in parallel; see docs/fast-engine.md)",
     )
     ticks: int = Field(1000, ge=1, le=10_000_000)
     seed: int = Field(0, ge=0, description="root of the SeedSequence")
