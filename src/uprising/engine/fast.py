@@ -136,10 +136,10 @@ def _warm(order, kind, state, pos, grievance, risk, threshold, code, cops, activ
         a = order[i]
         acc += grievance[a] + risk[a] + threshold[a] + kind[a] + state[a] + pos[a]
     halo = HALO
-    for yy in range(y0 - halo, y1 + halo):
-        row = (yy % height) * width
-        for xx in range(x0 - halo, x1 + halo):
-            c = row + (xx % width)
+    for yy in range(y0 - halo + height, y1 + halo + height):  # ≥ 0, < 3·height
+        row = _wrap(_wrap(yy, height), height) * width
+        for xx in range(x0 - halo + width, x1 + halo + width):
+            c = row + _wrap(_wrap(xx, width), width)
             acc += code[c] + cops[c] + actives[c]
     return acc
 

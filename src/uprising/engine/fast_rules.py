@@ -13,7 +13,7 @@ from collections import namedtuple
 import numba
 import numpy as np
 
-from uprising.engine.fields import recode
+from uprising.engine.fields import recode, split
 from uprising.engine.lattice import ACTIVE, COP, EMPTY, JAILED, QUIET
 from uprising.engine.rng import below, next_u64
 from uprising.engine.rules import (
@@ -82,8 +82,7 @@ def pick_empty(rng, code, cell, offs, width, height, torus, scratch):
     n = offs.shape[0]
     if n == 0:
         return -1
-    x = cell % width
-    y = cell // width
+    x, y = split(cell, width)
     for _ in range(8):
         u = next_u64(rng)
         for _half in range(2):
@@ -150,17 +149,11 @@ def pick_arrestee(rng, code, occupant, pos, actives, cop, geo, scratch):
     if geo.same_view and actives[cell] == 0:
         return -1
     offs = geo.cop_offs
+    x, y = split(cell, geo.width)
     m = 0
     for j in range(offs.shape[0]):
-        x = cell % geo.width + offs[j, 0]
-        y = cell // geo.width + offs[j, 1]
-        if geo.torus:
-            x = x % geo.width
-            y = y % geo.height
-        elif x < 0 or x >= geo.width or y < 0 or y >= geo.height:
-            continue
-        c = y * geo.width + x
-        if code[c] == ACTIVE:
+        c = _site(x, y, offs[j, 0], offs[j, 1], geo.width, geo.height, geo.torus)
+        if c >= 0 and code[c] == ACTIVE:
             scratch[m] = c
             m += 1
     if m == 0:
