@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import itertools
+
 import numba
 import numpy as np
 import pytest
@@ -222,6 +224,6 @@ def test_block_plans_keep_same_colour_blocks_apart():
                 if nb == 1:
                     continue
                 edges = [(b * length) // nb for b in range(nb + 1)]
-                shortest = min(b - a for a, b in zip(edges, edges[1:], strict=False))
+                shortest = min(b - a for a, b in itertools.pairwise(edges))
                 assert (c - 1) * shortest >= gap
                 assert nb // c >= 2
