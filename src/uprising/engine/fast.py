@@ -79,7 +79,8 @@ def _activate(a, rng, code, occupant, kind, state, pos, term, arrest_cell, griev
     own_step = sw[ru.SW_COUNTDOWN_OWN_STEP] == 1
     if kind[a] == ru.K_COP:
         if move_first and cop_move:
-            move(rng, code, occupant, pos, cops, actives, a, geo.cop_offs, geo, scratch)
+            move(rng, code, occupant, pos, cops, actives, a, geo.cop_offs, geo.cop_flat,
+                 geo.cop_reach, geo, scratch)
         victim = pick_arrestee(rng, code, occupant, pos, actives, a, geo, scratch)
         if victim >= 0:
             jail(rng, code, occupant, state, pos, term, arrest_cell, cops, actives, victim, a,
@@ -92,7 +93,8 @@ def _activate(a, rng, code, occupant, kind, state, pos, term, arrest_cell, griev
                 if term[victim] > 0:
                     term[victim] -= 1
         if not move_first and cop_move:
-            move(rng, code, occupant, pos, cops, actives, a, geo.cop_offs, geo, scratch)
+            move(rng, code, occupant, pos, cops, actives, a, geo.cop_offs, geo.cop_flat,
+                 geo.cop_reach, geo, scratch)
         return
     if s == ru.S_JAILED:
         if not own_step:
@@ -103,10 +105,12 @@ def _activate(a, rng, code, occupant, kind, state, pos, term, arrest_cell, griev
         if placed == 0:
             return
     if move_first and cit_move:
-        move(rng, code, occupant, pos, cops, actives, a, geo.cit_offs, geo, scratch)
+        move(rng, code, occupant, pos, cops, actives, a, geo.cit_offs, geo.cit_flat,
+             geo.cit_reach, geo, scratch)
     decide(code, pos, state, grievance, risk, threshold, cops, actives, a, sw, k, geo)
     if not move_first and cit_move:
-        move(rng, code, occupant, pos, cops, actives, a, geo.cit_offs, geo, scratch)
+        move(rng, code, occupant, pos, cops, actives, a, geo.cit_offs, geo.cit_flat,
+             geo.cit_reach, geo, scratch)
 
 
 @numba.njit(cache=True, _nrt=False)
@@ -331,8 +335,12 @@ def run_ticks(
     view = int(cit_offs.shape[0])
     ptab = (probability_table(view, int(sw[ru.SW_ARREST_RULE]), float(k))
             if (view + 1) * (view + 3) <= TABLE_LIMIT else np.zeros((1, 1)))
-    geo = Geometry(width, height, torus, np.ascontiguousarray(cit_offs, dtype=np.int64), spans,
-                   np.ascontiguousarray(cop_offs, dtype=np.int64), same_view, ptab)
+    cit64 = np.ascontiguousarray(cit_offs, dtype=np.int64)
+    cop64 = np.ascontiguousarray(cop_offs, dtype=np.int64)
+    geo = Geometry(width, height, torus, cit64, spans, cop64, same_view, ptab,
+                   cit64[:, 1] * width + cit64[:, 0], _reach(cit_offs),
+                   cop64[:, 1] * width + cop64[:, 0], _reach(cop_offs),
+                   bool(np.array_equal(spans[:, 0], np.arange(spans[0, 0], -spans[0, 0] + 1))))
     threads = numba.config.NUMBA_NUM_THREADS
     dtype = field_dtype(cit_offs.shape[0])
     cops = np.empty(code.shape[0], dtype=dtype)

@@ -13,7 +13,7 @@ from collections import namedtuple
 import numba
 import numpy as np
 
-from uprising.engine.fields import recode, split
+from uprising.engine.fields import move_window, recode, split
 from uprising.engine.lattice import ACTIVE, COP, EMPTY, JAILED, QUIET
 from uprising.engine.rng import below, next_u64
 from uprising.engine.rules import (
@@ -33,11 +33,14 @@ from uprising.engine.rules import (
 # whether the cops' view equals the citizens' (then "any active in view" is one field read).
 _LOW32 = np.uint64(0xFFFFFFFF)
 
+# rows_ok: the view's rows are −r..r without a gap (``fields.move_window`` can be used).
+# *_flat: the offsets as cell-index steps (dy·width + dx), valid ≥ *_reach cells from any edge.
 # ptab: P[C, A] for every count a view can give (the same doubles ``arrest_probability``
 # returns), or a 1×1 dummy when the view is too big for a table (P is then computed).
 Geometry = namedtuple(
     "Geometry",
-    ["width", "height", "torus", "cit_offs", "cit_spans", "cop_offs", "same_view", "ptab"],
+    ["width", "height", "torus", "cit_offs", "cit_spans", "cop_offs", "same_view", "ptab",
+     "cit_flat", "cit_reach", "cop_flat", "cop_reach", "rows_ok"],
 )
 TABLE_LIMIT = 1 << 21  # largest P[C, A] table (entries)
 
@@ -72,7 +75,7 @@ def _site(x, y, dx, dy, width, height, torus):
 
 
 @numba.njit(inline="always")
-def pick_empty(rng, code, cell, offs, width, height, torus, scratch):
+def pick_empty(rng, code, cell, offs, flat, reach, width, height, torus, scratch):
     """Returns a uniformly chosen empty cell among ``offs`` around ``cell``, or −1 if none.
 
     Up to 16 uniform draws among the sites in view (two 32-bit draws per 64 random bits), then
@@ -83,12 +86,16 @@ def pick_empty(rng, code, cell, offs, width, height, torus, scratch):
     if n == 0:
         return -1
     x, y = split(cell, width)
+    inner = x >= reach and x < width - reach and y >= reach and y < height - reach
     for _ in range(8):
         u = next_u64(rng)
         for _half in range(2):
             j = int(((u & _LOW32) * np.uint64(n)) >> np.uint64(32))
             u >>= np.uint64(32)
-            c = _site(x, y, offs[j, 0], offs[j, 1], width, height, torus)
+            if inner:
+                c = cell + flat[j]
+            else:
+                c = _site(x, y, offs[j, 0], offs[j, 1], width, height, torus)
             if c >= 0 and code[c] == EMPTY:
                 return c
     m = 0
@@ -103,16 +110,24 @@ def pick_empty(rng, code, cell, offs, width, height, torus, scratch):
 
 
 @numba.njit(inline="always")
-def move(rng, code, occupant, pos, cops, actives, agent, offs, geo, scratch):
+def move(rng, code, occupant, pos, cops, actives, agent, offs, flat, reach, geo, scratch):
     """Rule M: moves ``agent`` to a uniformly chosen empty cell in view, if there is one."""
     cell = pos[agent]
-    target = pick_empty(rng, code, cell, offs, geo.width, geo.height, geo.torus, scratch)
+    target = pick_empty(rng, code, cell, offs, flat, reach, geo.width, geo.height, geo.torus,
+                        scratch)
     if target < 0:
         return
     value = code[cell]
-    recode(code, cops, actives, cell, EMPTY, geo.cit_spans, geo.width, geo.height, geo.torus)
+    if geo.rows_ok and (value == ACTIVE or value == COP):  # noqa: SIM109 (Numba)
+        code[cell] = EMPTY
+        code[target] = value
+        field = actives if value == ACTIVE else cops
+        move_window(field, cell, target, geo.cit_spans, geo.width, geo.height, geo.torus)
+    else:
+        recode(code, cops, actives, cell, EMPTY, geo.cit_spans, geo.width, geo.height, geo.torus)
+        recode(code, cops, actives, target, value, geo.cit_spans, geo.width, geo.height,
+               geo.torus)
     occupant[cell] = -1
-    recode(code, cops, actives, target, value, geo.cit_spans, geo.width, geo.height, geo.torus)
     occupant[target] = agent
     pos[agent] = target
 

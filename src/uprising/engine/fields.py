@@ -100,6 +100,78 @@ def add_window(field, cell, spans, width, height, torus, delta):
 
 
 @numba.njit(inline="always")
+def _add_span(field, y, lo, hi, width, height, torus, delta):
+    """Adds ``delta`` on row ``y``, columns ``lo..hi`` (unwrapped; wrapped or clipped here)."""
+    if lo > hi:
+        return
+    if y < 0 or y >= height:
+        if not torus:
+            return
+        y = y + height if y < 0 else y - height
+    base = y * width
+    if torus:
+        if lo < 0:
+            _add_run(field, base + lo + width, base + min(hi + 1, 0) + width, delta)
+            lo = 0
+        if hi >= width:
+            _add_run(field, base + max(lo, width) - width, base + hi - width + 1, delta)
+            hi = width - 1
+    else:
+        lo = max(lo, 0)
+        hi = min(hi, width - 1)
+    if lo <= hi:
+        _add_run(field, base + lo, base + hi + 1, delta)
+
+
+@numba.njit(cache=True, _nrt=False)
+def move_window(field, old, new, spans, width, height, torus):
+    """Moves one count from the view around ``old`` to the view around ``new``: −1 on the first,
+    +1 on the second, touching only the cells where they differ (``add_window`` twice, in
+    effect). Needs a lattice at least twice the view's width on a torus (else two
+    ``add_window`` calls)."""
+    r = spans[spans.shape[0] - 1, 0]
+    x0, y0 = split(old, width)
+    x1, y1 = split(new, width)
+    dx = x1 - x0
+    dy = y1 - y0
+    if torus:
+        if width < 4 * r + 2 or height < 4 * r + 2:
+            add_window(field, old, spans, width, height, torus, -1)
+            add_window(field, new, spans, width, height, torus, 1)
+            return
+        if 2 * dx > width:
+            dx -= width
+        elif 2 * dx < -width:
+            dx += width
+        if 2 * dy > height:
+            dy -= height
+        elif 2 * dy < -height:
+            dy += height
+    top = spans[0, 0]
+    rows = spans.shape[0]
+    for yy in range(min(0, dy) + top, max(0, dy) + top + rows):
+        i0 = yy - top  # row index in the old view, rows 0..rows-1
+        i1 = yy - dy - top
+        a0, b0 = x0 + 1, x0  # empty intervals
+        a1, b1 = x0 + 1, x0
+        if 0 <= i0 < rows:
+            a0, b0 = x0 + spans[i0, 1], x0 + spans[i0, 2]
+        if 0 <= i1 < rows:
+            a1, b1 = x0 + dx + spans[i1, 1], x0 + dx + spans[i1, 2]
+        y = y0 + yy
+        if a0 > b0 or a1 > b1 or b0 < a1 or b1 < a0:  # no overlap on this row
+            _add_span(field, y, a0, b0, width, height, torus, -1)
+            _add_span(field, y, a1, b1, width, height, torus, 1)
+        else:
+            _add_span(field, y, a0, min(b0, a1 - 1), width, height, torus, -1)
+            _add_span(field, y, max(a0, b1 + 1), b0, width, height, torus, -1)
+            _add_span(field, y, a1, min(b1, a0 - 1), width, height, torus, 1)
+            _add_span(field, y, max(a1, b0 + 1), b1, width, height, torus, 1)
+    field[old] += 1  # the views exclude their own centre
+    field[new] -= 1
+
+
+@numba.njit(inline="always")
 def recode(code, cops, actives, cell, value, spans, width, height, torus):
     """Sets ``code[cell] = value`` and updates the fields if the cell's class changed."""
     old = code[cell]
