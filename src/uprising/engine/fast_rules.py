@@ -14,7 +14,7 @@ import numba
 import numpy as np
 
 from uprising.engine.fields import move_window, recode, split
-from uprising.engine.lattice import ACTIVE, COP, EMPTY, JAILED, QUIET
+from uprising.engine.lattice import ACTIVE, COP, EMPTY, JAILED, QUIET, site
 from uprising.engine.rng import below, next_u64
 from uprising.engine.rules import (
     S_ACTIVE,
@@ -56,25 +56,6 @@ def probability_table(view_cells, rule, k):
 
 
 @numba.njit(inline="always")
-def _site(x, y, dx, dy, width, height, torus):
-    """Returns the cell at (x + dx, y + dy), wrapped on a torus, or −1 off a bounded edge."""
-    nx = x + dx
-    ny = y + dy
-    if torus:
-        if nx < 0:
-            nx += width
-        elif nx >= width:
-            nx -= width
-        if ny < 0:
-            ny += height
-        elif ny >= height:
-            ny -= height
-    elif nx < 0 or nx >= width or ny < 0 or ny >= height:
-        return -1
-    return ny * width + nx
-
-
-@numba.njit(inline="always")
 def pick_empty(rng, code, cell, offs, flat, reach, width, height, torus, scratch):
     """Returns a uniformly chosen empty cell among ``offs`` around ``cell``, or −1 if none.
 
@@ -95,12 +76,12 @@ def pick_empty(rng, code, cell, offs, flat, reach, width, height, torus, scratch
             if inner:
                 c = cell + flat[j]
             else:
-                c = _site(x, y, offs[j, 0], offs[j, 1], width, height, torus)
+                c = site(x, y, offs[j, 0], offs[j, 1], width, height, torus)
             if c >= 0 and code[c] == EMPTY:
                 return c
     m = 0
     for j in range(n):
-        c = _site(x, y, offs[j, 0], offs[j, 1], width, height, torus)
+        c = site(x, y, offs[j, 0], offs[j, 1], width, height, torus)
         if c >= 0 and code[c] == EMPTY:
             scratch[m] = c
             m += 1
@@ -167,7 +148,7 @@ def pick_arrestee(rng, code, occupant, pos, actives, cop, geo, scratch):
     x, y = split(cell, geo.width)
     m = 0
     for j in range(offs.shape[0]):
-        c = _site(x, y, offs[j, 0], offs[j, 1], geo.width, geo.height, geo.torus)
+        c = site(x, y, offs[j, 0], offs[j, 1], geo.width, geo.height, geo.torus)
         if c >= 0 and code[c] == ACTIVE:
             scratch[m] = c
             m += 1

@@ -92,22 +92,28 @@ def count_view(
 
 
 @numba.njit(inline="always")
+def site(x: int, y: int, dx: int, dy: int, width: int, height: int, torus: bool) -> int:
+    """Returns the cell at (x + dx, y + dy), wrapped on a torus, or −1 off a bounded edge."""
+    nx = x + dx
+    ny = y + dy
+    if torus:
+        if nx < 0:
+            nx += width
+        elif nx >= width:
+            nx -= width
+        if ny < 0:
+            ny += height
+        elif ny >= height:
+            ny -= height
+    elif nx < 0 or nx >= width or ny < 0 or ny >= height:
+        return -1
+    return ny * width + nx
+
+
+@numba.njit(inline="always")
 def neighbour(cell: int, dx: int, dy: int, width: int, height: int, torus: bool) -> int:
     """Returns the cell at offset (dx, dy) from ``cell``, or −1 off a non-torus edge."""
-    x = cell % width + dx
-    y = cell // width + dy
-    if torus:
-        if x < 0:
-            x += width
-        elif x >= width:
-            x -= width
-        if y < 0:
-            y += height
-        elif y >= height:
-            y -= height
-    elif x < 0 or x >= width or y < 0 or y >= height:
-        return -1
-    return y * width + x
+    return site(cell % width, cell // width, dx, dy, width, height, torus)
 
 
 @numba.njit(inline="always")
