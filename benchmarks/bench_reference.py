@@ -64,14 +64,9 @@ QUICK_PLAN = {
 
 def machine() -> dict[str, Any]:
     """Returns a description of the machine and the software versions."""
-    cpu = "unknown"
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                cpu = line.split(":", 1)[1].strip()
-                break
-    except OSError:
-        pass
+    from machine_info import cpu_model  # benchmarks/ (the script's own folder)
+
+    cpu = cpu_model()
     import mesa
     import numba
     import numpy

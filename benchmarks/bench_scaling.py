@@ -31,6 +31,7 @@ from pathlib import Path
 import numba
 import numpy as np
 
+from machine_info import cpu_model  # benchmarks/ (the script's own folder)
 from uprising import Model
 from uprising.atomic import write_json_atomic, write_text_atomic
 from uprising.engine.fast_memory import state_bytes
@@ -42,14 +43,7 @@ SIZES = (40, 80, 160, 320, 640, 1000, 2000, 3000)
 
 def machine() -> str:
     """Returns a one-line description of this machine."""
-    cpu = "unknown CPU"
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                cpu = line.split(":", 1)[1].strip()
-                break
-    except OSError:
-        pass
+    cpu = cpu_model()
     mem = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30
     return (f"{cpu}, {os.cpu_count()} logical CPUs, {mem:.1f} GiB RAM; Python "
             f"{platform.python_version()}, numpy {np.__version__}, numba {numba.__version__}, "
