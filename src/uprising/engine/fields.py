@@ -72,33 +72,6 @@ def split(cell, width):
     return cell - y * width, y
 
 
-@numba.njit(cache=True, _nrt=False)
-def add_window(field, cell, spans, width, height, torus, delta):
-    """Adds ``delta`` to ``field`` on every cell of the view around ``cell`` except ``cell``."""
-    x, y = split(cell, width)
-    for row in range(spans.shape[0]):
-        ny = y + spans[row, 0]
-        if ny < 0 or ny >= height:
-            if not torus:
-                continue
-            ny = ny + height if ny < 0 else ny - height
-        base = ny * width
-        lo = x + spans[row, 1]
-        hi = x + spans[row, 2]
-        if torus:
-            if lo < 0:
-                _add_run(field, base + lo + width, base + width, delta)
-                lo = 0
-            if hi >= width:
-                _add_run(field, base, base + hi - width + 1, delta)
-                hi = width - 1
-        else:
-            lo = max(lo, 0)
-            hi = min(hi, width - 1)
-        _add_run(field, base + lo, base + hi + 1, delta)
-    field[cell] -= delta
-
-
 @numba.njit(inline="always")
 def _add_span(field, y, lo, hi, width, height, torus, delta):
     """Adds ``delta`` on row ``y``, columns ``lo..hi`` (unwrapped; wrapped or clipped here)."""
@@ -121,6 +94,16 @@ def _add_span(field, y, lo, hi, width, height, torus, delta):
         hi = min(hi, width - 1)
     if lo <= hi:
         _add_run(field, base + lo, base + hi + 1, delta)
+
+
+@numba.njit(cache=True, _nrt=False)
+def add_window(field, cell, spans, width, height, torus, delta):
+    """Adds ``delta`` to ``field`` on every cell of the view around ``cell`` except ``cell``."""
+    x, y = split(cell, width)
+    for row in range(spans.shape[0]):
+        _add_span(field, y + spans[row, 0], x + spans[row, 1], x + spans[row, 2], width, height,
+                  torus, delta)
+    field[cell] -= delta
 
 
 @numba.njit(cache=True, _nrt=False)
