@@ -34,7 +34,6 @@ MEMORY_FRACTION = 0.8  # refuse worlds whose estimate exceeds this share of phys
 # Bytes per agent and per cell in each layout (see the module docstring; checked by tests).
 AGENT_BYTES = {"reference": 73 + 8, "fast": 31}  # fast: + 4 with several groups
 CELL_BYTES = {"reference": 5, "fast": 7}  # fast: code, occupant, two uint8 window counts
-COP_SLOT_BYTES = {"reference": 0, "fast": 0}
 # Transient while building (int64 permutation per cell; float64 draws before compaction).
 BUILD_CELL_BYTES = 8
 BUILD_AGENT_BYTES = 48
@@ -63,7 +62,6 @@ def estimate_bytes(
     cops = round(cop_density * cells)
     agents = round(density * cells) + cops
     steady = cells * CELL_BYTES[engine] + agents * AGENT_BYTES[engine]
-    steady += cops * COP_SLOT_BYTES[engine]
     peak = steady + cells * BUILD_CELL_BYTES + agents * BUILD_AGENT_BYTES
     return MemoryEstimate(cells=cells, agents=agents, steady=steady, peak=peak)
 
