@@ -152,19 +152,23 @@ def _decide(code, pos, state, grievance, risk, threshold, agent, spans, sw, k, n
     return actives
 
 
+@numba.njit(inline="always")
+def draw_term(rng, max_term, mode):
+    """Returns a jail term for J = ``max_term`` (−1: forever) under a ``TERM_RANGES`` code."""
+    if max_term < 0:
+        return -1
+    if max_term == 0:
+        return 0
+    if mode == 0:
+        return 1 + below(rng, max_term)
+    if mode == 1:
+        return below(rng, max_term)
+    return below(rng, max_term + 1)
+
+
 @numba.njit(cache=True)
 def _draw_term(rng, sw):
-    j = sw[SW_MAX_TERM]
-    if j < 0:
-        return -1
-    if j == 0:
-        return 0
-    mode = sw[SW_TERM_RANGE]
-    if mode == 0:
-        return 1 + below(rng, j)
-    if mode == 1:
-        return below(rng, j)
-    return below(rng, j + 1)
+    return draw_term(rng, sw[SW_MAX_TERM], sw[SW_TERM_RANGE])
 
 
 @numba.njit(cache=True)

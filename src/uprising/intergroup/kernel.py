@@ -21,7 +21,7 @@ import numba
 import numpy as np
 
 from uprising.engine.lattice import EMPTY
-from uprising.engine.rng import uniform
+from uprising.engine.rng import shuffle, uniform
 from uprising.intergroup.codes import (
     IW_AGE_IN_JAIL,
     IW_COPS_MOVE_WHEN_OFF,
@@ -44,7 +44,6 @@ from uprising.intergroup.rules import (
     kill,
     move,
     release,
-    shuffle_prefix,
 )
 
 
@@ -108,7 +107,7 @@ def run_ticks(
             elif s <= S_ACTIVE:  # free citizen (quiet or active)
                 order[m] = a
                 m += 1
-        shuffle_prefix(rng, order, m)
+        shuffle(rng, order[:m])
         for idx in range(m):
             a = order[idx]
             if a < n_cops:
@@ -158,7 +157,7 @@ def run_ticks(
             if state[a] <= S_ACTIVE:
                 order[m] = a
                 m += 1
-        shuffle_prefix(rng, order, m)
+        shuffle(rng, order[:m])
         for idx in range(m):
             a = order[idx]
             if uniform(rng) >= clone_p:

@@ -19,6 +19,7 @@ from uprising.engine.lattice import (
 )
 from uprising.engine.reference import arrest_probability
 from uprising.engine.rng import below, uniform
+from uprising.engine.rules import draw_term as term_draw
 from uprising.intergroup.codes import (
     IW_ARREST_RULE,
     IW_CLONE_RISK_INHERIT,
@@ -39,29 +40,9 @@ from uprising.intergroup.codes import (
 
 
 @numba.njit(cache=True)
-def shuffle_prefix(rng, a, m):
-    """Shuffles ``a[:m]`` in place (Fisher–Yates)."""
-    for i in range(m - 1, 0, -1):
-        j = below(rng, i + 1)
-        tmp = a[i]
-        a[i] = a[j]
-        a[j] = tmp
-
-
-@numba.njit(cache=True)
 def draw_term(rng, sw):
     """Returns a jail term under the scenario's term-range mode (−1 = forever)."""
-    j = sw[IW_MAX_TERM]
-    if j < 0:
-        return -1
-    if j == 0:
-        return 0
-    mode = sw[IW_TERM_RANGE]
-    if mode == 0:
-        return 1 + below(rng, j)
-    if mode == 1:
-        return below(rng, j)
-    return below(rng, j + 1)
+    return term_draw(rng, sw[IW_MAX_TERM], sw[IW_TERM_RANGE])
 
 
 @numba.njit(cache=True)
