@@ -82,3 +82,17 @@ def test_counts_extreme_densities():
         got = window_counts(code, w, h, False, spans)[which]
         assert got[4 * w + 6] == len(offs) + 1  # interior cell sees its whole diamond
         assert got[0] == 1 + 3 + 3 + 3  # corner: centre, 3 right, 3 down, 3 in the quadrant
+
+
+@pytest.mark.parametrize("width", [1, 3, 7, 160, 641, 2000, 3000, 4093, 10_007, 46_341])
+def test_split_is_exact_divmod(width):
+    """fields.split (multiply by the rounded reciprocal) equals divmod for cells up to 10⁹,
+    including every row's first and last cell, where an inexact floor would show."""
+    from uprising.engine.fields import split
+
+    rng = np.random.default_rng(width)
+    rows = np.concatenate([np.arange(200), rng.integers(0, 10**9 // width, 2000)])
+    cells = np.concatenate([rows * width, rows * width + width - 1, rng.integers(0, 10**9, 2000)])
+    got = np.array([split.py_func(int(c), width) for c in cells])
+    want = np.stack(np.divmod(cells, width)[::-1], axis=1)
+    assert (got == want).all()

@@ -65,10 +65,11 @@ def _add_run(field, start, stop, delta):
 def split(cell, width):
     """Returns (x, y) of ``cell`` without a 64-bit integer division (slow on many CPUs).
 
-    (cell + ½)/width is never within 1/(2·width) of an integer, far more than float64's
-    rounding error for any lattice that fits in memory, so the floor is exact.
+    (cell + ½)/width is never within 1/(2·width) of an integer. Multiplying by the rounded
+    reciprocal instead of dividing (a few cycles instead of a division's ~15) errs by at most
+    about cell·2⁻⁵²/width, far less than that margin below 10¹⁵ cells, so the floor is exact.
     """
-    y = int((cell + 0.5) / width)
+    y = int((cell + 0.5) * (1.0 / width))
     return cell - y * width, y
 
 
