@@ -52,7 +52,8 @@ REGIMES: dict[str, tuple[str, list[str]]] = {
         ["police.density=0.04", "population.legitimacy=0.82", "jail.max_term=30"],
     ),
     # The presets' 40×40 worlds are one block (the fast schedule is then the reference's);
-    # at 160×160 the lattice is cut into 6×6 blocks in 9 colours, so these test the blocks.
+    # at 160×160 (radius 7) the lattice is cut into 6 bands of rows in 3 colours, 2 bands of
+    # a colour running in parallel, so these test the blocks.
     "run2-floor-160": ("epstein2002-run2", ["world.width=160", "world.height=160", "ticks=1000"]),
     "mesa-app-160": (
         "mesa-example",
@@ -69,11 +70,6 @@ def one_run(args: tuple[str, str, int]) -> dict:
     """Returns per-run statistics and per-outburst values of one run (a worker task)."""
     regime, engine, seed = args
     from uprising import Model
-    from uprising.engine import fast
-
-    # The 160×160 regimes test the block schedule: 4 blocks per colour would otherwise run as
-    # one block on one thread (fast.MIN_PARALLEL_BLOCKS).
-    fast.MIN_PARALLEL_BLOCKS = 2 if regime.endswith("-160") else 8
     from uprising.observer import find_outbursts, thresholds, waiting_times
 
     preset, overrides = REGIMES[regime]

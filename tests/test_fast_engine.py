@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 
 from uprising import Model
-from uprising.engine import fast
+from uprising.engine import blocks, fast
 from uprising.engine import reference as ref
 from uprising.engine.lattice import ACTIVE, COP, EMPTY, JAILED, QUIET
 from uprising.engine.neighbourhood import offsets
@@ -65,12 +65,15 @@ def check_invariants(m: Model) -> None:
     assert last["quiet"] + last["active"] + last["jailed"] == n_cit
 
 
+@pytest.mark.parametrize("block_width", [64, 1024])
 @pytest.mark.parametrize("name", list(RULE_SETS))
-def test_same_seed_same_run_with_one_and_two_threads(name, monkeypatch):
-    """Seed 3, 128×128 (2×2 blocks of each colour run in parallel), 25 ticks."""
+def test_same_seed_same_run_with_one_and_two_threads(name, block_width, monkeypatch):
+    """Seed 3, 128×128, 25 ticks: bands of rows (2 or 4 of a colour run in parallel), whole
+    rows (block_width 1024, the default) or cut in two colours across (block_width 64)."""
     if numba.config.NUMBA_NUM_THREADS < 2:
         pytest.skip("needs 2 Numba threads")
-    monkeypatch.setattr(fast, "MIN_PARALLEL_BLOCKS", 2)  # 4 blocks per colour: run them in parallel
+    monkeypatch.setattr(blocks, "MAX_BLOCK_WIDTH", block_width)
+    assert fast.PARALLEL_MIN_CELLS <= 128 * 128
     runs = []
     before = numba.get_num_threads()
     try:
@@ -92,7 +95,7 @@ def test_window_count_fields_stay_exact(name, monkeypatch):
     """After 40 ticks of incremental updates (moves, decisions, arrests, releases), the cop and
     active fields equal a fresh count of the lattice (``fast.VERIFY_FIELDS``)."""
     monkeypatch.setattr(fast, "VERIFY_FIELDS", True)
-    monkeypatch.setattr(fast, "MIN_PARALLEL_BLOCKS", 2)  # 6×6 blocks, as on big lattices
+    monkeypatch.setattr(blocks, "MAX_BLOCK_WIDTH", 64)  # blocks across too, as on big lattices
     m = _model(name, 128, extra=["population.legitimacy=0.7"])
     m.run(40)
     df = m.get_model_vars_dataframe()
@@ -210,20 +213,38 @@ def test_cop_density_ramp_runs_on_fast_engine():
     check_invariants(m)
 
 
-def test_block_plans_keep_same_colour_blocks_apart():
-    """For many sizes and radii, two blocks of one colour are ≥ 2·footprint apart (cyclically),
-    which is what lets them run at the same time."""
+def _cyclic_gap(a: tuple[int, int], b: tuple[int, int], length: int) -> int:
+    """Returns the cells strictly between intervals [a0, a1) and [b0, b1) on a ring (0 if they
+    are the same interval)."""
+    if a == b:
+        return 0
+    return min((b[0] - a[1]) % length, (a[0] - b[1]) % length)
+
+
+@pytest.mark.parametrize("max_width", [64, 1024])
+def test_block_plans_keep_same_colour_blocks_apart(max_width, monkeypatch):
+    """For many sizes and radii, any two blocks of one colour are ≥ 2·footprint apart along x
+    or along y (cyclically, whatever the offset), which is what lets them run at the same
+    time; every colour has the same number of blocks."""
     from uprising.engine.blocks import block_plan, footprint
 
+    monkeypatch.setattr(blocks, "MAX_BLOCK_WIDTH", max_width)
     for v, v_cop in ((1, 1), (3, 2), (7, 7), (10, 4)):
         gap = 2 * footprint(v, v_cop)
-        for length in (40, 97, 128, 160, 333, 1000, 2001):
-            plan = block_plan(length, length, v, v_cop)
-            for nb, c in ((plan.nbx, plan.cx), (plan.nby, plan.cy)):
-                assert nb % c == 0
-                if nb == 1:
-                    continue
-                edges = [(b * length) // nb for b in range(nb + 1)]
-                shortest = min(b - a for a, b in itertools.pairwise(edges))
-                assert (c - 1) * shortest >= gap
-                assert nb // c >= 2
+        for width, height in ((40, 40), (97, 97), (128, 128), (160, 160), (333, 200),
+                              (1000, 90), (2001, 2001), (3000, 60)):
+            plan = block_plan(width, height, v, v_cop)
+            assert plan.nbx % plan.cx == 0 and plan.nby % plan.cy == 0
+            xs = [((b * width) // plan.nbx, ((b + 1) * width) // plan.nbx)
+                  for b in range(plan.nbx)]
+            ys = [((b * height) // plan.nby, ((b + 1) * height) // plan.nby)
+                  for b in range(plan.nby)]
+            found = [(bx, by) for bx in range(plan.nbx) for by in range(plan.nby)]
+            for (ax, ay), (bx, by) in itertools.combinations(found, 2):
+                if ax % plan.cx != bx % plan.cx or ay % plan.cy != by % plan.cy:
+                    continue  # different colours
+                apart = max(_cyclic_gap(xs[ax], xs[bx], width),
+                            _cyclic_gap(ys[ay], ys[by], height))
+                assert apart >= gap, (width, height, v, v_cop, plan, (ax, ay), (bx, by))
+            if plan.nby > 1:  # bands of rows, cut across only when wider than max_width
+                assert (plan.nbx > 1) == (width > max_width)

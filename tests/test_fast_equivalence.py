@@ -1,7 +1,7 @@
 """Slow: the fast engine against the reference, a small version of benchmarks/fast_equivalence.py.
 
-Run 2 (floor) on a 128×128 torus, where the fast scheduler cuts the lattice into 6×6 blocks in
-9 colours (4 blocks of a colour run in parallel), so the block schedule itself is under test;
+Run 2 (floor) on a 128×128 torus, where the fast scheduler cuts the lattice into 6 bands of rows
+in 3 colours (2 bands of a colour run in parallel), so the block schedule itself is under test;
 the presets' own 40×40 worlds are a single block. Reference seeds 1..N, fast seeds
 10001..10000+N (independent samples), N = 8, 400 ticks, tick 0 dropped.
 
@@ -18,15 +18,18 @@ import pytest
 
 from uprising import Model
 from uprising.engine import fast as fast_engine
+from uprising.engine.blocks import block_plan
 
 N_SEEDS = 8
 WORLD = ["world.width=128", "world.height=128", "ticks=400"]
 
 
-@pytest.fixture(autouse=True)
-def _blocks_in_parallel(monkeypatch):
-    """128×128 has 4 blocks per colour: run them as blocks (not as one block)."""
-    monkeypatch.setattr(fast_engine, "MIN_PARALLEL_BLOCKS", 2)
+def test_run2_at_128_runs_as_blocks():
+    """The premise of the slow tests below: Run 2 at 128×128 is cut into blocks."""
+    cfg = Model("epstein2002-run2", rng=1, overrides=[*WORLD, "engine=fast"]).config
+    reach = int(abs(cfg.cit_offs).max())
+    plan = block_plan(128, 128, reach, int(abs(cfg.cop_offs).max()))
+    assert plan.blocks_per_colour >= 2 and 128 * 128 >= fast_engine.PARALLEL_MIN_CELLS
 
 
 def _per_run(engine: str, extra: list[str] | None = None) -> dict[str, np.ndarray]:

@@ -14,6 +14,8 @@ from typing import NamedTuple
 
 MAX_COLOURS_PER_AXIS = 4
 ENOUGH_PER_AXIS = 4  # same-colour blocks per axis beyond which bigger blocks are preferred
+MIN_BLOCK = 16  # cells along a coloured axis, at least
+MAX_BLOCK_WIDTH = 1024  # cells; wider lattices are cut into 2, 4, … blocks across
 
 
 class BlockPlan(NamedTuple):
@@ -47,14 +49,15 @@ def footprint(cit_reach: int, cop_reach: int) -> int:
 def _axis(length: int, gap: int) -> tuple[int, int]:
     """Returns (blocks, colours) along one axis, (1, 1) if no colouring gives two blocks of a
     colour. The fewest colours (biggest blocks) that give ``ENOUGH_PER_AXIS`` same-colour
-    blocks win; failing that, the most same-colour blocks.
+    blocks win; failing that, the most same-colour blocks. Blocks are at least ``MIN_BLOCK``
+    long (fewer, bigger blocks where a short view would allow very thin ones).
 
     Blocks of one colour are ``c − 1`` blocks apart; the shortest block has ⌊length/nb⌋ cells.
     """
     best = (1, 1)
     best_par = 1
     for c in range(2, MAX_COLOURS_PER_AXIS + 1):
-        size = -(-gap // (c - 1))
+        size = max(-(-gap // (c - 1)), MIN_BLOCK)
         nb = (length // max(size, 1)) // c * c
         if nb // c >= ENOUGH_PER_AXIS:
             return nb, c
@@ -63,9 +66,30 @@ def _axis(length: int, gap: int) -> tuple[int, int]:
     return best
 
 
+def _row_axis(width: int, gap: int) -> tuple[int, int]:
+    """Returns (blocks, colours) along x when the bands of rows are already coloured: whole
+    rows up to ``MAX_BLOCK_WIDTH`` cells, else an even number of blocks in two colours. Two
+    same-colour blocks in one band have a block between them, so with more than two blocks
+    across, blocks are at least ``gap`` wide (two blocks across never share a colour)."""
+    if width <= MAX_BLOCK_WIDTH:
+        return 1, 1
+    nb = 2 * -(-width // (2 * MAX_BLOCK_WIDTH))
+    while nb > 2 and width // nb < gap:
+        nb -= 2
+    return nb, 2
+
+
 def block_plan(width: int, height: int, cit_reach: int, cop_reach: int) -> BlockPlan:
-    """Returns the plan for a lattice; small lattices get one block (serial, exact schedule)."""
+    """Returns the plan for a lattice; small lattices get one block (serial, exact schedule).
+
+    Bands of rows are coloured first (``_axis``), cut into blocks at most ``MAX_BLOCK_WIDTH``
+    wide: long rows stream well from memory, and fewer colours mean fewer parallel launches.
+    A lattice too short for coloured bands colours its columns instead.
+    """
     gap = 2 * footprint(cit_reach, cop_reach)
-    nbx, cx = _axis(width, gap)
     nby, cy = _axis(height, gap)
+    if nby == 1:
+        nbx, cx = _axis(width, gap)
+    else:
+        nbx, cx = _row_axis(width, gap)
     return BlockPlan(nbx, cx, nby, cy)

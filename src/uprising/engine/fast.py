@@ -16,7 +16,8 @@ from the reference):
 Each block draws from its own xoshiro256** stream seeded by (tick key, block), and the tick
 key is one output of the run's stream, so a seed gives the same run with any number of
 threads, and ``run(n)`` equals n calls of ``step()``. A lattice too small to hold two blocks of
-one colour is one block: the reference schedule exactly, with O(1) counting.
+one colour, or smaller than ``PARALLEL_MIN_CELLS``, is one block: the reference schedule exactly,
+with O(1) counting.
 """
 
 from __future__ import annotations
@@ -45,8 +46,8 @@ from uprising.engine.rng import below, next_u64, shuffle
 HALO = 8  # columns and rows around a block read ahead of its activations (a cache warm-up)
 VERIFY_FIELDS = False  # tests: after each call, compare the fields with a fresh count
 WARM_CELLS = 1 << 18  # lattices above this many cells read each block ahead (cache warm-up)
-MIN_PARALLEL_BLOCKS = 8  # with fewer blocks per colour: one block, one thread (the reference
-# schedule; faster than parallel launches over a handful of blocks)
+PARALLEL_MIN_CELLS = 128 * 128  # smaller lattices (and plans with one block per colour) run
+# as one block on one thread: the reference schedule, and faster than parallel launches there
 CHUNK = 4096  # agents per chunk of the parallel count-down and tally passes
 _GOLDEN = np.uint64(0x9E3779B97F4A7C15)
 
@@ -348,8 +349,8 @@ def run_ticks(
     build_fields(code, width, height, torus, method, r, spans, band_edges(height),
                  build_workspace(height, width, r, threads), cops, actives)
     plan = block_plan(width, height, _reach(cit_offs), _reach(cop_offs))
-    if plan.blocks_per_colour < MIN_PARALLEL_BLOCKS:
-        plan = BlockPlan(1, 1, 1, 1)  # too few blocks to share: the whole lattice, one thread
+    if plan.blocks_per_colour < 2 or width * height < PARALLEL_MIN_CELLS:
+        plan = BlockPlan(1, 1, 1, 1)  # nothing to share: the whole lattice, one thread
     cells = -(-width // plan.nbx) * -(-height // plan.nby)
     lists = np.empty((threads, cells), dtype=np.int32)
     stamp = fresh.view(np.uint8)  # the fast engine's activation stamps (nothing else reads it)
