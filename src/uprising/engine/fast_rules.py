@@ -80,11 +80,17 @@ def pick_empty(rng, code, cell, offs, flat, reach, width, height, torus, scratch
             if c >= 0 and code[c] == EMPTY:
                 return c
     m = 0
-    for j in range(n):
-        c = site(x, y, offs[j, 0], offs[j, 1], width, height, torus)
-        if c >= 0 and code[c] == EMPTY:
+    if inner:  # no wrap or edge: flat steps (same cells, same order)
+        for j in range(n):
+            c = cell + flat[j]
             scratch[m] = c
-            m += 1
+            m += code[c] == EMPTY
+    else:
+        for j in range(n):
+            c = site(x, y, offs[j, 0], offs[j, 1], width, height, torus)
+            if c >= 0 and code[c] == EMPTY:
+                scratch[m] = c
+                m += 1
     if m == 0:
         return -1
     return scratch[below(rng, m)]
@@ -146,12 +152,20 @@ def pick_arrestee(rng, code, occupant, pos, actives, cop, geo, scratch):
         return -1
     offs = geo.cop_offs
     x, y = split(cell, geo.width)
+    reach = geo.cop_reach
     m = 0
-    for j in range(offs.shape[0]):
-        c = site(x, y, offs[j, 0], offs[j, 1], geo.width, geo.height, geo.torus)
-        if c >= 0 and code[c] == ACTIVE:
+    if x >= reach and x < geo.width - reach and y >= reach and y < geo.height - reach:
+        flat = geo.cop_flat  # no wrap or edge: flat steps (same cells, same order)
+        for j in range(offs.shape[0]):
+            c = cell + flat[j]
             scratch[m] = c
-            m += 1
+            m += code[c] == ACTIVE
+    else:
+        for j in range(offs.shape[0]):
+            c = site(x, y, offs[j, 0], offs[j, 1], geo.width, geo.height, geo.torus)
+            if c >= 0 and code[c] == ACTIVE:
+                scratch[m] = c
+                m += 1
     if m == 0:
         return -1
     return occupant[scratch[below(rng, m)]]
