@@ -43,6 +43,7 @@ from uprising.engine.fields import band_edges, build_fields, build_workspace, fi
 from uprising.engine.lattice import ACTIVE, COP
 from uprising.engine.prefetch import prefetch
 from uprising.engine.rng import below, next_u64, shuffle
+from uprising.engine.stencils import move_stencils
 
 AHEAD = 4  # prefetch hints: an agent's arrays 2·AHEAD activations before its own, its cell
 # AHEAD before (0: no hints). Results do not depend on it; 2 threads on 160×160 run ~20 % faster
@@ -84,7 +85,7 @@ def _activate(a, rng, code, occupant, kind, state, pos, term, arrest_cell, griev
     if kind[a] == ru.K_COP:
         if move_first and cop_move:
             move(rng, code, occupant, pos, cops, actives, a, geo.cop_offs, geo.cop_flat,
-                 geo.cop_reach, geo, scratch)
+                 geo.cop_reach, geo.cop_steps, geo.cop_bounds, geo, scratch)
         victim = pick_arrestee(rng, code, occupant, pos, actives, a, geo, scratch)
         if victim >= 0:
             jail(rng, code, occupant, state, pos, term, arrest_cell, cops, actives, victim, a,
@@ -98,7 +99,7 @@ def _activate(a, rng, code, occupant, kind, state, pos, term, arrest_cell, griev
                     term[victim] -= 1
         if not move_first and cop_move:
             move(rng, code, occupant, pos, cops, actives, a, geo.cop_offs, geo.cop_flat,
-                 geo.cop_reach, geo, scratch)
+                 geo.cop_reach, geo.cop_steps, geo.cop_bounds, geo, scratch)
         return
     if s == ru.S_JAILED:
         if not own_step:
@@ -110,11 +111,11 @@ def _activate(a, rng, code, occupant, kind, state, pos, term, arrest_cell, griev
             return
     if move_first and cit_move:
         move(rng, code, occupant, pos, cops, actives, a, geo.cit_offs, geo.cit_flat,
-             geo.cit_reach, geo, scratch)
+             geo.cit_reach, geo.cit_steps, geo.cit_bounds, geo, scratch)
     decide(code, pos, state, grievance, risk, threshold, cops, actives, a, sw, k, geo)
     if not move_first and cit_move:
         move(rng, code, occupant, pos, cops, actives, a, geo.cit_offs, geo.cit_flat,
-             geo.cit_reach, geo, scratch)
+             geo.cit_reach, geo.cit_steps, geo.cit_bounds, geo, scratch)
 
 
 @numba.njit(cache=True, _nrt=False)
@@ -370,10 +371,14 @@ def run_ticks(
             if (view + 1) * (view + 3) <= TABLE_LIMIT else np.zeros((1, 1)))
     cit64 = np.ascontiguousarray(cit_offs, dtype=np.int64)
     cop64 = np.ascontiguousarray(cop_offs, dtype=np.int64)
+    cit_steps, cit_bounds = move_stencils(cit64, cit64, width)
+    cop_steps, cop_bounds = ((cit_steps, cit_bounds) if same_view
+                             else move_stencils(cit64, cop64, width))
     geo = Geometry(width, height, torus, cit64, spans, cop64, same_view, ptab,
                    cit64[:, 1] * width + cit64[:, 0], _reach(cit_offs),
                    cop64[:, 1] * width + cop64[:, 0], _reach(cop_offs),
-                   bool(np.array_equal(spans[:, 0], np.arange(spans[0, 0], -spans[0, 0] + 1))))
+                   bool(np.array_equal(spans[:, 0], np.arange(spans[0, 0], -spans[0, 0] + 1))),
+                   cit_steps, cit_bounds, cop_steps, cop_bounds)
     threads = numba.config.NUMBA_NUM_THREADS
     dtype = field_dtype(cit_offs.shape[0])
     cops = np.empty(code.shape[0], dtype=dtype)

@@ -28,6 +28,7 @@ from uprising.engine.rules import (
     _release,
     arrest_probability,
 )
+from uprising.engine.stencils import apply_stencil
 
 # width, height, torus; citizen offsets/spans (moves, decisions, fields); cop offsets;
 # whether the cops' view equals the citizens' (then "any active in view" is one field read).
@@ -37,10 +38,13 @@ _LOW32 = np.uint64(0xFFFFFFFF)
 # *_flat: the offsets as cell-index steps (dy·width + dx), valid ≥ *_reach cells from any edge.
 # ptab: P[C, A] for every count a view can give (the same doubles ``arrest_probability``
 # returns), or a 1×1 dummy when the view is too big for a table (P is then computed).
+# *_steps, *_bounds: the move stencils of citizens' and cops' moves (``stencils``; no rows if
+# the tables would be too big).
 Geometry = namedtuple(
     "Geometry",
     ["width", "height", "torus", "cit_offs", "cit_spans", "cop_offs", "same_view", "ptab",
-     "cit_flat", "cit_reach", "cop_flat", "cop_reach", "rows_ok"],
+     "cit_flat", "cit_reach", "cop_flat", "cop_reach", "rows_ok", "cit_steps", "cit_bounds",
+     "cop_steps", "cop_bounds"],
 )
 TABLE_LIMIT = 1 << 21  # largest P[C, A] table (entries)
 
@@ -57,7 +61,8 @@ def probability_table(view_cells, rule, k):
 
 @numba.njit(inline="always")
 def pick_empty(rng, code, cell, offs, flat, reach, width, height, torus, scratch):
-    """Returns a uniformly chosen empty cell among ``offs`` around ``cell``, or −1 if none.
+    """Returns ``(c, j)``: a uniformly chosen empty cell ``c`` among ``offs`` around ``cell`` and
+    its offset's row ``j``, or (−1, −1) if none.
 
     Up to 16 uniform draws among the sites in view (two 32-bit draws per 64 random bits), then
     enumeration of the empty sites: both stages are uniform over the empty sites, so the result
@@ -65,55 +70,74 @@ def pick_empty(rng, code, cell, offs, flat, reach, width, height, torus, scratch
     """
     n = offs.shape[0]
     if n == 0:
-        return -1
+        return -1, -1
     x, y = split(cell, width)
     inner = x >= reach and x < width - reach and y >= reach and y < height - reach
     for _ in range(8):
         u = next_u64(rng)
         for _half in range(2):
-            j = int(((u & _LOW32) * np.uint64(n)) >> np.uint64(32))
+            j = np.int64(((u & _LOW32) * np.uint64(n)) >> np.uint64(32))  # (not uint64)
             u >>= np.uint64(32)
             if inner:
                 c = cell + flat[j]
             else:
                 c = site(x, y, offs[j, 0], offs[j, 1], width, height, torus)
             if c >= 0 and code[c] == EMPTY:
-                return c
+                return c, j
     m = 0
     if inner:  # no wrap or edge: flat steps (same cells, same order)
         for j in range(n):
-            c = cell + flat[j]
-            scratch[m] = c
-            m += code[c] == EMPTY
+            scratch[m] = j
+            m += code[cell + flat[j]] == EMPTY
     else:
         for j in range(n):
             c = site(x, y, offs[j, 0], offs[j, 1], width, height, torus)
             if c >= 0 and code[c] == EMPTY:
-                scratch[m] = c
+                scratch[m] = j
                 m += 1
     if m == 0:
-        return -1
-    return scratch[below(rng, m)]
+        return -1, -1
+    j = scratch[below(rng, m)]
+    if inner:
+        return cell + flat[j], j
+    return site(x, y, offs[j, 0], offs[j, 1], width, height, torus), j
 
 
 @numba.njit(inline="always")
-def move(rng, code, occupant, pos, cops, actives, agent, offs, flat, reach, geo, scratch):
-    """Rule M: moves ``agent`` to a uniformly chosen empty cell in view, if there is one."""
+def move(rng, code, occupant, pos, cops, actives, agent, offs, flat, reach, steps, bounds, geo,
+         scratch):
+    """Rule M: moves ``agent`` to a uniformly chosen empty cell in view, if there is one.
+
+    A moving cop or active shifts its count in the fields by the move's stencil (``stencils``)
+    away from the edges, else by ``fields.move_window`` (or two window updates).
+    """
     cell = pos[agent]
-    target = pick_empty(rng, code, cell, offs, flat, reach, geo.width, geo.height, geo.torus,
-                        scratch)
+    target, j = pick_empty(rng, code, cell, offs, flat, reach, geo.width, geo.height, geo.torus,
+                           scratch)
     if target < 0:
         return
     value = code[cell]
-    if geo.rows_ok and (value == ACTIVE or value == COP):  # noqa: SIM109 (Numba)
+    if value == ACTIVE or value == COP:  # noqa: SIM109 (Numba)
+        field = actives if value == ACTIVE else cops
+        x, y = split(cell, geo.width)
+        edge = reach + geo.cit_reach
+        if (bounds.shape[0] > 0 and x >= edge and x < geo.width - edge and y >= edge
+                and y < geo.height - edge):
+            code[cell] = EMPTY
+            code[target] = value
+            apply_stencil(field, cell, steps, bounds, j)
+        elif geo.rows_ok:
+            code[cell] = EMPTY
+            code[target] = value
+            move_window(field, cell, target, geo.cit_spans, geo.width, geo.height, geo.torus)
+        else:
+            recode(code, cops, actives, cell, EMPTY, geo.cit_spans, geo.width, geo.height,
+                   geo.torus)
+            recode(code, cops, actives, target, value, geo.cit_spans, geo.width, geo.height,
+                   geo.torus)
+    else:  # quiet: no count changes
         code[cell] = EMPTY
         code[target] = value
-        field = actives if value == ACTIVE else cops
-        move_window(field, cell, target, geo.cit_spans, geo.width, geo.height, geo.torus)
-    else:
-        recode(code, cops, actives, cell, EMPTY, geo.cit_spans, geo.width, geo.height, geo.torus)
-        recode(code, cops, actives, target, value, geo.cit_spans, geo.width, geo.height,
-               geo.torus)
     occupant[cell] = -1
     occupant[target] = agent
     pos[agent] = target
