@@ -60,6 +60,8 @@ def _axis(length: int, gap: int) -> tuple[int, int]:
         size = max(-(-gap // (c - 1)), MIN_BLOCK)
         nb = (length // max(size, 1)) // c * c
         if nb // c >= ENOUGH_PER_AXIS:
+            if (nb // c) % 2:  # an even number per colour shares evenly between 2 threads
+                nb -= c
             return nb, c
         if nb // c >= 2 and nb // c > best_par:
             best, best_par = (nb, c), nb // c
