@@ -72,17 +72,18 @@ def _wrap(v, n):
 def _activate(a, rng, code, occupant, kind, state, pos, term, arrest_cell, grievance, risk,
               threshold, sw, k, geo, cops, actives, stamp, scratch, counts):
     """One agent's activation, as in ``reference.run_ticks_mech`` with every mechanism off."""
-    if stamp[a]:
+    ua = np.uint64(a)  # unsigned indices compile without negative-index wrap-around code
+    if stamp[ua]:
         return
-    stamp[a] = 1
-    s = state[a]
+    stamp[ua] = 1
+    s = state[ua]
     if s >= ru.S_OFF:
         return
     move_first = sw[ru.SW_MOVE_FIRST] == 1
     cit_move = sw[ru.SW_MOVEMENT] == 1
     cop_move = cit_move or sw[ru.SW_COPS_MOVE_WHEN_OFF] == 1
     own_step = sw[ru.SW_COUNTDOWN_OWN_STEP] == 1
-    if kind[a] == ru.K_COP:
+    if kind[ua] == ru.K_COP:
         if move_first and cop_move:
             move(rng, code, occupant, pos, cops, actives, a, geo.cop_offs, geo.cop_flat,
                  geo.cop_reach, geo.cop_steps, geo.cop_bounds, geo, scratch)
@@ -126,8 +127,8 @@ def _collect(occupant, stamp, x0, x1, y0, y1, width, height, out):
     for yy in range(y0, y1):
         row = _wrap(yy, height) * width
         for xx in range(x0, x1):
-            a = occupant[row + _wrap(xx, width)]
-            if a >= 0 and stamp[a] == 0:
+            a = occupant[np.uint64(row + _wrap(xx, width))]  # (unsigned: no wrap-around code)
+            if a >= 0 and stamp[np.uint64(a)] == 0:
                 out[m] = a
                 m += 1
     return m

@@ -76,14 +76,17 @@ def pick_empty(rng, code, cell, offs, flat, reach, width, height, torus, scratch
     for _ in range(8):
         u = next_u64(rng)
         for _half in range(2):
-            j = np.int64(((u & _LOW32) * np.uint64(n)) >> np.uint64(32))  # (not uint64)
+            ju = ((u & _LOW32) * np.uint64(n)) >> np.uint64(32)
             u >>= np.uint64(32)
-            if inner:
-                c = cell + flat[j]
+            if inner:  # unsigned indices: no negative-index wrap-around code
+                c = cell + flat[ju]
+                if code[np.uint64(c)] == EMPTY:
+                    return c, np.int64(ju)
             else:
+                j = np.int64(ju)
                 c = site(x, y, offs[j, 0], offs[j, 1], width, height, torus)
-            if c >= 0 and code[c] == EMPTY:
-                return c, j
+                if c >= 0 and code[c] == EMPTY:
+                    return c, j
     m = 0
     if inner:  # no wrap or edge: flat steps (same cells, same order)
         for j in range(n):
@@ -111,24 +114,26 @@ def move(rng, code, occupant, pos, cops, actives, agent, offs, flat, reach, step
     A moving cop or active shifts its count in the fields by the move's stencil (``stencils``)
     away from the edges, else by ``fields.move_window`` (or two window updates).
     """
-    cell = pos[agent]
+    cell = pos[np.uint64(agent)]
     target, j = pick_empty(rng, code, cell, offs, flat, reach, geo.width, geo.height, geo.torus,
                            scratch)
     if target < 0:
         return
-    value = code[cell]
+    uc = np.uint64(cell)  # unsigned indices: no negative-index wrap-around code
+    ut = np.uint64(target)
+    value = code[uc]
     if value == ACTIVE or value == COP:  # noqa: SIM109 (Numba)
         field = actives if value == ACTIVE else cops
         x, y = split(cell, geo.width)
         edge = reach + geo.cit_reach
         if (bounds.shape[0] > 0 and x >= edge and x < geo.width - edge and y >= edge
                 and y < geo.height - edge):
-            code[cell] = EMPTY
-            code[target] = value
+            code[uc] = EMPTY
+            code[ut] = value
             apply_stencil(field, cell, steps, bounds, j)
         elif geo.rows_ok:
-            code[cell] = EMPTY
-            code[target] = value
+            code[uc] = EMPTY
+            code[ut] = value
             move_window(field, cell, target, geo.cit_spans, geo.width, geo.height, geo.torus)
         else:
             recode(code, cops, actives, cell, EMPTY, geo.cit_spans, geo.width, geo.height,
@@ -136,35 +141,40 @@ def move(rng, code, occupant, pos, cops, actives, agent, offs, flat, reach, step
             recode(code, cops, actives, target, value, geo.cit_spans, geo.width, geo.height,
                    geo.torus)
     else:  # quiet: no count changes
-        code[cell] = EMPTY
-        code[target] = value
-    occupant[cell] = -1
-    occupant[target] = agent
-    pos[agent] = target
+        code[uc] = EMPTY
+        code[ut] = value
+    occupant[uc] = -1
+    occupant[ut] = agent
+    pos[np.uint64(agent)] = target
 
 
 @numba.njit(inline="always")
 def set_civilian(code, pos, state, cops, actives, agent, active, geo):
     """Makes a free citizen active or quiet, on its cell and in the fields."""
-    state[agent] = S_ACTIVE if active else S_QUIET
-    recode(code, cops, actives, pos[agent], ACTIVE if active else QUIET, geo.cit_spans,
+    ua = np.uint64(agent)
+    state[ua] = S_ACTIVE if active else S_QUIET
+    recode(code, cops, actives, pos[ua], ACTIVE if active else QUIET, geo.cit_spans,
            geo.width, geo.height, geo.torus)
 
 
 @numba.njit(inline="always")
 def decide(code, pos, state, grievance, risk, threshold, cops, actives, agent, sw, k, geo):
     """Rule A with C and A read from the fields (G ≤ T: quiet without reading them)."""
-    cell = pos[agent]
-    if grievance[agent] <= threshold[agent]:
+    ua = np.uint64(agent)  # unsigned indices: no negative-index wrap-around code
+    g = grievance[ua]
+    t = threshold[ua]
+    if g <= t:
         set_civilian(code, pos, state, cops, actives, agent, False, geo)
         return
-    a = 1 + int(actives[cell])
-    if sw[SW_TWICE_IF_ACTIVE] == 1 and state[agent] == S_ACTIVE:
+    uc = np.uint64(pos[ua])
+    a = 1 + int(actives[uc])
+    if sw[SW_TWICE_IF_ACTIVE] == 1 and state[ua] == S_ACTIVE:
         a += 1
-    c = int(cops[cell])
+    c = int(cops[uc])
     table = geo.ptab.shape[0] > 1
-    p = geo.ptab[c, a] if table else arrest_probability(c, a, sw[SW_ARREST_RULE], k)
-    active = grievance[agent] - risk[agent] * p > threshold[agent]
+    p = (geo.ptab[np.uint64(c), np.uint64(a)] if table
+         else arrest_probability(c, a, sw[SW_ARREST_RULE], k))
+    active = g - risk[ua] * p > t
     set_civilian(code, pos, state, cops, actives, agent, active, geo)
 
 

@@ -158,10 +158,11 @@ def move_window(field, old, new, spans, width, height, torus):
 @numba.njit(inline="always")
 def recode(code, cops, actives, cell, value, spans, width, height, torus):
     """Sets ``code[cell] = value`` and updates the fields if the cell's class changed."""
-    old = code[cell]
+    uc = np.uint64(cell)  # unsigned index: no negative-index wrap-around code
+    old = code[uc]
     if old == value:
         return
-    code[cell] = value
+    code[uc] = value
     if old == ACTIVE:
         add_window(actives, cell, spans, width, height, torus, -1)
     elif old == COP:

@@ -49,7 +49,7 @@ def move_stencils(view_offs: np.ndarray, move_offs: np.ndarray, width: int):
 @numba.njit(inline="always")
 def apply_stencil(field, cell, steps, bounds, j):
     """Moves one count of ``field`` for a mover leaving ``cell`` by offset ``j`` (interior)."""
-    for i in range(bounds[j, 0], bounds[j, 1]):
-        field[cell + steps[i]] -= 1
+    for i in range(bounds[j, 0], bounds[j, 1]):  # unsigned indices: no wrap-around code
+        field[np.uint64(cell + steps[np.uint64(i)])] -= 1
     for i in range(bounds[j, 1], bounds[j, 2]):
-        field[cell + steps[i]] += 1
+        field[np.uint64(cell + steps[np.uint64(i)])] += 1
