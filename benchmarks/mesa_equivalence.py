@@ -16,6 +16,9 @@ Conventions, matched on both sides (checked against Mesa's ``model.py``/``agents
   0-term prisoner keeps until its next activation too (``jail.countdown: own_step``). ``jailed``
   here means Mesa's ``arrested``.
 
+The parameters of both sides are in ``mesa_params.py``, the statistics and their comparison in
+``equivalence_stats.py`` and the ``--same-world`` check in ``mesa_same_world.py``.
+
 Usage::
 
     python benchmarks/mesa_equivalence.py                      # 50 Mesa / 200 uprising seeds
@@ -38,56 +41,12 @@ from typing import Any
 
 import numpy as np
 
+# Sibling modules in benchmarks/ (the script's own folder).
+from equivalence_stats import ALL_STATISTICS, BURN_IN, compare, format_table, run_statistics
+from mesa_params import REGIMES, mesa_kwargs, uprising_overrides
+from mesa_same_world import same_world
+
 RESULTS = Path(__file__).resolve().parent / "results"
-
-# Parameters shared by both regimes (Mesa model.py defaults = the mesa-example preset).
-COMMON: dict[str, Any] = {
-    "citizen_density": 0.7,
-    "citizen_vision": 7,
-    "cop_vision": 7,
-    "active_threshold": 0.1,
-    "arrest_prob_constant": 2.3,
-    "movement": True,
-}
-# Mesa's model.py defaults and its app.py slider defaults.
-REGIMES: dict[str, dict[str, Any]] = {
-    "default": {"cop_density": 0.074, "legitimacy": 0.8, "max_jail_term": 1000},
-    "app": {"cop_density": 0.04, "legitimacy": 0.82, "max_jail_term": 30},
-}
-# Mesa keyword -> uprising dotted scenario path.
-MESA_TO_UPRISING = {
-    "citizen_density": "population.density",
-    "citizen_vision": "population.vision",
-    "cop_vision": "police.vision",
-    "active_threshold": "population.threshold",
-    "arrest_prob_constant": "police.k",
-    "movement": "rules.movement",
-    "cop_density": "police.density",
-    "legitimacy": "population.legitimacy",
-    "max_jail_term": "jail.max_term",
-}
-STATISTICS = ("mean_active", "peak_active", "frac_over_10", "mean_jailed")
-# Secondary set: the same statistics after the initial transient (steps BURN_IN+1..N). The
-# first ~20 steps hold one large synchronised outburst that dominates peak_active over 1..N.
-BURN_IN = 20
-LATE_STATISTICS = tuple(f"{s}_late" for s in STATISTICS)
-ALL_STATISTICS = STATISTICS + LATE_STATISTICS
-ACTIVE_LEVEL = 10  # "fraction of steps with more than 10 active"
-
-
-def mesa_kwargs(regime: str, width: int = 40, height: int = 40) -> dict[str, Any]:
-    """Returns the keyword arguments of Mesa's ``EpsteinCivilViolence`` for a regime."""
-    return {"width": width, "height": height, **COMMON, **REGIMES[regime]}
-
-
-def uprising_overrides(regime: str, width: int = 40, height: int = 40) -> list[str]:
-    """Returns dotted overrides making the ``mesa-example`` preset identical to Mesa's kwargs."""
-    out = [f"world.width={width}", f"world.height={height}"]
-    for key, value in mesa_kwargs(regime, width, height).items():
-        if key in MESA_TO_UPRISING:
-            text = str(value).lower() if isinstance(value, bool) else str(value)
-            out.append(f"{MESA_TO_UPRISING[key]}={text}")
-    return out
 
 
 def run_mesa(regime: str, seed: int, steps: int, width: int = 40, height: int = 40) -> dict:
@@ -139,92 +98,6 @@ def run_uprising(regime: str, seed: int, steps: int, width: int = 40, height: in
         "n_cops": int(df["cops"].iloc[0]),
         "wall_s": wall,
     }
-
-
-def run_statistics(active: np.ndarray, jailed: np.ndarray) -> dict[str, float]:
-    """Returns the per-run statistics compared across implementations (steps 1..N)."""
-    return {
-        "mean_active": float(np.mean(active)),
-        "peak_active": float(np.max(active)),
-        "frac_over_10": float(np.mean(active > ACTIVE_LEVEL)),
-        "mean_jailed": float(np.mean(jailed)),
-    }
-
-
-def bootstrap_mean_diff_ci(
-    a: np.ndarray, b: np.ndarray, n_boot: int = 10_000, level: float = 0.95, seed: int = 12345
-) -> tuple[float, float]:
-    """Returns the percentile bootstrap CI of mean(a) − mean(b), resampling each side."""
-    rng = np.random.default_rng(seed)
-    ia = rng.integers(0, len(a), size=(n_boot, len(a)))
-    ib = rng.integers(0, len(b), size=(n_boot, len(b)))
-    diffs = a[ia].mean(axis=1) - b[ib].mean(axis=1)
-    tail = (1.0 - level) / 2.0
-    lo, hi = np.quantile(diffs, [tail, 1.0 - tail])
-    return float(lo), float(hi)
-
-
-def adjusted_difference(
-    ours: Sequence[dict], mesa: Sequence[dict], stat: str
-) -> tuple[float, float] | None:
-    """Returns (difference uprising − Mesa, its standard error) at equal initial head counts.
-
-    Ordinary least squares of the statistic on an implementation indicator plus each run's
-    initial numbers of cops and citizens (placement is random per cell, so a block of seeds can
-    hold noticeably fewer cops, and every cop fewer adds about one to the mean active count).
-    Returns None when the runs do not carry ``n_cops``/``n_citizens``.
-    """
-    runs = [*ours, *mesa]
-    if not all("n_cops" in r and "n_citizens" in r for r in runs):
-        return None
-    x = np.column_stack(
-        [
-            np.ones(len(runs)),
-            np.r_[np.ones(len(ours)), np.zeros(len(mesa))],
-            [float(r["n_cops"]) for r in runs],
-            [float(r["n_citizens"]) for r in runs],
-        ]
-    )
-    y = np.array([float(r[stat]) for r in runs])
-    beta, *_ = np.linalg.lstsq(x, y, rcond=None)
-    resid = y - x @ beta
-    dof = max(len(y) - x.shape[1], 1)
-    cov = (resid @ resid / dof) * np.linalg.pinv(x.T @ x)
-    return float(beta[1]), float(np.sqrt(max(cov[1, 1], 0.0)))
-
-
-def compare(
-    ours: Sequence[dict], mesa: Sequence[dict], statistics: Sequence[str] = STATISTICS
-) -> dict[str, dict[str, float]]:
-    """Returns, per statistic, both sides' mean/sd, the KS statistic and p, and the bootstrap CI.
-
-    ``ours`` and ``mesa`` are lists of per-run statistic dicts (``run_statistics``).
-    """
-    from scipy.stats import ks_2samp
-
-    out: dict[str, dict[str, float]] = {}
-    for stat in statistics:
-        a = np.array([r[stat] for r in ours], dtype=float)
-        b = np.array([r[stat] for r in mesa], dtype=float)
-        ks = ks_2samp(a, b)
-        lo, hi = bootstrap_mean_diff_ci(a, b)
-        out[stat] = {
-            "uprising_mean": float(a.mean()),
-            "uprising_sd": float(a.std(ddof=1)),
-            "mesa_mean": float(b.mean()),
-            "mesa_sd": float(b.std(ddof=1)),
-            "diff": float(a.mean() - b.mean()),
-            "ci_lo": lo,
-            "ci_hi": hi,
-            "ks_stat": float(ks.statistic),
-            "ks_p": float(ks.pvalue),
-            "n_uprising": len(a),
-            "n_mesa": len(b),
-        }
-        adjusted = adjusted_difference(ours, mesa, stat)
-        if adjusted is not None:
-            out[stat]["adj_diff"], out[stat]["adj_se"] = adjusted
-    return out
 
 
 DEFAULT_CACHE = Path.home() / ".cache" / "uprising-bench" / "mesa_runs"
@@ -287,26 +160,6 @@ def collect(
     if pool is not None:
         pool.shutdown()
     return runs
-
-
-def format_table(results: dict[str, dict[str, dict[str, float]]]) -> str:
-    """Returns a plain-text table of the comparison (one row per regime and statistic)."""
-    head = (
-        f"{'regime':8} {'statistic':18} {'uprising mean (sd)':>20} {'Mesa mean (sd)':>20} "
-        f"{'diff [95% CI]':>26} {'KS D':>6} {'KS p':>7} {'adj diff (se)':>18}"
-    )
-    lines = [head, "-" * len(head)]
-    for regime, stats in results.items():
-        for stat, r in stats.items():
-            ours = f"{r['uprising_mean']:.3f} ({r['uprising_sd']:.3f})"
-            theirs = f"{r['mesa_mean']:.3f} ({r['mesa_sd']:.3f})"
-            ci = f"{r['diff']:+.3f} [{r['ci_lo']:+.3f}, {r['ci_hi']:+.3f}]"
-            adj = f"{r['adj_diff']:+.3f} ({r['adj_se']:.3f})" if "adj_diff" in r else "-"
-            lines.append(
-                f"{regime:8} {stat:18} {ours:>20} {theirs:>20} {ci:>26} "
-                f"{r['ks_stat']:6.3f} {r['ks_p']:7.3f} {adj:>18}"
-            )
-    return "\n".join(lines)
 
 
 def git_commit() -> str:
@@ -386,112 +239,6 @@ def load_mesa_runs(runs_csv: Path, regime: str, steps: int) -> tuple[list[dict],
                 if r["impl"] == "mesa" and r["regime"] == regime
             ]
     return rows, series
-
-
-def same_world(
-    world_seed: int, regime: str, mesa_trials: int, ours_trials: int, steps: int = 2
-) -> dict[str, Any]:
-    """Returns per-step active/jailed means of both engines started from one identical world.
-
-    Mesa builds the world (seed ``world_seed``): positions, kinds, hardship and risk aversion.
-    The same world is loaded into uprising's reference kernel. Each trial then re-seeds only
-    the activation order and choices (Mesa: ``model.random.seed``; uprising: a fresh kernel RNG),
-    so the initial-condition spread that dominates early statistics across seeds is removed and
-    the per-step rules are compared with much more power.
-    """
-    from mesa.examples.advanced.epstein_civil_violence.agents import Citizen, Cop
-    from mesa.examples.advanced.epstein_civil_violence.model import EpsteinCivilViolence
-
-    import uprising
-    from uprising.engine import reference as ref
-    from uprising.engine.lattice import COP, QUIET
-    from uprising.engine.rng import seed_state
-    from uprising.engine.state import kernel_config
-
-    kw = mesa_kwargs(regime)
-    width = kw["width"]
-
-    def mesa_world() -> tuple[Any, list, list]:
-        model = EpsteinCivilViolence(seed=world_seed, **kw)
-        return model, list(model.agents_by_type[Citizen]), list(model.agents_by_type[Cop])
-
-    _, cits, cops = mesa_world()
-    n_cit, n = len(cits), len(cits) + len(cops)
-    code = np.zeros(width * kw["height"], np.int8)
-    occupant = np.full(code.shape, -1, np.int32)
-    pos = np.zeros(n, np.int32)
-    kind = np.zeros(n, np.int8)
-    kind[n_cit:] = ref.K_COP
-    hardship = np.zeros(n)
-    risk = np.zeros(n)
-    for i, agent in enumerate(cits + cops):
-        x, y = agent.cell.coordinate
-        pos[i] = y * width + x
-        occupant[pos[i]] = i
-        code[pos[i]] = QUIET if i < n_cit else COP
-        if i < n_cit:
-            hardship[i], risk[i] = agent.hardship, agent.risk_aversion
-    cfg = kernel_config(uprising.load_scenario("mesa-example", uprising_overrides(regime)))
-    grievance = hardship * (1.0 - kw["legitimacy"])
-    threshold = np.full(n, kw["active_threshold"])
-    ours = []
-    for trial in range(ours_trials):
-        out = ref.run_ticks(
-            steps,
-            seed_state(np.random.SeedSequence(trial)),
-            code.copy(),
-            occupant.copy(),
-            kind.copy(),
-            np.zeros(n, np.int8),
-            pos.copy(),
-            np.zeros(n, np.int32),
-            np.zeros(n, bool),
-            np.full(n, -1, np.int32),
-            grievance.copy(),
-            risk.copy(),
-            threshold.copy(),
-            cfg.cit_offs,
-            cfg.cit_spans,
-            cfg.cop_offs,
-            cfg.cop_spans,
-            cfg.switches.copy(),
-            cfg.k,
-        )
-        ours.append(np.r_[out[:, 1], out[:, 2]])
-    mesa = []
-    for trial in range(mesa_trials):
-        model, _, _ = mesa_world()
-        model.random.seed(10**6 + trial)
-        for _ in range(steps):
-            model.step()
-        df = model.datacollector.get_model_vars_dataframe()
-        mesa.append(np.r_[df["active"].to_numpy()[1:], df["arrested"].to_numpy()[1:]])
-    a, b = np.array(ours, float), np.array(mesa, float)
-    rows = []
-    for j in range(2 * steps):
-        diff = a[:, j].mean() - b[:, j].mean()
-        se = np.sqrt(a[:, j].var(ddof=1) / len(a) + b[:, j].var(ddof=1) / len(b))
-        rows.append(
-            {
-                "count": "active" if j < steps else "jailed",
-                "step": j % steps + 1,
-                "uprising_mean": float(a[:, j].mean()),
-                "uprising_sd": float(a[:, j].std(ddof=1)),
-                "mesa_mean": float(b[:, j].mean()),
-                "mesa_sd": float(b[:, j].std(ddof=1)),
-                "diff": float(diff),
-                "diff_in_se": float(diff / se) if se > 0 else 0.0,
-            }
-        )
-    return {
-        "world_seed": world_seed,
-        "regime": regime,
-        "citizens": n_cit,
-        "cops": n - n_cit,
-        "mesa_trials": mesa_trials,
-        "uprising_trials": ours_trials,
-        "rows": rows,
-    }
 
 
 def _run_rows(impl: str, regime: str, runs: dict[int, dict], steps: int) -> list[dict[str, Any]]:

@@ -22,7 +22,7 @@ Run with ``pytest -m slow tests/test_mesa_equivalence.py``.
 
 from __future__ import annotations
 
-import importlib.util
+import importlib
 import sys
 from pathlib import Path
 
@@ -41,12 +41,10 @@ ALPHA = 0.01
 
 
 def _load_benchmark_module():
-    path = Path(__file__).resolve().parents[1] / "benchmarks" / "mesa_equivalence.py"
-    spec = importlib.util.spec_from_file_location("mesa_equivalence", path)
-    module = importlib.util.module_from_spec(spec)
-    sys.modules.setdefault("mesa_equivalence", module)
-    spec.loader.exec_module(module)
-    return module
+    folder = Path(__file__).resolve().parents[1] / "benchmarks"
+    if str(folder) not in sys.path:
+        sys.path.insert(0, str(folder))  # the script imports its sibling modules by name
+    return importlib.import_module("mesa_equivalence")
 
 
 eq = _load_benchmark_module()
