@@ -28,6 +28,7 @@ import numpy as np
 from uprising.engine import rules as ru
 from uprising.engine.blocks import BlockPlan, block_plan
 from uprising.engine.fast_counts import classify
+from uprising.engine.fast_passes import CHUNK, count_down_all, release_due, tally_and_clear
 from uprising.engine.fast_rng import mix64
 from uprising.engine.fast_rules import (
     TABLE_LIMIT,
@@ -52,7 +53,6 @@ VERIFY_FIELDS = False  # tests: after each call, compare the fields with a fresh
 WARM_CELLS = 1 << 18  # lattices above this many cells hint each block ahead (cache warm-up)
 PARALLEL_MIN_CELLS = 128 * 128  # smaller lattices (and plans with one block per colour) run
 # as one block on one thread: the reference schedule, and faster than parallel launches there
-CHUNK = 4096  # agents per chunk of the parallel count-down and tally passes
 _GOLDEN = np.uint64(0x9E3779B97F4A7C15)
 
 
@@ -180,76 +180,6 @@ def _hint(order, i, m, ahead, stamp, state, kind, pos, grievance, risk, code, oc
             prefetch(actives, c)
 
 
-@numba.njit(cache=True, parallel=True)
-def _count_down_all(state, pos, term, stamp, own_step, need):
-    """Parallel part of the jail count-down; ``need[c]`` = prisoners of chunk c due out."""
-    n = state.shape[0]
-    for c in numba.prange(need.shape[0]):
-        due = 0
-        for a in range(c * CHUNK, min(n, (c + 1) * CHUNK)):
-            if state[a] != ru.S_JAILED or (own_step and pos[a] >= 0):
-                continue
-            if own_step:
-                if term[a] != 0:  # the prisoner's own step: one tick less
-                    stamp[a] = 1
-                    if term[a] > 0:
-                        term[a] -= 1
-                else:
-                    due += 1
-            else:
-                if term[a] > 0:  # the arrest tick counts (as the reference)
-                    term[a] -= 1
-                due += term[a] == 0
-        need[c] = due
-
-
-@numba.njit(cache=True)
-def _release_due(rng, code, occupant, state, pos, term, arrest_cell, stamp, own_step, need, sw,
-                 cit_offs, scratch):
-    """Releases the prisoners due out, in agent order (serial); returns how many were placed.
-
-    Own-step: a prisoner released here is left unstamped, so its block activates it (move,
-    decide) later in the tick, as the reference does right after the release.
-    """
-    n = state.shape[0]
-    placed = 0
-    for c in range(need.shape[0]):
-        if need[c] == 0:
-            continue
-        for a in range(c * CHUNK, min(n, (c + 1) * CHUNK)):
-            if state[a] != ru.S_JAILED or term[a] != 0:
-                continue
-            if own_step and (pos[a] >= 0 or stamp[a] != 0):
-                continue
-            got = ru._release(rng, code, occupant, state, pos, term, arrest_cell, a, cit_offs,
-                              sw, scratch)
-            placed += got
-            if own_step and got == 0:
-                stamp[a] = 1
-    return placed
-
-
-@numba.njit(cache=True, parallel=True)
-def _tally_and_clear(kind, state, stamp, row, n_chunks):
-    """Writes quiet, active, jailed and cops on duty into ``row``; clears the stamps."""
-    n = state.shape[0]
-    parts = np.zeros((n_chunks, 4), dtype=np.int64)
-    for c in numba.prange(n_chunks):
-        for a in range(c * CHUNK, min(n, (c + 1) * CHUNK)):
-            stamp[a] = 0
-            s = state[a]
-            if kind[a] == ru.K_COP:
-                parts[c, 3] += s != ru.S_OFF
-            elif s == ru.S_QUIET:
-                parts[c, 0] += 1
-            elif s == ru.S_ACTIVE:
-                parts[c, 1] += 1
-            elif s == ru.S_JAILED:
-                parts[c, 2] += 1
-    for j in range(4):
-        row[j] = parts[:, j].sum()
-
-
 @numba.njit(cache=True, _nrt=False)
 def _run_block(bx, by, ox, oy, plan, tick_key, st, mine, scratch, counts, code, occupant, kind,
                state, pos, term, arrest_cell, grievance, risk, threshold, sw, k, geo, cops,
@@ -306,8 +236,8 @@ def _run(n_ticks, rng, code, occupant, kind, state, pos, term, arrest_cell, grie
         arrests = 0
         releases = 0
         if own_step and sw[ru.SW_JAILED] != 1:
-            _count_down_all(state, pos, term, stamp, True, need)
-            releases += _release_due(serial, code, occupant, state, pos, term, arrest_cell,
+            count_down_all(state, pos, term, stamp, True, need)
+            releases += release_due(serial, code, occupant, state, pos, term, arrest_cell,
                                      stamp, True, need, sw, geo.cit_offs, scratch[0])
         for ci in range(colours.shape[0]):
             col_x = colours[ci] // cy
@@ -322,10 +252,10 @@ def _run(n_ticks, rng, code, occupant, kind, state, pos, term, arrest_cell, grie
                 arrests += got[j, 0]
                 releases += got[j, 1]
         if not own_step:
-            _count_down_all(state, pos, term, stamp, False, need)
-            releases += _release_due(serial, code, occupant, state, pos, term, arrest_cell,
+            count_down_all(state, pos, term, stamp, False, need)
+            releases += release_due(serial, code, occupant, state, pos, term, arrest_cell,
                                      stamp, False, need, sw, geo.cit_offs, scratch[0])
-        _tally_and_clear(kind, state, stamp, out[t], n_chunks)
+        tally_and_clear(kind, state, stamp, out[t], n_chunks)
         out[t, 4] = arrests
         out[t, 5] = releases
     return out
