@@ -263,3 +263,19 @@ def test_block_plans_keep_same_colour_blocks_apart(max_width, monkeypatch):
                 assert apart >= gap, (width, height, v, v_cop, plan, (ax, ay), (bx, by))
             if plan.nby > 1:  # bands of rows, cut across only when wider than max_width
                 assert (plan.nbx > 1) == (width > max_width)
+
+
+def test_kernels_cached_tells_a_cold_cache(tmp_path):
+    """A fresh Numba cache (NUMBA_CACHE_DIR empty) means the next run compiles: the CLI warns."""
+    import os
+    import subprocess
+    import sys
+
+    code = "from uprising.engine.fast import kernels_cached; print(kernels_cached())"
+    env = {**os.environ, "NUMBA_CACHE_DIR": str(tmp_path)}
+    cold = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True,
+                          check=True)
+    assert cold.stdout.strip() == "False"
+    m = _model("run2", 40)
+    m.run(1)
+    assert fast.kernels_cached()

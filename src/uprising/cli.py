@@ -247,6 +247,12 @@ def run(
         f"Running [bold]{sc.name}[/]: {sc.ticks} ticks × {replicates} replicate(s), "
         f"seed {sc.seed} → {out}", highlight=False,
     )
+    if sc.engine == "fast":
+        from uprising.engine.fast import kernels_cached
+
+        if not kernels_cached():
+            err_console.print("First run of the fast engine here: compiling its kernels (about "
+                              "a minute, once; cached afterwards).", highlight=False)
     result = simulate_runs(sc, replicates)
     written = [out / TIMESERIES_FILE, out / SUMMARY_FILE, out / SIDECAR_FILE]
     try:

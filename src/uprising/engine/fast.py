@@ -22,6 +22,8 @@ with O(1) counting.
 
 from __future__ import annotations
 
+import os
+
 import numba
 import numpy as np
 
@@ -259,6 +261,17 @@ def _run(n_ticks, rng, code, occupant, kind, state, pos, term, arrest_cell, grie
         out[t, 4] = arrests
         out[t, 5] = releases
     return out
+
+
+def kernels_cached() -> bool:
+    """Returns False if the next run must first compile the fast kernels (about a minute on a
+    fresh install; Numba then caches them next to the sources). True when unsure."""
+    if _run.signatures:
+        return True
+    try:
+        return os.path.exists(_run._cache._cache_file._index_path)  # Numba internals
+    except AttributeError:
+        return True
 
 
 def _reach(offs: np.ndarray) -> int:
