@@ -50,9 +50,7 @@ from uprising.engine.stencils import move_stencils
 
 AHEAD = 4  # prefetch hints: an agent's arrays 2·AHEAD activations before its own, its cell
 # AHEAD before (0: no hints). Results do not depend on it; 2 threads on 160×160 run ~20 % faster
-HALO = 8  # columns and rows around a block hinted ahead of its activations (a cache warm-up)
 VERIFY_FIELDS = False  # tests: after each call, compare the fields with a fresh count
-WARM_CELLS = 1 << 18  # lattices above this many cells hint each block ahead (cache warm-up)
 PARALLEL_MIN_CELLS = 128 * 128  # smaller lattices (and plans with one block per colour) run
 # as one block on one thread: the reference schedule, and faster than parallel launches there
 _GOLDEN = np.uint64(0x9E3779B97F4A7C15)
@@ -137,30 +135,6 @@ def _collect(occupant, stamp, x0, x1, y0, y1, width, height, out):
 
 
 @numba.njit(inline="always")
-def _warm(order, kind, state, pos, grievance, risk, code, occupant, cops, actives, x0, x1, y0, y1,
-          width, height):
-    """Prefetch hints for a block about to run: its agents' arrays, in list order (roughly
-    memory order), and its cells with a halo of ``HALO``, a hint per 16 cells (a cache line
-    of ``occupant``), so that the random-order activations that follow find them in cache."""
-    for i in range(order.shape[0]):
-        a = order[i]
-        prefetch(grievance, a)
-        prefetch(risk, a)
-        prefetch(kind, a)
-        prefetch(state, a)
-        prefetch(pos, a)
-    halo = HALO
-    for yy in range(y0 - halo + height, y1 + halo + height):
-        row = _wrap(_wrap(yy, height), height) * width
-        for xx in range(x0 - halo + width, x1 + halo + width, 16):
-            c = row + _wrap(_wrap(xx, width), width)
-            prefetch(code, c)
-            prefetch(occupant, c)
-            prefetch(cops, c)
-            prefetch(actives, c)
-
-
-@numba.njit(inline="always")
 def _hint(order, i, m, ahead, stamp, state, kind, pos, grievance, risk, code, occupant, cops,
           actives):
     """Prefetch hints while activating ``order[i]``: the arrays of the agent 2·``ahead``
@@ -199,9 +173,6 @@ def _run_block(bx, by, ox, oy, plan, tick_key, st, mine, scratch, counts, code, 
     y1 = oy + ((by + 1) * height) // nby
     m = _collect(occupant, stamp, x0, x1, y0, y1, width, height, mine)
     order = mine[:m]
-    if width * height > WARM_CELLS:
-        _warm(order, kind, state, pos, grievance, risk, code, occupant, cops, actives, x0, x1, y0,
-              y1, width, height)
     shuffle(st, order)
     counts[0] = 0
     counts[1] = 0
