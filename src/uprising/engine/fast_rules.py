@@ -60,6 +60,39 @@ def probability_table(view_cells, rule, k):
 
 
 @numba.njit(inline="always")
+def _inside(x, y, margin, width, height):
+    """Returns whether (x, y) is at least ``margin`` cells from every edge of the lattice."""
+    return x >= margin and x < width - margin and y >= margin and y < height - margin
+
+
+@numba.njit(inline="always")
+def _cell_at(j, cell, x, y, offs, flat, inner, width, height, torus):
+    """Returns the cell at offset row ``j`` from ``cell`` = (x, y): a flat step away from the
+    edges (``inner``), else wrapped on a torus, −1 off a bounded edge."""
+    if inner:
+        return cell + flat[j]
+    return site(x, y, offs[j, 0], offs[j, 1], width, height, torus)
+
+
+@numba.njit(inline="always")
+def _rows_holding(code, value, cell, x, y, offs, flat, inner, width, height, torus, scratch):
+    """Writes, in row order, the offset rows whose cell holds ``value`` into ``scratch``;
+    returns how many (away from the edges by flat steps, without a branch per cell)."""
+    m = 0
+    if inner:
+        for j in range(offs.shape[0]):
+            scratch[m] = j
+            m += code[cell + flat[j]] == value
+    else:
+        for j in range(offs.shape[0]):
+            c = site(x, y, offs[j, 0], offs[j, 1], width, height, torus)
+            if c >= 0 and code[c] == value:
+                scratch[m] = j
+                m += 1
+    return m
+
+
+@numba.njit(inline="always")
 def pick_empty(rng, code, cell, offs, flat, reach, width, height, torus, scratch):
     """Returns ``(c, j)``: a uniformly chosen empty cell ``c`` among ``offs`` around ``cell`` and
     its offset's row ``j``, or (−1, −1) if none.
@@ -72,7 +105,7 @@ def pick_empty(rng, code, cell, offs, flat, reach, width, height, torus, scratch
     if n == 0:
         return -1, -1
     x, y = split(cell, width)
-    inner = x >= reach and x < width - reach and y >= reach and y < height - reach
+    inner = _inside(x, y, reach, width, height)
     for _ in range(8):
         u = next_u64(rng)
         for _half in range(2):
@@ -87,23 +120,11 @@ def pick_empty(rng, code, cell, offs, flat, reach, width, height, torus, scratch
                 c = site(x, y, offs[j, 0], offs[j, 1], width, height, torus)
                 if c >= 0 and code[c] == EMPTY:
                     return c, j
-    m = 0
-    if inner:  # no wrap or edge: flat steps (same cells, same order)
-        for j in range(n):
-            scratch[m] = j
-            m += code[cell + flat[j]] == EMPTY
-    else:
-        for j in range(n):
-            c = site(x, y, offs[j, 0], offs[j, 1], width, height, torus)
-            if c >= 0 and code[c] == EMPTY:
-                scratch[m] = j
-                m += 1
+    m = _rows_holding(code, EMPTY, cell, x, y, offs, flat, inner, width, height, torus, scratch)
     if m == 0:
         return -1, -1
     j = scratch[below(rng, m)]
-    if inner:
-        return cell + flat[j], j
-    return site(x, y, offs[j, 0], offs[j, 1], width, height, torus), j
+    return _cell_at(j, cell, x, y, offs, flat, inner, width, height, torus), j
 
 
 @numba.njit(inline="always")
@@ -122,27 +143,23 @@ def move(rng, code, occupant, pos, cops, actives, agent, offs, flat, reach, step
     uc = np.uint64(cell)  # unsigned indices: no negative-index wrap-around code
     ut = np.uint64(target)
     value = code[uc]
-    if value == ACTIVE or value == COP:  # noqa: SIM109 (Numba)
-        field = actives if value == ACTIVE else cops
+    counted = value == ACTIVE or value == COP  # noqa: SIM109 (Numba)
+    stencil = False  # shift the count by the move's stencil (away from the edges)
+    if counted and bounds.shape[0] > 0:
         x, y = split(cell, geo.width)
-        edge = reach + geo.cit_reach
-        if (bounds.shape[0] > 0 and x >= edge and x < geo.width - edge and y >= edge
-                and y < geo.height - edge):
-            code[uc] = EMPTY
-            code[ut] = value
-            apply_stencil(field, cell, steps, bounds, j)
-        elif geo.rows_ok:
-            code[uc] = EMPTY
-            code[ut] = value
-            move_window(field, cell, target, geo.cit_spans, geo.width, geo.height, geo.torus)
-        else:
-            recode(code, cops, actives, cell, EMPTY, geo.cit_spans, geo.width, geo.height,
-                   geo.torus)
-            recode(code, cops, actives, target, value, geo.cit_spans, geo.width, geo.height,
-                   geo.torus)
-    else:  # quiet: no count changes
+        stencil = _inside(x, y, reach + geo.cit_reach, geo.width, geo.height)
+    if counted and not stencil and not geo.rows_ok:
+        recode(code, cops, actives, cell, EMPTY, geo.cit_spans, geo.width, geo.height, geo.torus)
+        recode(code, cops, actives, target, value, geo.cit_spans, geo.width, geo.height,
+               geo.torus)
+    else:
         code[uc] = EMPTY
         code[ut] = value
+        field = actives if value == ACTIVE else cops
+        if stencil:
+            apply_stencil(field, cell, steps, bounds, j)
+        elif counted:
+            move_window(field, cell, target, geo.cit_spans, geo.width, geo.height, geo.torus)
     occupant[uc] = -1
     occupant[ut] = agent
     pos[np.uint64(agent)] = target
@@ -185,24 +202,15 @@ def pick_arrestee(rng, code, occupant, pos, actives, cop, geo, scratch):
     if geo.same_view and actives[cell] == 0:
         return -1
     offs = geo.cop_offs
+    flat = geo.cop_flat
     x, y = split(cell, geo.width)
-    reach = geo.cop_reach
-    m = 0
-    if x >= reach and x < geo.width - reach and y >= reach and y < geo.height - reach:
-        flat = geo.cop_flat  # no wrap or edge: flat steps (same cells, same order)
-        for j in range(offs.shape[0]):
-            c = cell + flat[j]
-            scratch[m] = c
-            m += code[c] == ACTIVE
-    else:
-        for j in range(offs.shape[0]):
-            c = site(x, y, offs[j, 0], offs[j, 1], geo.width, geo.height, geo.torus)
-            if c >= 0 and code[c] == ACTIVE:
-                scratch[m] = c
-                m += 1
+    inner = _inside(x, y, geo.cop_reach, geo.width, geo.height)
+    m = _rows_holding(code, ACTIVE, cell, x, y, offs, flat, inner, geo.width, geo.height,
+                      geo.torus, scratch)
     if m == 0:
         return -1
-    return occupant[scratch[below(rng, m)]]
+    j = scratch[below(rng, m)]
+    return occupant[_cell_at(j, cell, x, y, offs, flat, inner, geo.width, geo.height, geo.torus)]
 
 
 @numba.njit(cache=True, _nrt=False)
