@@ -143,7 +143,7 @@ def move(rng, code, occupant, pos, cops, actives, agent, offs, flat, reach, step
     uc = np.uint64(cell)  # unsigned indices: no negative-index wrap-around code
     ut = np.uint64(target)
     value = code[uc]
-    counted = value == ACTIVE or value == COP  # noqa: SIM109 (Numba)
+    counted = (value == ACTIVE) | (value == COP)
     stencil = False  # shift the count by the move's stencil (away from the edges)
     if counted and bounds.shape[0] > 0:
         x, y = split(cell, geo.width)
