@@ -11,6 +11,8 @@ leave the lattice) the fast engine falls back to ``move_window``.
 
 from __future__ import annotations
 
+import functools
+
 import numba
 import numpy as np
 
@@ -21,11 +23,25 @@ def move_stencils(view_offs: np.ndarray, move_offs: np.ndarray, width: int):
     """Returns ``(steps, bounds)``: for move offset j, ``steps[bounds[j, 0]:bounds[j, 1]]`` lose
     a count and ``steps[bounds[j, 1]:bounds[j, 2]]`` gain one (flat steps from the old cell,
     each list in memory order). Empty tables (``bounds`` with no rows) if they would exceed
-    ``STENCIL_LIMIT`` entries."""
-    view = np.asarray(view_offs, dtype=np.int64).reshape(-1, 2)
-    moves = np.asarray(move_offs, dtype=np.int64).reshape(-1, 2)
+    ``STENCIL_LIMIT`` entries. Read-only arrays, built once per views and width (a run that
+    calls the kernel every tick would otherwise rebuild them every tick)."""
+    view = np.ascontiguousarray(view_offs, dtype=np.int64).reshape(-1, 2)
+    moves = np.ascontiguousarray(move_offs, dtype=np.int64).reshape(-1, 2)
     if 2 * view.shape[0] * moves.shape[0] > STENCIL_LIMIT or view.shape[0] == 0:
         return np.zeros(0, dtype=np.int32), np.zeros((0, 3), dtype=np.int64)
+    return _cached(view.tobytes(), moves.tobytes(), int(width))
+
+
+@functools.lru_cache(maxsize=16)
+def _cached(view_bytes: bytes, move_bytes: bytes, width: int):
+    steps, bounds = _build(np.frombuffer(view_bytes, dtype=np.int64).reshape(-1, 2),
+                           np.frombuffer(move_bytes, dtype=np.int64).reshape(-1, 2), width)
+    steps.flags.writeable = False
+    bounds.flags.writeable = False
+    return steps, bounds
+
+
+def _build(view: np.ndarray, moves: np.ndarray, width: int):
     r = int(np.abs(view).max()) + int(np.abs(moves).max()) if moves.size else 0
     side = 2 * r + 1
     inside = np.zeros((side, side), dtype=bool)  # V′ on a grid centred at (r, r)
