@@ -83,6 +83,8 @@ def _activate(a, rng, code, occupant, kind, state, pos, term, arrest_cell, griev
     cit_move = sw[ru.SW_MOVEMENT] == 1
     cop_move = cit_move or sw[ru.SW_COPS_MOVE_WHEN_OFF] == 1
     own_step = sw[ru.SW_COUNTDOWN_OWN_STEP] == 1
+    # Four inlined move sites: one site for both kinds and orders compiles in half the time
+    # but ran 4–8 % slower.
     if kind[ua] == ru.K_COP:
         if move_first and cop_move:
             move(rng, code, occupant, pos, cops, actives, a, geo.cop_offs, geo.cop_flat,
