@@ -15,7 +15,7 @@ import numpy as np
 
 from uprising.engine.fields import move_window, recode, split
 from uprising.engine.lattice import ACTIVE, COP, EMPTY, JAILED, QUIET, site
-from uprising.engine.rng import below, next_u64
+from uprising.engine.rng import below, next_u64, next_u64x4
 from uprising.engine.rules import (
     S_ACTIVE,
     S_JAILED,
@@ -93,30 +93,69 @@ def _rows_holding(code, value, cell, x, y, offs, flat, inner, width, height, tor
 
 
 @numba.njit(inline="always")
+def _better(code, cell, flat, nn, u, best_c, best_j):
+    """Returns ``(c, j)`` updated by the two draws of ``u`` (low half before high half), each
+    taking over if its cell is empty, without a branch."""
+    jb = ((u >> np.uint64(32)) * nn) >> np.uint64(32)
+    ja = ((u & _LOW32) * nn) >> np.uint64(32)
+    cb = cell + flat[jb]
+    ca = cell + flat[ja]
+    eb = code[np.uint64(cb)] == EMPTY
+    ea = code[np.uint64(ca)] == EMPTY
+    best_c = cb if eb else best_c
+    best_j = np.int64(jb) if eb else best_j
+    best_c = ca if ea else best_c
+    best_j = np.int64(ja) if ea else best_j
+    return best_c, best_j
+
+
+@numba.njit(inline="always")
+def _first_empty_of_8(rng, code, cell, flat, n):
+    """Returns ``(c, j)`` for the first empty one of 8 uniform draws among the ``n`` sites in
+    view (flat steps from ``cell``, away from the edges), or (−1, −1) if all 8 are occupied.
+
+    The 8 cells are read together and the first empty one is selected without a branch per
+    draw (a mispredicted branch after every occupied cell cost more than the loads). "First"
+    is a fixed order of the draws, so the pick is uniform over the empty sites drawn.
+    """
+    nn = np.uint64(n)
+    u3 = next_u64(rng)
+    u2 = next_u64(rng)
+    u1 = next_u64(rng)
+    u0 = next_u64(rng)
+    best_c, best_j = _better(code, cell, flat, nn, u3, np.int64(-1), np.int64(-1))
+    best_c, best_j = _better(code, cell, flat, nn, u2, best_c, best_j)
+    best_c, best_j = _better(code, cell, flat, nn, u1, best_c, best_j)
+    best_c, best_j = _better(code, cell, flat, nn, u0, best_c, best_j)
+    return best_c, best_j
+
+
+@numba.njit(inline="always")
 def pick_empty(rng, code, cell, offs, flat, reach, width, height, torus, scratch):
     """Returns ``(c, j)``: a uniformly chosen empty cell ``c`` among ``offs`` around ``cell`` and
     its offset's row ``j``, or (−1, −1) if none.
 
-    Up to 16 uniform draws among the sites in view (two 32-bit draws per 64 random bits), then
-    enumeration of the empty sites: both stages are uniform over the empty sites, so the result
-    is too (the same law as ``lattice.random_empty_in_view``, with cheaper draws).
+    Up to 16 uniform draws among the sites in view (32 random bits each; away from the edges
+    in two batches of 8, ``_first_empty_of_8``), the first empty one wins; then enumeration of
+    the empty sites. Each stage is uniform over the empty sites, so the result is too (the same
+    law as ``lattice.random_empty_in_view``, with cheaper draws).
     """
     n = offs.shape[0]
     if n == 0:
         return -1, -1
     x, y = split(cell, width)
     inner = _inside(x, y, reach, width, height)
-    for _ in range(8):
-        u = next_u64(rng)
-        for _half in range(2):
-            ju = ((u & _LOW32) * np.uint64(n)) >> np.uint64(32)
-            u >>= np.uint64(32)
-            if inner:  # unsigned indices: no negative-index wrap-around code
-                c = cell + flat[ju]
-                if code[np.uint64(c)] == EMPTY:
-                    return c, np.int64(ju)
-            else:
-                j = np.int64(ju)
+    if inner:
+        for _ in range(2):
+            c, j = _first_empty_of_8(rng, code, cell, flat, n)
+            if c >= 0:
+                return c, j
+    else:
+        for _ in range(8):
+            u = next_u64(rng)
+            for _half in range(2):
+                j = np.int64(((u & _LOW32) * np.uint64(n)) >> np.uint64(32))
+                u >>= np.uint64(32)
                 c = site(x, y, offs[j, 0], offs[j, 1], width, height, torus)
                 if c >= 0 and code[c] == EMPTY:
                     return c, j
@@ -176,22 +215,30 @@ def set_civilian(code, pos, state, cops, actives, agent, active, geo):
 
 @numba.njit(inline="always")
 def decide(code, pos, state, grievance, risk, threshold, cops, actives, agent, sw, k, geo):
-    """Rule A with C and A read from the fields (G ≤ T: quiet without reading them)."""
+    """Rule A with C and A read from the fields.
+
+    With the P[C, A] table (every view up to ~1,400 cells) the counts are read for every
+    citizen and the outcome is computed without branching on G ≤ T (a branch that went either
+    way at random cost more than the two reads); without it, P is computed only when G > T.
+    """
     ua = np.uint64(agent)  # unsigned indices: no negative-index wrap-around code
     g = grievance[ua]
     t = threshold[ua]
-    if g <= t:
-        set_civilian(code, pos, state, cops, actives, agent, False, geo)
-        return
     uc = np.uint64(pos[ua])
-    a = 1 + int(actives[uc])
-    if sw[SW_TWICE_IF_ACTIVE] == 1 and state[ua] == S_ACTIVE:
-        a += 1
-    c = int(cops[uc])
-    table = geo.ptab.shape[0] > 1
-    p = (geo.ptab[np.uint64(c), np.uint64(a)] if table
-         else arrest_probability(c, a, sw[SW_ARREST_RULE], k))
-    active = g - risk[ua] * p > t
+    if geo.ptab.shape[0] > 1:
+        a = 1 + int(actives[uc])
+        if sw[SW_TWICE_IF_ACTIVE] == 1:
+            a += state[ua] == S_ACTIVE
+        p = geo.ptab[np.uint64(cops[uc]), np.uint64(a)]
+        active = (g > t) & (g - risk[ua] * p > t)
+    elif g <= t:
+        active = False
+    else:
+        a = 1 + int(actives[uc])
+        if sw[SW_TWICE_IF_ACTIVE] == 1 and state[ua] == S_ACTIVE:
+            a += 1
+        p = arrest_probability(int(cops[uc]), a, sw[SW_ARREST_RULE], k)
+        active = g - risk[ua] * p > t
     set_civilian(code, pos, state, cops, actives, agent, active, geo)
 
 
