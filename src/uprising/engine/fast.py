@@ -137,8 +137,8 @@ def _collect(occupant, stamp, x0, x1, y0, y1, width, height, out):
 
 
 @numba.njit(inline="always")
-def _hint(order, i, m, ahead, stamp, state, kind, pos, grievance, risk, code, occupant, cops,
-          actives):
+def _hint(order, i, m, ahead, stamp, state, kind, pos, term, grievance, risk, code, occupant,
+          cops, actives):
     """Prefetch hints while activating ``order[i]``: the arrays of the agent 2·``ahead``
     activations later, and the cell of the one ``ahead`` later (loaded by then)."""
     if i + 2 * ahead < m:
@@ -147,6 +147,7 @@ def _hint(order, i, m, ahead, stamp, state, kind, pos, grievance, risk, code, oc
         prefetch(state, b)
         prefetch(kind, b)
         prefetch(pos, b)
+        prefetch(term, b)  # read by a prisoner's own-step count-down
         prefetch(grievance, b)
         prefetch(risk, b)
     if i + ahead < m:
@@ -180,8 +181,8 @@ def _run_block(bx, by, ox, oy, plan, tick_key, st, mine, scratch, counts, code, 
     counts[1] = 0
     for i in range(m):
         if ahead > 0:
-            _hint(order, i, m, ahead, stamp, state, kind, pos, grievance, risk, code, occupant,
-                  cops, actives)
+            _hint(order, i, m, ahead, stamp, state, kind, pos, term, grievance, risk, code,
+                  occupant, cops, actives)
         _activate(order[i], st, code, occupant, kind, state, pos, term, arrest_cell, grievance,
                   risk, threshold, sw, k, geo, cops, actives, stamp, scratch, counts)
 
