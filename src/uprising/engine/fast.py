@@ -48,6 +48,7 @@ from uprising.engine.prefetch import prefetch
 from uprising.engine.rng import below, next_u64, shuffle
 from uprising.engine.stencils import move_stencils
 
+PACK = True
 AHEAD = 4  # prefetch hints: an agent's arrays 2·AHEAD activations before its own, its cell
 # AHEAD before (0: no hints). Results do not depend on it; 2 threads on 160×160 run ~20 % faster
 VERIFY_FIELDS = False  # tests: after each call, compare the fields with a fresh count
@@ -299,8 +300,13 @@ def run_ticks(
                    cit_steps, cit_bounds, cop_steps, cop_bounds)
     threads = numba.config.NUMBA_NUM_THREADS
     dtype = field_dtype(cit_offs.shape[0])
-    cops = np.empty(code.shape[0], dtype=dtype)
-    actives = np.empty(code.shape[0], dtype=dtype)
+    if PACK:
+        pair = np.empty((code.shape[0], 2), dtype=dtype)
+        cops = pair[:, 0]
+        actives = pair[:, 1]
+    else:
+        cops = np.empty(code.shape[0], dtype=dtype)
+        actives = np.empty(code.shape[0], dtype=dtype)
     build_fields(code, width, height, torus, method, r, spans, band_edges(height),
                  build_workspace(height, width, r, threads), cops, actives)
     plan = block_plan(width, height, _reach(cit_offs), _reach(cop_offs))
@@ -315,12 +321,27 @@ def run_ticks(
     before = numba.get_num_threads()
     if plan.blocks_per_colour == 1:
         numba.set_num_threads(1)
+    outer = (state, pos)
+    if PACK:
+        rec = np.zeros(state.shape[0], dtype=[("pos", "<i4"), ("g", "<f4"), ("r", "<f4"),
+                                              ("state", "i1"), ("kind", "i1"), ("stamp", "u1"),
+                                              ("pad", "u1")])
+        rec["pos"] = pos
+        rec["g"] = grievance
+        rec["r"] = risk
+        rec["state"] = state
+        rec["kind"] = kind
+        pos, grievance, risk, state, kind, stamp = (rec["pos"], rec["g"], rec["r"], rec["state"],
+                                                    rec["kind"], rec["stamp"])
     try:
         out = _run(int(n_ticks), rng, code, occupant, kind, state, pos, term, arrest_cell,
                    grievance, risk, threshold, sw, float(k), geo, cops, actives, stamp,
                    np.array(plan, dtype=np.int64), lists, rngs, scratch, AHEAD)
     finally:
         numba.set_num_threads(before)
+    if PACK:
+        outer[0][:] = state
+        outer[1][:] = pos
     if VERIFY_FIELDS:
         _verify(code, width, height, torus, spans, cops, actives)
     return out
