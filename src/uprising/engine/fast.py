@@ -31,7 +31,7 @@ from uprising.engine import rules as ru
 from uprising.engine.blocks import BlockPlan, block_plan
 from uprising.engine.fast_counts import classify
 from uprising.engine.fast_passes import CHUNK, count_down_all, release_due, tally_and_clear
-from uprising.engine.fast_rng import mix64
+from uprising.engine.fast_rng import COUNTER, mix64, shuffle_counter
 from uprising.engine.fast_rules import (
     TABLE_LIMIT,
     Geometry,
@@ -60,7 +60,7 @@ _GOLDEN = np.uint64(0x9E3779B97F4A7C15)
 @numba.njit(cache=True, _nrt=False)
 def _seed(st, key):
     """Seeds the xoshiro256** state ``st`` from a 64-bit key (never all zero)."""
-    for i in range(4):
+    for i in range(COUNTER + 1):
         st[i] = mix64(key + np.uint64(i + 1) * _GOLDEN)
 
 
@@ -177,7 +177,7 @@ def _run_block(bx, by, ox, oy, plan, tick_key, st, mine, scratch, counts, code, 
     y1 = oy + ((by + 1) * height) // nby
     m = _collect(occupant, stamp, x0, x1, y0, y1, width, height, mine)
     order = mine[:m]
-    shuffle(st, order)
+    shuffle_counter(st, order)
     counts[0] = 0
     counts[1] = 0
     for i in range(m):
@@ -202,7 +202,7 @@ def _run(n_ticks, rng, code, occupant, kind, state, pos, term, arrest_cell, grie
     colours = np.arange(cx * cy)
     n_chunks = (state.shape[0] + CHUNK - 1) // CHUNK
     need = np.zeros(n_chunks, dtype=np.int64)
-    serial = np.empty(4, dtype=np.uint64)
+    serial = np.empty(COUNTER + 1, dtype=np.uint64)
     got = np.zeros((per_colour, 16), dtype=np.int64)  # per block, 128 bytes apart
     for t in range(n_ticks):
         tick_key = next_u64(rng)

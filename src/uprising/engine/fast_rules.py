@@ -13,9 +13,10 @@ from collections import namedtuple
 import numba
 import numpy as np
 
+from uprising.engine.fast_rng import draw4
 from uprising.engine.fields import move_window, recode, split
 from uprising.engine.lattice import ACTIVE, COP, EMPTY, JAILED, QUIET, site
-from uprising.engine.rng import below, next_u64, next_u64x4
+from uprising.engine.rng import below, next_u64
 from uprising.engine.rules import (
     S_ACTIVE,
     S_JAILED,
@@ -119,10 +120,7 @@ def _first_empty_of_8(rng, code, cell, flat, n):
     is a fixed order of the draws, so the pick is uniform over the empty sites drawn.
     """
     nn = np.uint64(n)
-    u3 = next_u64(rng)
-    u2 = next_u64(rng)
-    u1 = next_u64(rng)
-    u0 = next_u64(rng)
+    u0, u1, u2, u3 = draw4(rng)
     best_c, best_j = _better(code, cell, flat, nn, u3, np.int64(-1), np.int64(-1))
     best_c, best_j = _better(code, cell, flat, nn, u2, best_c, best_j)
     best_c, best_j = _better(code, cell, flat, nn, u1, best_c, best_j)
