@@ -139,7 +139,7 @@ def _collect(occupant, stamp, x0, x1, y0, y1, width, height, out):
 
 @numba.njit(inline="always")
 def _hint(order, i, m, ahead, stamp, state, kind, pos, term, grievance, risk, code, occupant,
-          cops, actives):
+          cops, actives, reach, width, lo, hi):
     """Prefetch hints while activating ``order[i]``: the arrays of the agent 2·``ahead``
     activations later, and the cell of the one ``ahead`` later (loaded by then)."""
     if i + 2 * ahead < m:
@@ -152,12 +152,18 @@ def _hint(order, i, m, ahead, stamp, state, kind, pos, term, grievance, risk, co
         prefetch(grievance, b)
         prefetch(risk, b)
     if i + ahead < m:
-        c = pos[order[i + ahead]]
+        b = order[i + ahead]
+        c = pos[b]
         if c >= 0:
             prefetch(code, c)
             prefetch(occupant, c)
             prefetch(cops, c)
             prefetch(actives, c)
+            if kind[b] == ru.K_COP and c >= lo and c < hi:
+                # a cop's move shifts its count in the cop field around its cell
+                for dy in range(-reach, reach + 1):
+                    prefetch(cops, c + dy * width - reach)
+                    prefetch(cops, c + dy * width + reach)
 
 
 @numba.njit(cache=True, _nrt=False)
@@ -176,6 +182,8 @@ def _run_block(bx, by, ox, oy, plan, tick_key, st, mine, scratch, counts, code, 
     y0 = oy + (by * height) // nby
     y1 = oy + ((by + 1) * height) // nby
     m = _collect(occupant, stamp, x0, x1, y0, y1, width, height, mine)
+    lo = geo.cit_reach * (width + 1)
+    hi = code.shape[0] - lo
     order = mine[:m]
     shuffle_counter(st, order)
     counts[0] = 0
@@ -183,7 +191,7 @@ def _run_block(bx, by, ox, oy, plan, tick_key, st, mine, scratch, counts, code, 
     for i in range(m):
         if ahead > 0:
             _hint(order, i, m, ahead, stamp, state, kind, pos, term, grievance, risk, code,
-                  occupant, cops, actives)
+                  occupant, cops, actives, geo.cit_reach, width, lo, hi)
         _activate(order[i], st, code, occupant, kind, state, pos, term, arrest_cell, grievance,
                   risk, threshold, sw, k, geo, cops, actives, stamp, scratch, counts)
 
