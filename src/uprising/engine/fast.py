@@ -41,6 +41,7 @@ from uprising.engine.fast_rules import (
     move,
     pick_arrestee,
     probability_table,
+    probe_threshold,
 )
 from uprising.engine.fields import band_edges, build_fields, build_workspace, field_dtype
 from uprising.engine.lattice import ACTIVE, COP
@@ -48,7 +49,6 @@ from uprising.engine.prefetch import prefetch
 from uprising.engine.rng import below, next_u64, shuffle
 from uprising.engine.stencils import move_stencils
 
-PACK = True
 AHEAD = 4  # prefetch hints: an agent's arrays 2·AHEAD activations before its own, its cell
 # AHEAD before (0: no hints). Results do not depend on it; 2 threads on 160×160 run ~20 % faster
 VERIFY_FIELDS = False  # tests: after each call, compare the fields with a fresh count
@@ -89,7 +89,7 @@ def _activate(a, rng, code, occupant, kind, state, pos, term, arrest_cell, griev
     if kind[ua] == ru.K_COP:
         if move_first and cop_move:
             move(rng, code, occupant, pos, cops, actives, a, geo.cop_offs, geo.cop_flat,
-                 geo.cop_reach, geo.cop_steps, geo.cop_bounds, geo, scratch)
+                 geo.cop_reach, geo.cop_threshold, geo.cop_steps, geo.cop_bounds, geo, scratch)
         victim = pick_arrestee(rng, code, occupant, pos, actives, a, geo, scratch)
         if victim >= 0:
             jail(rng, code, occupant, state, pos, term, arrest_cell, cops, actives, victim, a,
@@ -103,7 +103,7 @@ def _activate(a, rng, code, occupant, kind, state, pos, term, arrest_cell, griev
                     term[victim] -= 1
         if not move_first and cop_move:
             move(rng, code, occupant, pos, cops, actives, a, geo.cop_offs, geo.cop_flat,
-                 geo.cop_reach, geo.cop_steps, geo.cop_bounds, geo, scratch)
+                 geo.cop_reach, geo.cop_threshold, geo.cop_steps, geo.cop_bounds, geo, scratch)
         return
     if s == ru.S_JAILED:
         if not own_step:
@@ -115,11 +115,11 @@ def _activate(a, rng, code, occupant, kind, state, pos, term, arrest_cell, griev
             return
     if move_first and cit_move:
         move(rng, code, occupant, pos, cops, actives, a, geo.cit_offs, geo.cit_flat,
-             geo.cit_reach, geo.cit_steps, geo.cit_bounds, geo, scratch)
+             geo.cit_reach, geo.cit_threshold, geo.cit_steps, geo.cit_bounds, geo, scratch)
     decide(code, pos, state, grievance, risk, threshold, cops, actives, a, sw, k, geo)
     if not move_first and cit_move:
         move(rng, code, occupant, pos, cops, actives, a, geo.cit_offs, geo.cit_flat,
-             geo.cit_reach, geo.cit_steps, geo.cit_bounds, geo, scratch)
+             geo.cit_reach, geo.cit_threshold, geo.cit_steps, geo.cit_bounds, geo, scratch)
 
 
 @numba.njit(cache=True, _nrt=False)
@@ -305,16 +305,12 @@ def run_ticks(
                    cit64[:, 1] * width + cit64[:, 0], _reach(cit_offs),
                    cop64[:, 1] * width + cop64[:, 0], _reach(cop_offs),
                    bool(np.array_equal(spans[:, 0], np.arange(spans[0, 0], -spans[0, 0] + 1))),
-                   cit_steps, cit_bounds, cop_steps, cop_bounds)
+                   cit_steps, cit_bounds, cop_steps, cop_bounds,
+                   probe_threshold(cit64.shape[0]), probe_threshold(cop64.shape[0]))
     threads = numba.config.NUMBA_NUM_THREADS
     dtype = field_dtype(cit_offs.shape[0])
-    if PACK:
-        pair = np.empty((code.shape[0], 2), dtype=dtype)
-        cops = pair[:, 0]
-        actives = pair[:, 1]
-    else:
-        cops = np.empty(code.shape[0], dtype=dtype)
-        actives = np.empty(code.shape[0], dtype=dtype)
+    cops = np.empty(code.shape[0], dtype=dtype)
+    actives = np.empty(code.shape[0], dtype=dtype)
     build_fields(code, width, height, torus, method, r, spans, band_edges(height),
                  build_workspace(height, width, r, threads), cops, actives)
     plan = block_plan(width, height, _reach(cit_offs), _reach(cop_offs))
@@ -329,27 +325,12 @@ def run_ticks(
     before = numba.get_num_threads()
     if plan.blocks_per_colour == 1:
         numba.set_num_threads(1)
-    outer = (state, pos)
-    if PACK:
-        rec = np.zeros(state.shape[0], dtype=[("pos", "<i4"), ("g", "<f4"), ("r", "<f4"),
-                                              ("state", "i1"), ("kind", "i1"), ("stamp", "u1"),
-                                              ("pad", "u1")])
-        rec["pos"] = pos
-        rec["g"] = grievance
-        rec["r"] = risk
-        rec["state"] = state
-        rec["kind"] = kind
-        pos, grievance, risk, state, kind, stamp = (rec["pos"], rec["g"], rec["r"], rec["state"],
-                                                    rec["kind"], rec["stamp"])
     try:
         out = _run(int(n_ticks), rng, code, occupant, kind, state, pos, term, arrest_cell,
                    grievance, risk, threshold, sw, float(k), geo, cops, actives, stamp,
                    np.array(plan, dtype=np.int64), lists, rngs, scratch, AHEAD)
     finally:
         numba.set_num_threads(before)
-    if PACK:
-        outer[0][:] = state
-        outer[1][:] = pos
     if VERIFY_FIELDS:
         _verify(code, width, height, torus, spans, cops, actives)
     return out

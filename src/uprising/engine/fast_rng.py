@@ -50,11 +50,38 @@ def draw_below(st: np.ndarray, n: int) -> int:
     return int(float(draw(st) >> np.uint64(11)) * (1.0 / 9007199254740992.0) * n)
 
 
+_LOW32 = np.uint64(0xFFFFFFFF)
+
+
+@numba.njit(inline="always")
+def _below32(st: np.ndarray, x: np.uint64, bound: int) -> int:
+    """Returns a uniform integer in [0, bound) from 32 random bits ``x`` (bound < 2³²), exactly:
+    Lemire's multiply-shift, redrawing in the rare case (probability < bound·2⁻³²) that the
+    low product bits fall below 2³² mod bound."""
+    b = np.uint64(bound)
+    prod = x * b
+    if (prod & _LOW32) < b:
+        t = (np.uint64(1) << np.uint64(32)) % b
+        while (prod & _LOW32) < t:
+            prod = (draw(st) & _LOW32) * b
+    return np.int64(prod >> np.uint64(32))
+
+
 @numba.njit(cache=True)
 def shuffle_counter(st: np.ndarray, a: np.ndarray) -> None:
-    """Shuffles ``a`` in place (Fisher–Yates) with the counter stream."""
-    for i in range(a.shape[0] - 1, 0, -1):
-        j = draw_below(st, i + 1)
+    """Shuffles ``a`` in place (Fisher–Yates) with the counter stream: two exact 32-bit draws
+    per 64 random bits (arrays of fewer than 2³² entries)."""
+    i = a.shape[0] - 1
+    while i > 0:
+        u = draw(st)
+        j = _below32(st, u & _LOW32, i + 1)
         tmp = a[i]
         a[i] = a[j]
         a[j] = tmp
+        i -= 1
+        if i > 0:
+            j = _below32(st, u >> np.uint64(32), i + 1)
+            tmp = a[i]
+            a[i] = a[j]
+            a[j] = tmp
+            i -= 1

@@ -13,10 +13,9 @@ from collections import namedtuple
 import numba
 import numpy as np
 
-from uprising.engine.fast_rng import draw4
+from uprising.engine.fast_rng import draw, draw_below
 from uprising.engine.fields import move_window, recode, split
 from uprising.engine.lattice import ACTIVE, COP, EMPTY, JAILED, QUIET, site
-from uprising.engine.rng import below, next_u64
 from uprising.engine.rules import (
     S_ACTIVE,
     S_JAILED,
@@ -34,6 +33,7 @@ from uprising.engine.stencils import apply_stencil
 # width, height, torus; citizen offsets/spans (moves, decisions, fields); cop offsets;
 # whether the cops' view equals the citizens' (then "any active in view" is one field read).
 _LOW32 = np.uint64(0xFFFFFFFF)
+_LOW16 = np.uint64(0xFFFF)
 
 # rows_ok: the view's rows are −r..r without a gap (``fields.move_window`` can be used).
 # *_flat: the offsets as cell-index steps (dy·width + dx), valid ≥ *_reach cells from any edge.
@@ -45,7 +45,7 @@ Geometry = namedtuple(
     "Geometry",
     ["width", "height", "torus", "cit_offs", "cit_spans", "cop_offs", "same_view", "ptab",
      "cit_flat", "cit_reach", "cop_flat", "cop_reach", "rows_ok", "cit_steps", "cit_bounds",
-     "cop_steps", "cop_bounds"],
+     "cop_steps", "cop_bounds", "cit_threshold", "cop_threshold"],
 )
 TABLE_LIMIT = 1 << 21  # largest P[C, A] table (entries)
 
@@ -93,88 +93,104 @@ def _rows_holding(code, value, cell, x, y, offs, flat, inner, width, height, tor
     return m
 
 
-@numba.njit(inline="always")
-def _better(code, cell, flat, nn, u, best_c, best_j):
-    """Returns ``(c, j)`` updated by the two draws of ``u`` (low half before high half), each
-    taking over if its cell is empty, without a branch."""
-    jb = ((u >> np.uint64(32)) * nn) >> np.uint64(32)
-    ja = ((u & _LOW32) * nn) >> np.uint64(32)
-    cb = cell + flat[jb]
-    ca = cell + flat[ja]
-    eb = code[np.uint64(cb)] == EMPTY
-    ea = code[np.uint64(ca)] == EMPTY
-    best_c = cb if eb else best_c
-    best_j = np.int64(jb) if eb else best_j
-    best_c = ca if ea else best_c
-    best_j = np.int64(ja) if ea else best_j
-    return best_c, best_j
+SMALL_VIEW = 4096  # views up to this many sites draw 16-bit probes, larger ones 32-bit
+
+
+def probe_threshold(n: int) -> int:
+    """Returns 2¹⁶ mod n: a 16-bit probe whose low product bits fall below it is dropped, which
+    makes the kept probes exactly uniform over n sites (Lemire's multiply-shift rejection)."""
+    return (1 << 16) % n if 0 < n <= SMALL_VIEW else 0
 
 
 @numba.njit(inline="always")
-def _first_empty_of_8(rng, code, cell, flat, n):
-    """Returns ``(c, j)`` for the first empty one of 8 uniform draws among the ``n`` sites in
-    view (flat steps from ``cell``, away from the edges), or (−1, −1) if all 8 are occupied.
+def _take(code, cell, flat, nn, h, shift, threshold, best_c, best_j):
+    """Returns ``(c, j)`` updated by one probe (the ``shift``-th bits of ``h``): it takes over if
+    it is kept and its cell is empty, without a branch."""
+    prod = ((h >> shift) & _LOW16) * nn
+    j = prod >> np.uint64(16)
+    kept = (prod & _LOW16) >= threshold
+    c = cell + flat[j]
+    hit = kept & (code[np.uint64(c)] == EMPTY)
+    return (c if hit else best_c), (np.int64(j) if hit else best_j)
 
-    The 8 cells are read together and the first empty one is selected without a branch per
-    draw (a mispredicted branch after every occupied cell cost more than the loads). "First"
-    is a fixed order of the draws, so the pick is uniform over the empty sites drawn.
+
+@numba.njit(inline="always")
+def _first_empty_of_8(rng, code, cell, flat, n, threshold):
+    """Returns ``(c, j)`` for the first empty one of 8 uniform probes among the ``n`` ≤
+    ``SMALL_VIEW`` sites in view (flat steps from ``cell``, away from the edges), or (−1, −1).
+
+    Each probe is 16 random bits, kept with the same probability for every site (exactly
+    uniform when kept, ``probe_threshold``); the 8 cells are read together and the first kept
+    empty one is selected without a branch per probe (a mispredicted branch after every
+    occupied cell cost more than the loads). "First" is a fixed order, so the pick is uniform
+    over the empty sites.
     """
     nn = np.uint64(n)
-    u0, u1, u2, u3 = draw4(rng)
-    best_c, best_j = _better(code, cell, flat, nn, u3, np.int64(-1), np.int64(-1))
-    best_c, best_j = _better(code, cell, flat, nn, u2, best_c, best_j)
-    best_c, best_j = _better(code, cell, flat, nn, u1, best_c, best_j)
-    best_c, best_j = _better(code, cell, flat, nn, u0, best_c, best_j)
-    return best_c, best_j
+    t = np.uint64(threshold)
+    h0 = draw(rng)
+    h1 = draw(rng)
+    c = np.int64(-1)
+    j = np.int64(-1)
+    # later probes first: earlier ones overwrite (unrolled: a loop over a tuple compiles badly)
+    c, j = _take(code, cell, flat, nn, h1, np.uint64(48), t, c, j)
+    c, j = _take(code, cell, flat, nn, h1, np.uint64(32), t, c, j)
+    c, j = _take(code, cell, flat, nn, h1, np.uint64(16), t, c, j)
+    c, j = _take(code, cell, flat, nn, h1, np.uint64(0), t, c, j)
+    c, j = _take(code, cell, flat, nn, h0, np.uint64(48), t, c, j)
+    c, j = _take(code, cell, flat, nn, h0, np.uint64(32), t, c, j)
+    c, j = _take(code, cell, flat, nn, h0, np.uint64(16), t, c, j)
+    c, j = _take(code, cell, flat, nn, h0, np.uint64(0), t, c, j)
+    return c, j
 
 
 @numba.njit(inline="always")
-def pick_empty(rng, code, cell, offs, flat, reach, width, height, torus, scratch):
+def pick_empty(rng, code, cell, offs, flat, reach, threshold, width, height, torus, scratch):
     """Returns ``(c, j)``: a uniformly chosen empty cell ``c`` among ``offs`` around ``cell`` and
     its offset's row ``j``, or (−1, −1) if none.
 
-    Up to 16 uniform draws among the sites in view (32 random bits each; away from the edges
-    in two batches of 8, ``_first_empty_of_8``), the first empty one wins; then enumeration of
-    the empty sites. Each stage is uniform over the empty sites, so the result is too (the same
-    law as ``lattice.random_empty_in_view``, with cheaper draws).
+    Away from the edges and for views up to ``SMALL_VIEW`` sites: up to three batches of 8
+    probes (``_first_empty_of_8``); otherwise up to 16 probes of 32 random bits (bias ≤ n·2⁻³²)
+    one at a time; the first empty one wins. Then enumeration of the empty sites. Each stage
+    is uniform over the empty sites, so the result is too (the same law as
+    ``lattice.random_empty_in_view``, with cheaper draws).
     """
     n = offs.shape[0]
     if n == 0:
         return -1, -1
     x, y = split(cell, width)
     inner = _inside(x, y, reach, width, height)
-    if inner:
-        for _ in range(2):
-            c, j = _first_empty_of_8(rng, code, cell, flat, n)
+    if inner and n <= SMALL_VIEW:
+        for _ in range(3):
+            c, j = _first_empty_of_8(rng, code, cell, flat, n, threshold)
             if c >= 0:
                 return c, j
     else:
         for _ in range(8):
-            u = next_u64(rng)
+            u = draw(rng)
             for _half in range(2):
                 j = np.int64(((u & _LOW32) * np.uint64(n)) >> np.uint64(32))
                 u >>= np.uint64(32)
-                c = site(x, y, offs[j, 0], offs[j, 1], width, height, torus)
+                c = _cell_at(j, cell, x, y, offs, flat, inner, width, height, torus)
                 if c >= 0 and code[c] == EMPTY:
                     return c, j
     m = _rows_holding(code, EMPTY, cell, x, y, offs, flat, inner, width, height, torus, scratch)
     if m == 0:
         return -1, -1
-    j = scratch[below(rng, m)]
+    j = scratch[draw_below(rng, m)]
     return _cell_at(j, cell, x, y, offs, flat, inner, width, height, torus), j
 
 
 @numba.njit(inline="always")
-def move(rng, code, occupant, pos, cops, actives, agent, offs, flat, reach, steps, bounds, geo,
-         scratch):
+def move(rng, code, occupant, pos, cops, actives, agent, offs, flat, reach, threshold, steps,
+         bounds, geo, scratch):
     """Rule M: moves ``agent`` to a uniformly chosen empty cell in view, if there is one.
 
     A moving cop or active shifts its count in the fields by the move's stencil (``stencils``)
     away from the edges, else by ``fields.move_window`` (or two window updates).
     """
     cell = pos[np.uint64(agent)]
-    target, j = pick_empty(rng, code, cell, offs, flat, reach, geo.width, geo.height, geo.torus,
-                           scratch)
+    target, j = pick_empty(rng, code, cell, offs, flat, reach, threshold, geo.width, geo.height,
+                           geo.torus, scratch)
     if target < 0:
         return
     uc = np.uint64(cell)  # unsigned indices: no negative-index wrap-around code
@@ -254,7 +270,7 @@ def pick_arrestee(rng, code, occupant, pos, actives, cop, geo, scratch):
                       geo.torus, scratch)
     if m == 0:
         return -1
-    j = scratch[below(rng, m)]
+    j = scratch[draw_below(rng, m)]
     return occupant[_cell_at(j, cell, x, y, offs, flat, inner, geo.width, geo.height, geo.torus)]
 
 

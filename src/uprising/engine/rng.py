@@ -49,40 +49,6 @@ def next_u64(s: np.ndarray) -> np.uint64:
 
 
 @numba.njit(inline="always")
-def next_u64x4(s: np.ndarray) -> tuple[np.uint64, np.uint64, np.uint64, np.uint64]:
-    """Returns the next four outputs (as four ``next_u64`` calls would) with the state read and
-    written once: the state stays in registers between the draws."""
-    s0 = s[0]
-    s1 = s[1]
-    s2 = s[2]
-    s3 = s[3]
-    out0 = _rotl(s1 * _U64(5), 7) * _U64(9)
-    s0, s1, s2, s3 = _advance(s0, s1, s2, s3)
-    out1 = _rotl(s1 * _U64(5), 7) * _U64(9)
-    s0, s1, s2, s3 = _advance(s0, s1, s2, s3)
-    out2 = _rotl(s1 * _U64(5), 7) * _U64(9)
-    s0, s1, s2, s3 = _advance(s0, s1, s2, s3)
-    out3 = _rotl(s1 * _U64(5), 7) * _U64(9)
-    s0, s1, s2, s3 = _advance(s0, s1, s2, s3)
-    s[0] = s0
-    s[1] = s1
-    s[2] = s2
-    s[3] = s3
-    return out0, out1, out2, out3
-
-
-@numba.njit(inline="always")
-def _advance(s0, s1, s2, s3):
-    t = s1 << _U64(17)
-    s2 ^= s0
-    s3 ^= s1
-    s1 ^= s2
-    s0 ^= s3
-    s2 ^= t
-    return s0, s1, s2, _rotl(s3, 45)
-
-
-@numba.njit(inline="always")
 def uniform(s: np.ndarray) -> float:
     """Returns a float in [0, 1) with 53 random bits."""
     return float(next_u64(s) >> _U64(11)) * (1.0 / 9007199254740992.0)
