@@ -20,7 +20,8 @@ paired, gave +0.0 %). Tests:
 
 Writes ``benchmarks/results/fast_equivalence.{json,md}`` and prints the table.
 
-Usage: python benchmarks/fast_equivalence.py [--seeds 30] [--regimes run2-floor,...] [--jobs 1]
+Usage: python benchmarks/fast_equivalence.py [--seeds 30] [--first-seed 1] [--jobs 1]
+       [--regimes run2-floor,...] [--tag _suffix] [--reference-from earlier.json]
 """
 
 from __future__ import annotations
@@ -156,10 +157,12 @@ def _sorted_by_seed(runs: list[dict]) -> list[dict]:
 
 def markdown(rows: list[dict], meta: dict) -> str:
     """Returns the comparison table as Markdown."""
+    first = meta.get("first_seed", 1)
+    last = first + meta["seeds"] - 1
     lines = [
-        (f"Seeds 1..{meta['seeds']} for both engines (paired: same worlds); "
-         if meta["paired"] else f"Seeds: reference 1..{meta['seeds']}, fast "
-         f"{FAST_SEED_OFFSET + 1}..{FAST_SEED_OFFSET + meta['seeds']}; ")
+        (f"Seeds {first}..{last} for both engines (paired: same worlds); "
+         if meta["paired"] else f"Seeds: reference {first}..{last}, fast "
+         f"{FAST_SEED_OFFSET + first}..{FAST_SEED_OFFSET + last}; ")
         + f"{meta['wall_s']:.0f} s; "
         f"load average at start {meta['load_start']}, at end {meta['load_end']}.",
         "",
@@ -187,6 +190,8 @@ def main() -> None:
     """Runs the comparison and writes the table."""
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--seeds", type=int, default=30)
+    ap.add_argument("--first-seed", type=int, default=1,
+                    help="seeds first..first+N-1 (a fresh sample; default 1)")
     ap.add_argument("--regimes", default=",".join(REGIMES))
     ap.add_argument("--jobs", type=int, default=1, help="worker processes (1 thread each)")
     ap.add_argument("--tag", default="", help="suffix of the output files")
@@ -203,13 +208,13 @@ def main() -> None:
         (g, e, s + (FAST_SEED_OFFSET if e == "fast" and args.independent else 0))
         for g in regimes
         for e in ("reference", "fast")
-        for s in range(1, args.seeds + 1)
+        for s in range(args.first_seed, args.first_seed + args.seeds)
     ]
     reused: list[dict] = []
     if args.reference_from:
         old = json.loads(Path(args.reference_from).read_text())["runs"]
         reused = [r for r in old if r["engine"] == "reference" and r["regime"] in regimes
-                  and r["seed"] <= args.seeds]
+                  and args.first_seed <= r["seed"] < args.first_seed + args.seeds]
         have = {(r["regime"], r["seed"]) for r in reused}
         tasks = [t for t in tasks if t[1] != "reference" or (t[0], t[2]) not in have]
     load_start = [round(x, 2) for x in os.getloadavg()]
@@ -228,6 +233,7 @@ def main() -> None:
     results = reused + results
     meta = {
         "seeds": args.seeds,
+        "first_seed": args.first_seed,
         "paired": not args.independent,
         "wall_s": time.perf_counter() - t0,
         "load_start": load_start,

@@ -13,7 +13,7 @@ from the reference):
    (C and A from window-count ``fields``, O(1)), arrest;
 3. end-of-tick count-down and releases (``jail.countdown = end_of_tick``), then the tally.
 
-Each block draws from its own xoshiro256** stream seeded by (tick key, block), and the tick
+Each block draws from its own streams (``fast_rng``) seeded by (tick key, block), and the tick
 key is one output of the run's stream, so a seed gives the same run with any number of
 threads, and ``run(n)`` equals n calls of ``step()``. A lattice too small to hold two blocks of
 one colour, or smaller than ``PARALLEL_MIN_CELLS``, is one block: the reference schedule exactly,
@@ -59,7 +59,8 @@ _GOLDEN = np.uint64(0x9E3779B97F4A7C15)
 
 @numba.njit(cache=True, _nrt=False)
 def _seed(st, key):
-    """Seeds the xoshiro256** state ``st`` from a 64-bit key (never all zero)."""
+    """Seeds a block's state ``st`` (xoshiro256** in 0..3, never all zero, and the counter) from
+    a 64-bit key."""
     for i in range(COUNTER + 1):
         st[i] = mix64(key + np.uint64(i + 1) * _GOLDEN)
 

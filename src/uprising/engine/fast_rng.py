@@ -1,8 +1,13 @@
-"""Key mixing for the fast scheduler's random streams.
+"""Random streams of the fast scheduler's blocks.
 
-Every block of every tick draws from its own xoshiro256** stream (``uprising.engine.rng``)
-seeded by mixing the tick key (one output of the run's stream) with the block's index, so the
-draws do not depend on how many threads run the blocks or in which order.
+Every block of every tick has its own state array, seeded by mixing the tick key (one output of
+the run's stream) with the block's index, so the draws do not depend on how many threads run
+the blocks or in which order. Slots 0..3 are a xoshiro256** state (``uprising.engine.rng``:
+jail terms and releases, through the reference's own functions); slot ``COUNTER`` is a
+SplitMix64 counter (Steele, Lea & Flood 2014: output = ``mix64`` of a counter stepped by the
+golden-ratio constant) for the draws of the activation order, the empty-cell probes and the
+arrestee: one multiply-xorshift chain per 64 bits, with no dependency between consecutive
+outputs, so several can be computed at once.
 """
 
 from __future__ import annotations

@@ -1,8 +1,10 @@
 """Epstein's agent rules for the fast scheduler: the reference rules, reading window-count fields.
 
-Each function acts on one agent exactly as its counterpart in ``uprising.engine.rules`` (same
-random draws in the same order), except that C and A come from the ``fields`` arrays in O(1)
-and every cell change goes through ``fields.recode`` so that the fields stay exact.
+Each function acts on one agent with the law of its counterpart in ``uprising.engine.rules``,
+except that C and A come from the ``fields`` arrays in O(1), every cell change goes through
+``fields.recode`` so that the fields stay exact, and the empty-cell and arrestee draws come
+from the block's counter stream (``fast_rng``) with cheaper, equally uniform probes. Jail
+terms and releases use the reference's own functions and xoshiro256** draws.
 ``Geometry`` bundles what the functions need to know about the lattice and the views.
 """
 
