@@ -80,6 +80,7 @@ def time_mesa(size: int, steps: int) -> dict | None:
     try:
         from mesa.examples.advanced.epstein_civil_violence.model import EpsteinCivilViolence
     except ImportError:
+        print("Mesa is not installed: no Mesa column (pip install -e \".[bench]\")", flush=True)
         return None
     m = EpsteinCivilViolence(width=size, height=size, seed=1)
     m.step()  # builds Mesa's neighbourhood caches
