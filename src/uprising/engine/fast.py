@@ -31,7 +31,7 @@ from uprising.engine import rules as ru
 from uprising.engine.blocks import BlockPlan, block_plan
 from uprising.engine.fast_counts import classify
 from uprising.engine.fast_passes import CHUNK, count_down_all, release_due, tally_and_clear
-from uprising.engine.fast_rng import COUNTER, mix64, shuffle_counter
+from uprising.engine.fast_rng import COUNTER, GOLDEN, mix64, seed_state, shuffle_counter
 from uprising.engine.fast_rules import (
     TABLE_LIMIT,
     Geometry,
@@ -54,15 +54,6 @@ AHEAD = 4  # prefetch hints: an agent's arrays 2·AHEAD activations before its o
 VERIFY_FIELDS = False  # tests: after each call, compare the fields with a fresh count
 PARALLEL_MIN_CELLS = 128 * 128  # smaller lattices (and plans with one block per colour) run
 # as one block on one thread: the reference schedule, and faster than parallel launches there
-_GOLDEN = np.uint64(0x9E3779B97F4A7C15)
-
-
-@numba.njit(cache=True, _nrt=False)
-def _seed(st, key):
-    """Seeds a block's state ``st`` (xoshiro256** in 0..3, never all zero, and the counter) from
-    a 64-bit key."""
-    for i in range(COUNTER + 1):
-        st[i] = mix64(key + np.uint64(i + 1) * _GOLDEN)
 
 
 @numba.njit(cache=True, _nrt=False)
@@ -177,7 +168,7 @@ def _run_block(bx, by, ox, oy, plan, tick_key, st, mine, scratch, counts, code, 
     height = geo.height
     nbx = plan[0]
     nby = plan[2]
-    _seed(st, mix64(tick_key ^ np.uint64(1 + bx * nby + by) * _GOLDEN))
+    seed_state(st, mix64(tick_key ^ np.uint64(1 + bx * nby + by) * GOLDEN))
     x0 = ox + (bx * width) // nbx
     x1 = ox + ((bx + 1) * width) // nbx
     y0 = oy + (by * height) // nby
@@ -215,7 +206,7 @@ def _run(n_ticks, rng, code, occupant, kind, state, pos, term, arrest_cell, grie
     got = np.zeros((per_colour, 16), dtype=np.int64)  # per block, 128 bytes apart
     for t in range(n_ticks):
         tick_key = next_u64(rng)
-        _seed(serial, tick_key)
+        seed_state(serial, tick_key)
         ox = below(serial, width) if nbx > 1 else 0
         oy = below(serial, height) if nby > 1 else 0
         shuffle(serial, colours)

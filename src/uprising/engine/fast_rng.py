@@ -28,34 +28,31 @@ def mix64(z: np.uint64) -> np.uint64:
     return z ^ (z >> _U64(31))
 
 
-_G = np.uint64(0x9E3779B97F4A7C15)
+GOLDEN = np.uint64(0x9E3779B97F4A7C15)  # 2⁶⁴/φ: SplitMix64's counter step
 COUNTER = 4  # slot of a block's SplitMix64 counter in its state array (xoshiro uses 0..3)
+LOW32 = np.uint64(0xFFFFFFFF)
+
+
+@numba.njit(cache=True, _nrt=False)
+def seed_state(st: np.ndarray, key: np.uint64) -> None:
+    """Seeds a block's state ``st`` (xoshiro256** in 0..3, never all zero, and the counter) from
+    a 64-bit key."""
+    for i in range(COUNTER + 1):
+        st[i] = mix64(key + np.uint64(i + 1) * GOLDEN)
 
 
 @numba.njit(inline="always")
 def draw(st: np.ndarray) -> np.uint64:
     """Returns the next 64 random bits of the SplitMix64 counter stream in ``st[COUNTER]``."""
-    c = st[COUNTER] + _G
+    c = st[COUNTER] + GOLDEN
     st[COUNTER] = c
     return mix64(c)
-
-
-@numba.njit(inline="always")
-def draw4(st: np.ndarray) -> tuple[np.uint64, np.uint64, np.uint64, np.uint64]:
-    """Returns the next four outputs of the counter stream (independent, computed in parallel)."""
-    c = st[COUNTER]
-    st[COUNTER] = c + np.uint64(4) * _G
-    return (mix64(c + _G), mix64(c + np.uint64(2) * _G), mix64(c + np.uint64(3) * _G),
-            mix64(c + np.uint64(4) * _G))
 
 
 @numba.njit(inline="always")
 def draw_below(st: np.ndarray, n: int) -> int:
     """Returns a random integer in [0, n) from the counter stream (53-bit float, as ``below``)."""
     return int(float(draw(st) >> np.uint64(11)) * (1.0 / 9007199254740992.0) * n)
-
-
-_LOW32 = np.uint64(0xFFFFFFFF)
 
 
 @numba.njit(inline="always")
@@ -65,11 +62,20 @@ def _below32(st: np.ndarray, x: np.uint64, bound: int) -> int:
     low product bits fall below 2³² mod bound."""
     b = np.uint64(bound)
     prod = x * b
-    if (prod & _LOW32) < b:
+    if (prod & LOW32) < b:
         t = (np.uint64(1) << np.uint64(32)) % b
-        while (prod & _LOW32) < t:
-            prod = (draw(st) & _LOW32) * b
+        while (prod & LOW32) < t:
+            prod = (draw(st) & LOW32) * b
     return np.int64(prod >> np.uint64(32))
+
+
+@numba.njit(inline="always")
+def _swap_in(st: np.ndarray, a: np.ndarray, i: int, x: np.uint64) -> None:
+    """Fisher–Yates step: swaps ``a[i]`` with ``a[j]``, j uniform in [0, i] from the bits ``x``."""
+    j = _below32(st, x, i + 1)
+    tmp = a[i]
+    a[i] = a[j]
+    a[j] = tmp
 
 
 @numba.njit(cache=True)
@@ -79,14 +85,8 @@ def shuffle_counter(st: np.ndarray, a: np.ndarray) -> None:
     i = a.shape[0] - 1
     while i > 0:
         u = draw(st)
-        j = _below32(st, u & _LOW32, i + 1)
-        tmp = a[i]
-        a[i] = a[j]
-        a[j] = tmp
+        _swap_in(st, a, i, u & LOW32)
         i -= 1
         if i > 0:
-            j = _below32(st, u >> np.uint64(32), i + 1)
-            tmp = a[i]
-            a[i] = a[j]
-            a[j] = tmp
+            _swap_in(st, a, i, u >> np.uint64(32))
             i -= 1

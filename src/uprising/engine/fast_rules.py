@@ -15,7 +15,7 @@ from collections import namedtuple
 import numba
 import numpy as np
 
-from uprising.engine.fast_rng import draw, draw_below
+from uprising.engine.fast_rng import LOW32, draw, draw_below
 from uprising.engine.fields import move_window, recode, split
 from uprising.engine.lattice import ACTIVE, COP, EMPTY, JAILED, QUIET, site
 from uprising.engine.rules import (
@@ -32,11 +32,10 @@ from uprising.engine.rules import (
 )
 from uprising.engine.stencils import apply_stencil
 
-# width, height, torus; citizen offsets/spans (moves, decisions, fields); cop offsets;
-# whether the cops' view equals the citizens' (then "any active in view" is one field read).
-_LOW32 = np.uint64(0xFFFFFFFF)
 _LOW16 = np.uint64(0xFFFF)
 
+# width, height, torus; citizen offsets/spans (moves, decisions, fields); cop offsets;
+# whether the cops' view equals the citizens' (then "any active in view" is one field read).
 # rows_ok: the view's rows are −r..r without a gap (``fields.move_window`` can be used).
 # *_flat: the offsets as cell-index steps (dy·width + dx), valid ≥ *_reach cells from any edge.
 # ptab: P[C, A] for every count a view can give (the same doubles ``arrest_probability``
@@ -170,7 +169,7 @@ def pick_empty(rng, code, cell, offs, flat, reach, threshold, width, height, tor
         for _ in range(8):
             u = draw(rng)
             for _half in range(2):
-                j = np.int64(((u & _LOW32) * np.uint64(n)) >> np.uint64(32))
+                j = np.int64(((u & LOW32) * np.uint64(n)) >> np.uint64(32))
                 u >>= np.uint64(32)
                 c = _cell_at(j, cell, x, y, offs, flat, inner, width, height, torus)
                 if c >= 0 and code[c] == EMPTY:
