@@ -7,7 +7,7 @@ import pytest
 
 import uprising
 from uprising.api import make_model, run_scenario
-from uprising.intergroup.model import InterGroupModel
+from uprising.simulation.intergroup import InterGroupModel
 
 NO_KILL_SEEDS = range(5)
 

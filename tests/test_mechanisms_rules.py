@@ -16,7 +16,7 @@ from uprising.engine.mechanisms import (
     local_active_share,
     reluctance_skip_probability,
 )
-from uprising.parameters import WeaknessSignal
+from uprising.simulation.parameters import WeaknessSignal
 
 GROUPS_AB = "groups=[{name: a, share: 0.5}, {name: b, share: 0.5}]"
 

@@ -13,7 +13,8 @@ from uprising.api import make_model, run_scenario
 from uprising.results import RunResult
 from uprising.scenario import ScenarioError, load_scenario
 from uprising.scenario.actors import site_scenario
-from uprising.sites import MultiSiteModel, site_seed
+from uprising.simulation.seeds import site_seed
+from uprising.simulation.sites import MultiSiteModel
 
 SMALL = {
     "world": {"width": 20, "height": 20},

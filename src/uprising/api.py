@@ -1,36 +1,22 @@
-"""Functional entry points for experiment tools (EMA Workbench, SALib, pyabc)."""
+"""Functional entry points for experiment tools (EMA Workbench, SALib, pyabc).
+
+``make_model`` (from ``uprising.simulation``) picks the model class of a scenario.
+"""
 
 from __future__ import annotations
 
 from pathlib import Path
 from typing import Any
 
-from uprising.model import Model, SeedLike
 from uprising.results import RunResult, combine
 from uprising.scenario import Scenario, load_scenario
+from uprising.simulation import make_model
+from uprising.simulation.seeds import SeedLike
 
 
 def params_to_overrides(params: dict[str, Any]) -> list[str]:
     """Returns ``path=value`` override strings for a flat {dotted.path: value} mapping."""
     return [f"{k}={v}" for k, v in params.items()]
-
-
-def make_model(scenario: Scenario, rng: SeedLike = None, replicate: int = 0) -> Model:
-    """Returns a fresh model for a validated scenario (the one place that picks the model class).
-
-    ``model: intergroup`` scenarios get an ``InterGroupModel`` (Epstein's Model II), which offers
-    the same run/step/data-frame/result API; scenarios with ``sites`` get a
-    ``MultiSiteModel`` (several lattices coupled by news), with the same API.
-    """
-    if scenario.model == "intergroup":
-        from uprising.intergroup.model import InterGroupModel
-
-        return InterGroupModel(scenario, rng=rng, replicate=replicate)  # type: ignore[return-value]
-    if scenario.sites:
-        from uprising.sites import MultiSiteModel
-
-        return MultiSiteModel(scenario, rng=rng, replicate=replicate)  # type: ignore[return-value]
-    return Model(scenario, rng=rng, replicate=replicate)
 
 
 def run_scenario(

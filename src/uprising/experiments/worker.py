@@ -16,7 +16,7 @@ import numpy as np
 import pandas as pd
 
 from uprising.experiments.design import ModelFunction, import_model, set_paths
-from uprising.experiments.seeds import run_seed
+from uprising.simulation.seeds import run_seed
 from uprising.experiments.spec import Experiment
 from uprising.observer import summarize
 from uprising.scenario.loader import load_scenario

@@ -2,7 +2,7 @@
 
 All are off by default, so the Epstein presets are untouched. Equations and sources:
 docs/ODD.md §8.1 (E8–E10). The actors themselves live in ``uprising.actors``; the multi-site
-coordinator in ``uprising.sites``.
+coordinator in ``uprising.simulation.sites``.
 """
 
 from __future__ import annotations

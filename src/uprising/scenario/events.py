@@ -2,47 +2,17 @@
 
 from __future__ import annotations
 
+import math
 from typing import Annotated, Any, Literal
 
 from pydantic import Field, model_validator
 
 from uprising.scenario.base import Frozen, Probability
 from uprising.scenario.mechanisms import GroupName
+from uprising.scenario.registry import BY_PATH, GROUP_PATHS, PATHS, supported
 
-TimelinePath = Literal[
-    "population.legitimacy",
-    "population.threshold",
-    "population.hardship_scale",
-    "population.vision",
-    "perception.risk_scale",
-    "police.density",
-    "police.loyalty_scale",
-    "jail.max_term",
-    "rules.move_probability",
-    "violence.force_level",
-]
-
-#: Paths an event may restrict to one group with ``group:``.
-GROUP_PATHS = (
-    "population.legitimacy",
-    "population.threshold",
-    "population.hardship_scale",
-    "perception.risk_scale",
-)
-
-#: Allowed (low, high) value of each path; vision is further bounded by the world size.
-PATH_RANGES: dict[str, tuple[float, float]] = {
-    "population.legitimacy": (0.0, 1.0),
-    "population.threshold": (0.0, 1.0),
-    "population.hardship_scale": (0.0, 10.0),
-    "population.vision": (0.5, 1000.0),
-    "perception.risk_scale": (0.0, 10.0),
-    "police.density": (0.0, 1.0),
-    "police.loyalty_scale": (0.0, 10.0),
-    "jail.max_term": (0.0, float("inf")),
-    "rules.move_probability": (0.0, 1.0),
-    "violence.force_level": (0.0, 2.0),
-}
+#: A path a timeline event may change: a row of ``uprising.scenario.registry``.
+TimelinePath = Literal[PATHS]  # type: ignore[valid-type]
 
 
 class _Targeted(Frozen):
@@ -115,26 +85,48 @@ def last_tick(ev: SetEvent | RampEvent | ScaleEvent | ConcessionEvent) -> int:
     return ev.end if isinstance(ev, RampEvent) else ev.at
 
 
-def check_event(index: int, ev: object, ticks: int, groups: set[str]) -> None:
-    """Raises ValueError when an event falls outside the run, names an unknown group or sets
-    a value outside its path's range."""
+def check_event(index: int, ev: object, scenario: Any, groups: set[str]) -> None:
+    """Raises ValueError when an event falls outside the run, names an unknown group, changes a
+    parameter the scenario's model does not have or sets a value outside its path's range (for
+    ``population.vision`` also the static bound of the world size)."""
     where = f"timeline[{index}]"
-    if last_tick(ev) > ticks:
-        raise ValueError(f"{where} ends at tick {last_tick(ev)}, after the run's last tick {ticks}")
+    if last_tick(ev) > scenario.ticks:
+        raise ValueError(
+            f"{where} ends at tick {last_tick(ev)}, after the run's last tick {scenario.ticks}"
+        )
     named = list(ev.groups) if isinstance(ev, ConcessionEvent) else [ev.group]
     for g in named:
         if g is not None and g not in groups:
             raise ValueError(f"{where}: unknown group {g!r}; groups: {sorted(groups)}")
+    if isinstance(ev, ConcessionEvent):
+        if scenario.model != "civil_violence":
+            raise ValueError(f"{where}: concessions need model = civil_violence")
+        return
+    row = BY_PATH[ev.path]
+    if scenario.model not in row.models:
+        allowed = ", ".join(r.path for r in supported(scenario.model))
+        raise ValueError(f"{where}: {ev.path} cannot change during a run of model = "
+                         f"{scenario.model}; allowed: {allowed}")
     if isinstance(ev, SetEvent):
         values = [ev.value]
     elif isinstance(ev, RampEvent):
         values = [ev.start_value, ev.end_value]
     else:
         return
-    low, high = PATH_RANGES[ev.path]
     for value in values:
-        if not low <= value <= high:
-            raise ValueError(f"{where} {ev.path} = {value:g} must be in [{low:g}, {high:g}]")
+        row.check(value, where)
+        if ev.path == "population.vision":
+            check_vision(scenario.world, value, f"{where} population.vision")
+
+
+def check_vision(world: Any, vision: float, what: str) -> None:
+    """Raises ValueError when a vision radius sees a cell twice on the world's torus."""
+    side = min(world.width, world.height)
+    if world.torus and 2 * math.floor(vision) + 1 > side:
+        raise ValueError(
+            f"{what} = {vision:g} sees the same cell twice on a {side}-cell torus: "
+            f"must be < {side / 2:g}"
+        )
 
 
 def timeline_max_density(scenario: Any) -> float:

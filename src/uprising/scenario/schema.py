@@ -11,9 +11,6 @@ from typing import Literal
 
 from pydantic import Field, field_validator, model_validator
 
-from uprising.engine.fast_memory import check_fits
-from uprising.intergroup.schema import InterGroup
-from uprising.intergroup.schema import check_scenario as check_intergroup
 from uprising.scenario.actors import (
     Elite,
     ExternalPower,
@@ -23,7 +20,9 @@ from uprising.scenario.actors import (
     check_actor_sections,
 )
 from uprising.scenario.base import Distribution, Frozen, Probability
-from uprising.scenario.events import TimelineEvent, check_event
+from uprising.scenario.events import TimelineEvent, check_event, check_vision
+from uprising.scenario.intergroup import InterGroup
+from uprising.scenario.intergroup import check_scenario as check_intergroup
 from uprising.scenario.mechanisms import (
     Crowd,
     Curfew,
@@ -245,17 +244,6 @@ class Scenario(Frozen):
     output: Output = Field(default_factory=Output)
 
     @model_validator(mode="after")
-    def _fits_memory(self) -> Scenario:
-        cop_density = self.police.density
-        for ev in self.timeline:
-            if getattr(ev, "path", None) == "police.density":
-                for name in ("value", "start_value", "end_value"):
-                    cop_density = max(cop_density, float(getattr(ev, name, 0.0) or 0.0))
-        check_fits(self.engine, self.world.width, self.world.height, self.population.density,
-                   min(cop_density, 1.0))
-        return self
-
-    @model_validator(mode="after")
     def _consistent(self) -> Scenario:
         check_intergroup(self)
         total = self.population.density + self.police.density
@@ -263,17 +251,12 @@ class Scenario(Frozen):
             raise ValueError(
                 f"population.density + police.density = {total:g} exceeds 1 (one agent per cell)"
             )
-        side = min(self.world.width, self.world.height)
         for who, v in (("population", self.population.vision), ("police", self.police.vision)):
-            if self.world.torus and 2 * math.floor(v) + 1 > side:
-                raise ValueError(
-                    f"{who}.vision = {v:g} sees the same cell twice on a {side}-cell torus: "
-                    f"must be < {side / 2:g}"
-                )
+            check_vision(self.world, v, f"{who}.vision")
         check_group_names(self.groups)
         names = self.group_names
         for i, ev in enumerate(self.timeline):
-            check_event(i, ev, self.ticks, set(names))
+            check_event(i, ev, self, set(names))
         for g in self.mobilisers.groups:
             if g not in names:
                 raise ValueError(f"mobilisers.groups: unknown group {g!r}; groups: {names}")

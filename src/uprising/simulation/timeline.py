@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-from uprising.scenario.events import (
-    GROUP_PATHS,
-    ConcessionEvent,
-    RampEvent,
-    ScaleEvent,
-    SetEvent,
-)
+from uprising.scenario.events import ConcessionEvent, RampEvent, ScaleEvent, SetEvent
+from uprising.scenario.registry import GROUP_PATHS
 from uprising.scenario.schema import Scenario
+
+#: Longest stretch of ticks one kernel call simulates.
+MAX_CHUNK = 1000
 
 
 def event_key(ev: SetEvent | RampEvent | ScaleEvent) -> str:
@@ -51,6 +49,15 @@ class Timeline:
     def concessions_at(self, tick: int) -> list[ConcessionEvent]:
         """Returns the concessions granted at ``tick``."""
         return self.concessions.get(tick, [])
+
+    def chunk(self, nxt: int, remaining: int, per_tick: bool) -> int:
+        """Returns how many ticks from ``nxt`` on one kernel call may simulate: 1 when something
+        acts every tick, else up to the next scheduled change (at most ``MAX_CHUNK``)."""
+        if per_tick:
+            return 1
+        change = self.next_change(nxt)
+        chunk = remaining if change is None else min(remaining, change - nxt)
+        return min(chunk, MAX_CHUNK)
 
     def next_change(self, after: int) -> int | None:
         """Returns the first tick > ``after`` at which something is scheduled, if any."""

@@ -1,10 +1,8 @@
-"""Model II front end with the same API as ``uprising.Model``: step, run, data frames, result."""
+"""Epstein's Model II (inter-group violence, peacekeepers) on the simulation contract."""
 
 from __future__ import annotations
 
 import math
-import time
-from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -12,24 +10,19 @@ import pandas as pd
 
 from uprising.engine import reference as ref
 from uprising.engine.lattice import COP, EMPTY, QUIET
-from uprising.engine.lattice import random_empty_anywhere as _random_empty_anywhere
 from uprising.engine.neighbourhood import offsets
-from uprising.engine.rng import seed_state
 from uprising.engine.state import count_for, draw, max_cops
 from uprising.intergroup import codes as kc
 from uprising.intergroup.kernel import run_ticks
-from uprising.intergroup.schema import InterGroup
-from uprising.model import SeedLike, seed_sequence
-from uprising.results import RunResult, run_metadata
-from uprising.scenario import Scenario, load_scenario
-from uprising.timeline import Timeline
+from uprising.scenario import Scenario
+from uprising.scenario.intergroup import InterGroup
+from uprising.simulation.base import ScenarioLike
+from uprising.simulation.lattice import LatticeSimulation
+from uprising.simulation.memory import check_buildable
+from uprising.simulation.seeds import SeedLike
 
 GROUP_NAMES = ("blue", "green")
 TIMESERIES_COLUMNS = ("tick", *kc.COUNT_COLUMNS, "legitimacy")
-
-
-def _child(ss: np.random.SeedSequence, index: int) -> np.random.SeedSequence:
-    return np.random.SeedSequence(ss.entropy, spawn_key=(*ss.spawn_key, index))
 
 
 def _move_offsets(shape: str, radius: float) -> np.ndarray:
@@ -37,7 +30,7 @@ def _move_offsets(shape: str, radius: float) -> np.ndarray:
     return np.ascontiguousarray(offs)
 
 
-class InterGroupModel:
+class InterGroupModel(LatticeSimulation):
     """One run of Epstein's Model II (inter-group violence, peacekeepers).
 
     Args:
@@ -52,34 +45,27 @@ class InterGroupModel:
         >>> m.result().summary["victor"]
     """
 
+    max_term_switch = kc.IW_MAX_TERM
+
     def __init__(
         self,
-        scenario: str | Path | Scenario | dict[str, Any] = "epstein2002-run7",
+        scenario: ScenarioLike = "epstein2002-run7",
         rng: SeedLike = None,
-        overrides: list[str] | None = None,
+        overrides: list[str] | str | None = None,
         replicate: int = 0,
     ):
-        self.scenario: Scenario = load_scenario(scenario, overrides)
-        sc = self.scenario
-        self.ig: InterGroup = sc.intergroup or InterGroup()
-        self.replicate = replicate
-        self.seed_sequence = seed_sequence(rng, sc.seed, replicate)
-        init_rng = np.random.Generator(np.random.PCG64(_child(self.seed_sequence, 0)))
-        self.macro_rng = np.random.Generator(np.random.PCG64(_child(self.seed_sequence, 2)))
-        self.kernel_rng = seed_state(_child(self.seed_sequence, 1))
-        self._build(init_rng)
-        self.params: dict[str, float] = {
-            "population.legitimacy": sc.population.legitimacy,
-            "police.density": sc.police.density,
-            "population.threshold": sc.population.threshold,
-            "jail.max_term": sc.jail.max_term,
-        }
-        self.timeline = Timeline(sc)
-        self.tick = 0
-        self.running = True
+        super().__init__(scenario, rng, overrides, replicate)
+        self.ig: InterGroup = self.scenario.intergroup or InterGroup()
+        check_buildable(self.scenario)
+        self._build(self._streams())
+        self._start()
+        self.columns = list(TIMESERIES_COLUMNS)
         self.extinct = False
-        self.wall_time = 0.0
-        self._rows: list[np.ndarray] = [self._row(self._current_counts(), 0)]
+        self._record(self._counts_row(self._current_counts(), 0))
+
+    def _check_scenario(self, scenario: Scenario) -> None:
+        if scenario.model != "intergroup":
+            raise ValueError(f"scenario {scenario.name!r} is not Model II (model = intergroup)")
 
     # -- construction --------------------------------------------------------------------
     def _build(self, rng: np.random.Generator) -> None:
@@ -162,47 +148,7 @@ class InterGroupModel:
         sw[kc.IW_N_COP_SLOTS] = slots
         self.switches = sw
 
-    # -- Mesa-like API -------------------------------------------------------------------
-    def step(self) -> None:
-        """Advances the model by one tick (no-op once a group is extinct and the run stopped)."""
-        self.run(1)
-
-    def run(self, ticks: int | None = None, progress: Any = None) -> InterGroupModel:
-        """Returns self after running ``ticks`` more ticks (default: up to the scenario's end).
-
-        Stops early at the first tick with an extinct group when ``stop_at_extinction`` is on.
-
-        Args:
-            ticks: number of ticks to run.
-            progress: optional callable ``progress(ticks_done_now)`` called after each chunk.
-        """
-        remaining = self.scenario.ticks - self.tick if ticks is None else int(ticks)
-        started = time.perf_counter()
-        stop = self.ig.stop_at_extinction
-        while remaining > 0 and not (stop and self.extinct):
-            nxt = self.tick + 1
-            if nxt in self.timeline.change_ticks:
-                self._apply(self.timeline.changes_at(nxt))
-                chunk = 1
-            else:
-                change = self.timeline.next_change(nxt)
-                chunk = remaining if change is None else min(remaining, change - nxt)
-            chunk = min(chunk, 1000)
-            counts, done = self._kernel(chunk)
-            for i in range(done):
-                self._rows.append(self._row(counts[i], self.tick + 1 + i))
-                if counts[i, 0] == 0 or counts[i, 1] == 0:
-                    self.extinct = True
-            self.tick += done
-            remaining -= done
-            if progress is not None:
-                progress(chunk if remaining > 0 and not (stop and self.extinct) else done)
-            if done < chunk:
-                break
-        self.wall_time += time.perf_counter() - started
-        self.running = self.tick < self.scenario.ticks and not (stop and self.extinct)
-        return self
-
+    # -- records -------------------------------------------------------------------------
     def get_model_vars_dataframe(self) -> pd.DataFrame:
         """Returns the per-tick time series (tick 0 is the initial state).
 
@@ -210,9 +156,7 @@ class InterGroupModel:
         green_active, quiet, active, jailed, cops, arrests, releases, kills, births, deaths,
         births_blocked (clones that found no free agent slot), legitimacy.
         """
-        cols = list(TIMESERIES_COLUMNS)
-        df = pd.DataFrame(np.vstack(self._rows), columns=cols)
-        return df.astype({c: "int64" for c in cols if c != "legitimacy"})
+        return super().get_model_vars_dataframe()
 
     def get_agent_vars_dataframe(self) -> pd.DataFrame:
         """Returns one row per living agent: kind, group, state, cell, hardship, risk, age."""
@@ -239,28 +183,34 @@ class InterGroupModel:
             }
         )
 
-    def result(self) -> RunResult:
-        """Returns the RunResult (time series, summary, metadata) of the ticks run so far.
+    @property
+    def n_citizens(self) -> int:
+        """Returns the number of citizens at tick 0 (Blue + Green)."""
+        first = self._rows[0]
+        return int(first[1] + first[2])
 
-        Summary keys: ticks, kills, births, deaths, total_arrests, peak_active, mean_active,
-        mean_jailed, final_blue, final_green, extinction_tick (NaN if both groups live),
-        victor ("blue", "green", "neither" if both died out together, "none" if no extinction).
-        """
-        ts = self.get_model_vars_dataframe()
-        meta = run_metadata(
-            self.scenario,
-            seed=int(self.seed_sequence.entropy)
-            if isinstance(self.seed_sequence.entropy, int)
-            else None,
-            replicate=self.replicate,
-            spawn_key=list(self.seed_sequence.spawn_key),
-            wall_time=self.wall_time,
-            ticks=self.tick,
-            n_citizens=int(ts["blue"].iloc[0] + ts["green"].iloc[0]),
-        )
-        return RunResult(timeseries=ts, summary=summarize(ts), metadata=meta)
+    def _summary(self, ts: pd.DataFrame) -> dict[str, Any]:
+        """Summary keys: ticks, kills, births, deaths, births_blocked, total_arrests,
+        peak_active, mean_active, mean_jailed, final_blue, final_green, extinction_tick (NaN if
+        both groups live), victor ("blue", "green", "neither" if both died out together,
+        "none" if no extinction)."""
+        return summarize(ts)
 
     # -- internals -----------------------------------------------------------------------
+    def _before_tick(self, nxt: int) -> bool:
+        if nxt in self.timeline.change_ticks:
+            self._apply_changes(self.timeline.changes_at(nxt))
+            return True
+        return False
+
+    def _finished(self) -> bool:
+        return self.ig.stop_at_extinction and self.extinct
+
+    def _record(self, row: np.ndarray) -> None:
+        super()._record(row)
+        if row[0] >= 1 and (row[1] == 0 or row[2] == 0):  # blue or green died out
+            self.extinct = True
+
     def _kernel(self, n_ticks: int) -> tuple[np.ndarray, int]:
         counts, done = run_ticks(
             n_ticks, self.kernel_rng, self.code, self.occupant, self.state, self.group, self.pos,
@@ -289,41 +239,16 @@ class InterGroupModel:
         row[7] = (st[: self.n_cop_slots] != kc.S_OFF).sum()
         return row
 
-    def _row(self, counts: np.ndarray, tick: int) -> np.ndarray:
+    def _counts_row(self, counts: np.ndarray, tick: int) -> np.ndarray:
         return np.concatenate(([tick], counts, [self.params["population.legitimacy"]])).astype(
             float
         )
 
-    def _apply(self, changes: list[tuple[str, str, float]]) -> None:
-        for path, op, given in changes:
-            value = self.params[path] * given if op == "scale" else given
-            if value == self.params[path]:
-                continue
-            self.params[path] = value
-            if path == "jail.max_term":
-                self.switches[kc.IW_MAX_TERM] = -1 if math.isinf(value) else int(value)
-            elif path == "police.density":
-                self._set_cop_count(count_for(value, len(self.code)))
+    def _world(self) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+        return self.code, self.occupant, self.state, self.pos
 
-    def _set_cop_count(self, target: int) -> None:
-        cop_ids = np.arange(self.n_cop_slots)
-        on_duty = cop_ids[self.state[cop_ids] != kc.S_OFF]
-        off_duty = cop_ids[self.state[cop_ids] == kc.S_OFF]
-        if target < len(on_duty):
-            for a in self.macro_rng.choice(on_duty, len(on_duty) - target, replace=False):
-                self.code[self.pos[a]] = EMPTY
-                self.occupant[self.pos[a]] = -1
-                self.pos[a] = -1
-                self.state[a] = kc.S_OFF
-            return
-        for a in off_duty[: target - len(on_duty)]:
-            cell = _random_empty_anywhere(self.kernel_rng, self.code)
-            if cell < 0:
-                break
-            self.code[cell] = COP
-            self.occupant[cell] = a
-            self.pos[a] = cell
-            self.state[a] = kc.S_QUIET
+    def _cop_ids(self) -> np.ndarray:
+        return np.arange(self.n_cop_slots)
 
 
 def summarize(ts: pd.DataFrame) -> dict[str, Any]:

@@ -18,31 +18,22 @@ the news from tick t + 1 on.
 
 from __future__ import annotations
 
-import time
-from pathlib import Path
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
-from uprising.model import Model, SeedLike, seed_sequence
 from uprising.observer import summarize
-from uprising.results import RunResult, run_metadata
-from uprising.scenario import Scenario, load_scenario
+from uprising.scenario import Scenario
 from uprising.scenario.actors import TOTAL_SITE, site_scenario
-
-#: Offset added to the site index in the spawn key, so site streams never coincide with the
-#: streams of a single-site run of the same seed (which use spawn-key suffixes 0, 1, 2).
-SITE_KEY_OFFSET = 1000
-
-
-def site_seed(ss: np.random.SeedSequence, index: int) -> np.random.SeedSequence:
-    """Returns the SeedSequence of site ``index``: the run's spawn key + (1000 + index,)."""
-    return np.random.SeedSequence(ss.entropy, spawn_key=(*ss.spawn_key, SITE_KEY_OFFSET + index))
+from uprising.simulation.base import ScenarioLike, Simulation
+from uprising.simulation.civil_violence import Model
+from uprising.simulation.memory import check_all_fit
+from uprising.simulation.seeds import SeedLike, site_seed
 
 
-class MultiSiteModel:
-    """Several sites in lockstep; same API as ``uprising.Model``.
+class MultiSiteModel(Simulation):
+    """Several sites in lockstep, each an ordinary ``Model``, on the simulation contract.
 
     Args:
         scenario: preset name, YAML path, mapping or Scenario with a non-empty ``sites`` list.
@@ -53,59 +44,40 @@ class MultiSiteModel:
 
     def __init__(
         self,
-        scenario: str | Path | Scenario | dict[str, Any],
+        scenario: ScenarioLike,
         rng: SeedLike = None,
-        overrides: list[str] | None = None,
+        overrides: list[str] | str | None = None,
         replicate: int = 0,
     ):
-        self.scenario: Scenario = load_scenario(scenario, overrides)
-        if not self.scenario.sites:
-            raise ValueError("MultiSiteModel needs a scenario with at least one site")
-        self.replicate = replicate
-        self.seed_sequence = seed_sequence(rng, self.scenario.seed, replicate)
+        super().__init__(scenario, rng, overrides, replicate)
         self.names = [s.name for s in self.scenario.sites]
+        site_scenarios = [site_scenario(self.scenario, site) for site in self.scenario.sites]
+        check_all_fit(site_scenarios, self.names)
         self.models: list[Model] = [
-            Model(site_scenario(self.scenario, site), rng=site_seed(self.seed_sequence, i),
-                  replicate=replicate)
-            for i, site in enumerate(self.scenario.sites)
+            Model(sc, rng=site_seed(self.seed_sequence, i), replicate=replicate)
+            for i, sc in enumerate(site_scenarios)
         ]
-        self.n_citizens = np.array([m.state.n_citizens for m in self.models], dtype=float)
-        self.tick = 0
-        self.running = True
-        self.wall_time = 0.0
+        self._events = []  # decisions logged on the whole run (the sites log their own)
+        self._n_citizens = np.array([m.state.n_citizens for m in self.models], dtype=float)
         self._broadcast: list[np.ndarray] = [self._information(0) * self._shares()]
         self._news: list[np.ndarray] = [np.zeros(len(self.models))]
         self._threshold_base: list[float | None] = [None] * len(self.models)
         self._threshold_written: list[float | None] = [None] * len(self.models)
 
-    # -- Mesa-like API -------------------------------------------------------------------
-    def step(self) -> None:
-        """Advances every site by one tick."""
-        self.run(1)
+    def _check_scenario(self, scenario: Scenario) -> None:
+        if not scenario.sites:
+            raise ValueError("MultiSiteModel needs a scenario with at least one site")
 
-    def run(self, ticks: int | None = None, progress: Any = None) -> MultiSiteModel:
-        """Returns self after running ``ticks`` more ticks (default: to the scenario's end).
-
-        Args:
-            ticks: number of ticks to run.
-            progress: optional callable ``progress(ticks_done_now)`` called after each tick.
-        """
-        remaining = self.scenario.ticks - self.tick if ticks is None else int(ticks)
-        started = time.perf_counter()
-        for _ in range(max(remaining, 0)):
-            nxt = self.tick + 1
-            news = self.news_at(nxt)
-            self._apply_news(news)
-            for m in self.models:
-                m.run(1)
-            self.tick = nxt
-            self._news.append(news)
-            self._broadcast.append(self._information(nxt) * self._shares())
-            if progress is not None:
-                progress(1)
-        self.wall_time += time.perf_counter() - started
-        self.running = self.tick < self.scenario.ticks
-        return self
+    def _advance(self, remaining: int) -> int:
+        nxt = self.tick + 1
+        news = self.news_at(nxt)
+        self._apply_news(news)
+        for m in self.models:
+            m.run(1)
+        self.tick = nxt
+        self._news.append(news)
+        self._broadcast.append(self._information(nxt) * self._shares())
+        return 1
 
     def news_at(self, tick: int) -> np.ndarray:
         """Returns news_s(tick) for every site (see the module docstring)."""
@@ -153,45 +125,51 @@ class MultiSiteModel:
     @property
     def events(self) -> list[dict[str, Any]]:
         """Returns every site's macro-actor decisions, each tagged with its site."""
-        out = []
+        out = [{"site": TOTAL_SITE, **ev} for ev in self._events]
         for name, m in zip(self.names, self.models, strict=True):
             out += [{"site": name, **ev} for ev in m.events]
-        return sorted(out, key=lambda ev: (ev["tick"], self.names.index(ev["site"])))
+        order = [*self.names, TOTAL_SITE]
+        return sorted(out, key=lambda ev: (ev["tick"], order.index(ev["site"])))
 
-    def result(self) -> RunResult:
-        """Returns the RunResult: the long time series, the summary of the total (plus
-        ``<site>.<statistic>`` for each site) and metadata (seeds, sites, events)."""
-        ts = self.get_model_vars_dataframe()
+    @property
+    def n_citizens(self) -> int:
+        """Returns the citizens of every site together."""
+        return int(self._n_citizens.sum())
+
+    @property
+    def params(self) -> dict[str, float]:
+        """Returns the run-time parameters of the first site (each site has its own; change
+        them through ``models[i].set_parameter``)."""
+        return self.models[0].params
+
+    def set_parameter(self, path: str, value: float) -> None:
+        """Sets a run-time parameter in every site from now on."""
+        for m in self.models:
+            m.set_parameter(path, value)
+
+    def _summary(self, ts: pd.DataFrame) -> dict[str, Any]:
+        """Returns the summary of the total, plus ``<site>.<statistic>`` for each site."""
         total = ts[ts["site"] == TOTAL_SITE].drop(columns=["site", "news"])
-        summary = summarize(total, self.scenario.observer, int(self.n_citizens.sum()))
-        sites_meta = []
+        summary = summarize(total, self.scenario.observer, self.n_citizens)
         for name, m in zip(self.names, self.models, strict=True):
             own = ts[ts["site"] == name].drop(columns=["site", "news"])
             for key, value in summarize(own, m.scenario.observer, m.state.n_citizens).items():
                 summary[f"{name}.{key}"] = value
-            sites_meta.append(
-                {"name": name, "n_citizens": m.state.n_citizens,
-                 "spawn_key": list(m.seed_sequence.spawn_key)}
-            )
-        entropy = self.seed_sequence.entropy
-        meta = run_metadata(
-            self.scenario,
-            seed=int(entropy) if isinstance(entropy, int) else None,
-            replicate=self.replicate,
-            spawn_key=list(self.seed_sequence.spawn_key),
-            wall_time=self.wall_time,
-            ticks=self.tick,
-            n_citizens=int(self.n_citizens.sum()),
-            sites=sites_meta,
-            events=self.events,
-        )
-        return RunResult(timeseries=ts, summary=summary, metadata=meta)
+        return summary
+
+    def _metadata(self) -> dict[str, Any]:
+        sites = [
+            {"name": name, "n_citizens": m.state.n_citizens,
+             "spawn_key": list(m.seed_sequence.spawn_key)}
+            for name, m in zip(self.names, self.models, strict=True)
+        ]
+        return {"sites": sites, "events": self.events}
 
     # -- internals -----------------------------------------------------------------------
     def _shares(self) -> np.ndarray:
         active = np.array([m.last_row()["active"] for m in self.models], dtype=float)
-        return np.divide(active, self.n_citizens, out=np.zeros_like(active),
-                         where=self.n_citizens > 0)
+        return np.divide(active, self._n_citizens, out=np.zeros_like(active),
+                         where=self._n_citizens > 0)
 
     def _information(self, tick: int) -> np.ndarray:
         level = np.ones(len(self.models))
@@ -224,7 +202,7 @@ class MultiSiteModel:
 
     def _total(self, frames: list[pd.DataFrame]) -> pd.DataFrame:
         both = pd.concat(frames, ignore_index=True).drop(columns=["site", "news"])
-        citizens = np.repeat(self.n_citizens, [len(f) for f in frames])
+        citizens = np.repeat(self._n_citizens, [len(f) for f in frames])
         means = [c for c in both.columns if c == "legitimacy" or c.startswith("legitimacy_")]
         weights = {}
         for col in means:

@@ -17,23 +17,8 @@ from uprising.engine.state import WorldState
 from uprising.scenario import Scenario
 from uprising.scenario.events import ConcessionEvent
 from uprising.scenario.mechanisms import FORCE_LEVELS
+from uprising.scenario.registry import GROUP_FIELDS, row_for, supported
 
-#: Global path → per-group field it sets for every group.
-GROUP_FIELDS = {
-    "population.legitimacy": "legitimacy",
-    "population.threshold": "threshold",
-    "population.hardship_scale": "hardship_scale",
-    "perception.risk_scale": "risk_scale",
-}
-#: Paths that are plain scalars of the run.
-SCALAR_PATHS = (
-    "police.density",
-    "police.loyalty_scale",
-    "jail.max_term",
-    "population.vision",
-    "rules.move_probability",
-    "violence.force_level",
-)
 SIGNAL_FLOOR = 1e-4  # a weakness signal smaller than this is treated as gone
 
 
@@ -58,33 +43,25 @@ class WeaknessSignal:
 
 
 class Parameters:
-    """Current values of every changeable parameter, globally and per group."""
+    """Current values of every run-time parameter the scenario's model supports (the rows of
+    ``uprising.scenario.registry``), globally and, for Model I, per group."""
 
     def __init__(self, scenario: Scenario):
         self.scenario = scenario
-        self.groups = scenario.group_names
-        pop = scenario.population
-        self.values: dict[str, float] = {
-            "population.legitimacy": pop.legitimacy,
-            "population.threshold": pop.threshold,
-            "population.hardship_scale": 1.0,
-            "perception.risk_scale": 1.0,
-            "police.density": scenario.police.density,
-            "police.loyalty_scale": 1.0,
-            "jail.max_term": scenario.jail.max_term,
-            "population.vision": pop.vision,
-            "rules.move_probability": scenario.curfew.move_probability,
-            "violence.force_level": float(FORCE_LEVELS.index(scenario.violence.force_level)),
-        }
+        self.grouped = scenario.model == "civil_violence"
+        self.groups = scenario.group_names if self.grouped else []
+        rows = supported(scenario.model)
+        self.values: dict[str, float] = {row.path: float(row.initial(scenario)) for row in rows}
         declared = {g.name: g for g in scenario.groups}
+        own_fields = ("legitimacy", "threshold")  # the per-group fields a group may declare
         for name in self.groups:
             g = declared.get(name)
-            own_l = g.legitimacy if g is not None and g.legitimacy is not None else None
-            own_t = g.threshold if g is not None and g.threshold is not None else None
-            self.values[f"groups.{name}.legitimacy"] = pop.legitimacy if own_l is None else own_l
-            self.values[f"groups.{name}.threshold"] = pop.threshold if own_t is None else own_t
-            self.values[f"groups.{name}.hardship_scale"] = 1.0
-            self.values[f"groups.{name}.risk_scale"] = 1.0
+            for row in rows:
+                if row.group_field is None:
+                    continue
+                own = getattr(g, row.group_field, None) if row.group_field in own_fields else None
+                value = self.values[row.path] if own is None else own
+                self.values[f"groups.{name}.{row.group_field}"] = float(value)
         self.signals: list[WeaknessSignal] = []
 
     def keys(self) -> list[str]:
@@ -92,12 +69,18 @@ class Parameters:
         return list(self.values)
 
     def set(self, key: str, value: float) -> list[str]:
-        """Sets ``key`` (a global path sets every group's field too); returns the keys changed."""
+        """Sets ``key`` (a global path sets every group's field too); returns the keys changed.
+
+        Raises:
+            KeyError: ``key`` is no run-time parameter of this model (the message lists them).
+        """
         if key not in self.values:
-            raise KeyError(f"{key!r} cannot be changed during a run; allowed: {self.keys()}")
+            row_for(key)  # raises KeyError naming the allowed paths for an unknown key
+            raise KeyError(f"{key!r} cannot be changed during a run of model = "
+                           f"{self.scenario.model}; allowed: {self.keys()}")
         changed = [key] if self.values[key] != value else []
         self.values[key] = value
-        field = GROUP_FIELDS.get(key)
+        field = GROUP_FIELDS.get(key) if self.grouped else None
         if field is not None:
             for name in self.groups:
                 gk = f"groups.{name}.{field}"

@@ -1,0 +1,207 @@
+"""Epstein's Model I (civil violence) with the article's mechanisms: the Mesa-like ``Model``."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from uprising.actors import build_actors
+from uprising.engine import get_kernel
+from uprising.engine import reference as ref
+from uprising.engine.state import build_state, kernel_config
+from uprising.observer import summarize
+from uprising.scenario import Scenario
+from uprising.scenario.events import ConcessionEvent
+from uprising.scenario.registry import Effect
+from uprising.simulation.base import ScenarioLike
+from uprising.simulation.lattice import LatticeSimulation
+from uprising.simulation.memory import check_buildable
+from uprising.simulation.seeds import SeedLike
+
+
+def _columns(scenario: Scenario) -> list[str]:
+    """Returns the time-series columns a scenario produces."""
+    cols = ["tick", *ref.COUNT_COLUMNS, "legitimacy"]
+    if scenario.micro_mechanisms:
+        cols += list(ref.MECH_COLUMNS)
+    names = scenario.group_names
+    if len(names) > 1:
+        for what in ("quiet", "active", "jailed", "legitimacy"):
+            cols += [f"{what}_{g}" for g in names]
+    return cols
+
+
+class Model(LatticeSimulation):
+    """One simulation of a scenario.
+
+    Args:
+        scenario: preset name, YAML path, mapping or Scenario.
+        rng: seed (int), SeedSequence or Generator; defaults to the scenario's ``seed``.
+        overrides: dotted ``path=value`` overrides applied to the scenario.
+        replicate: replicate index, mixed into the SeedSequence's spawn key.
+
+    Example:
+        >>> m = Model("epstein2002-run2", rng=42)
+        >>> m.run(100)
+        >>> m.get_model_vars_dataframe().tail()
+    """
+
+    max_term_switch = ref.SW_MAX_TERM
+
+    def __init__(
+        self,
+        scenario: ScenarioLike = "epstein2002-run2",
+        rng: SeedLike = None,
+        overrides: list[str] | str | None = None,
+        replicate: int = 0,
+    ):
+        super().__init__(scenario, rng, overrides, replicate)
+        s = self.scenario
+        check_buildable(s)
+        self.state = build_state(s, self._streams())
+        if s.engine == "fast":  # float32 attributes, lattice-ordered agents
+            from uprising.engine.fast_memory import compact_state
+
+            compact_state(self.state)
+        self.config = kernel_config(s)
+        self.switches = self.config.switches.copy()
+        self._start()
+        self.parameters.refresh_citizens(self.state, 0)
+        self.mech = self.parameters.mech()
+        self.columns = _columns(s)
+        self.actors: list[Any] = build_actors(s)
+        self._record(self._counts_row(self._current_counts(), 0))
+
+    def _check_scenario(self, scenario: Scenario) -> None:
+        if scenario.sites or scenario.model != "civil_violence":
+            raise ValueError(
+                f"scenario {scenario.name!r} needs another model class (several sites or "
+                "Model II): build it with uprising.api.make_model(scenario, rng)"
+            )
+
+    # -- records -------------------------------------------------------------------------
+    def get_model_vars_dataframe(self) -> pd.DataFrame:
+        """Returns the per-tick time series (tick 0 is the initial state).
+
+        Columns: tick, quiet, active, jailed, cops, arrests, releases, legitimacy; with a
+        micro mechanism on, also violent, reluctant, defected, killed, police_casualties,
+        targets_damaged, targets_destroyed; with several groups, quiet_<g>, active_<g>,
+        jailed_<g> and legitimacy_<g> per group.
+        """
+        return super().get_model_vars_dataframe()
+
+    def get_agent_vars_dataframe(self) -> pd.DataFrame:
+        """Returns one row per agent now: kind, state, cell (x, y), hardship, risk, grievance."""
+        st = self.state
+        w = self.scenario.world.width
+        return pd.DataFrame(
+            {
+                "agent": np.arange(len(st.kind)),
+                "kind": np.where(st.kind == ref.K_COP, "cop", "citizen"),
+                "state": np.array(["quiet", "active", "jailed", "off"])[st.state],
+                "x": np.where(st.pos >= 0, st.pos % w, -1),
+                "y": np.where(st.pos >= 0, st.pos // w, -1),
+                "hardship": st.hardship,
+                "risk_aversion": st.risk,
+                "grievance": st.grievance,
+                "jail_term": st.term,
+            }
+        )
+
+    def concede(self, event: ConcessionEvent | None = None, **fields: Any) -> None:
+        """Grants a concession now (an event, or its fields: groups, legitimacy_gain,
+        hardship_factor, weakness_signal, decay_ticks); see ConcessionEvent."""
+        ev = event or ConcessionEvent(at=self.tick + 1, **fields)
+        self.parameters.concede(ev, self.tick + 1)
+        self.parameters.refresh_citizens(self.state, self.tick + 1)
+
+    @property
+    def n_citizens(self) -> int:
+        """Returns the number of citizens (free or jailed)."""
+        return self.state.n_citizens
+
+    def _summary(self, ts: pd.DataFrame) -> dict[str, Any]:
+        return summarize(ts, self.scenario.observer, self.state.n_citizens)
+
+    # -- internals -----------------------------------------------------------------------
+    def _before_tick(self, nxt: int) -> bool:
+        scripted = nxt in self.timeline.change_ticks
+        if scripted:
+            self._apply_changes(self.timeline.changes_at(nxt))
+            for ev in self.timeline.concessions_at(nxt):
+                self.concede(ev)
+        for actor in self.actors:
+            actor.before_tick(self, nxt)
+        signalling = self.parameters.signals_alive(nxt)
+        if signalling:
+            self._refresh_citizens()
+        return scripted or bool(self.actors) or signalling or self._per_group
+
+    def _kernel(self, n_ticks: int) -> tuple[np.ndarray, int]:
+        st, cfg = self.state, self.config
+        if self.scenario.engine != "reference":
+            base = get_kernel(self.scenario.engine)(
+                n_ticks, self.kernel_rng, st.code, st.occupant, st.kind, st.state, st.pos,
+                st.term, st.fresh, st.arrest_cell, st.grievance, st.risk, st.threshold,
+                cfg.cit_offs, cfg.cit_spans, cfg.cop_offs, cfg.cop_spans, self.switches, cfg.k,
+            )
+            mech = np.zeros((n_ticks, len(ref.MECH_COLUMNS)), dtype=np.int64)
+            return np.hstack([base, mech]), n_ticks
+        counts = ref.run_ticks_mech(
+            n_ticks, self.kernel_rng, st.code, st.occupant, st.kind, st.state, st.pos, st.term,
+            st.fresh, st.arrest_cell, st.grievance, st.risk, st.threshold, st.group, st.flags,
+            st.loyalty, st.defect_threshold, st.target_index, st.damage, cfg.cit_offs,
+            cfg.cit_spans, cfg.cop_offs, cfg.cop_spans, self.switches, cfg.k, self.mech,
+        )
+        return counts, n_ticks
+
+    @property
+    def _per_group(self) -> bool:
+        return len(self.parameters.groups) > 1
+
+    def _current_counts(self) -> np.ndarray:
+        st = self.state
+        civ = st.state[st.kind != ref.K_COP]
+        cops = int(((st.kind == ref.K_COP) & (st.state != ref.S_OFF)).sum())
+        counts = np.zeros(len(ref.COUNT_COLUMNS) + len(ref.MECH_COLUMNS), dtype=np.int64)
+        counts[:4] = [(civ == ref.S_QUIET).sum(), (civ == ref.S_ACTIVE).sum(),
+                      (civ == ref.S_JAILED).sum(), cops]
+        return counts
+
+    def _counts_row(self, counts: np.ndarray, tick: int) -> np.ndarray:
+        row = [float(tick), *counts[:6].tolist(), self.parameters.mean_legitimacy(self.state)]
+        if len(self.columns) > 8 and self.columns[8] == "violent":
+            row += counts[6:].tolist()
+        if self._per_group:
+            row += self._group_counts()
+        return np.asarray(row, dtype=float)
+
+    def _group_counts(self) -> list[float]:
+        st = self.state
+        n = st.n_citizens
+        k = len(self.parameters.groups)
+        out: list[float] = []
+        for s in (ref.S_QUIET, ref.S_ACTIVE, ref.S_JAILED):
+            out += np.bincount(st.group[:n][st.state[:n] == s], minlength=k).tolist()
+        out += self.parameters.group_vector("legitimacy").tolist()
+        return out
+
+    def _on_change(self, effect: Effect, value: float) -> None:
+        if effect is Effect.VISION:
+            self.config = kernel_config(self.scenario, citizen_vision=value)
+        elif effect is Effect.MECH:
+            self.mech = self.parameters.mech()
+        else:
+            super()._on_change(effect, value)
+
+    def _refresh_citizens(self) -> None:
+        self.parameters.refresh_citizens(self.state, self.tick + 1)
+
+    def _world(self) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+        st = self.state
+        return st.code, st.occupant, st.state, st.pos
+
+    def _cop_ids(self) -> np.ndarray:
+        return np.arange(self.state.n_citizens, len(self.state.kind))
