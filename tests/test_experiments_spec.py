@@ -8,8 +8,8 @@ import pytest
 from test_experiments_support import SMALL_WORLD, small_experiment
 from uprising.experiments.design import build_design
 from uprising.experiments.runner import default_batch_size, parse_shard
-from uprising.simulation.seeds import run_seed
 from uprising.experiments.spec import ExperimentError, Stepped, load_experiment, parse_experiment
+from uprising.simulation.seeds import run_seed
 
 
 def test_stepped_values_include_stop_and_keep_integers():

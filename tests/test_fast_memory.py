@@ -63,9 +63,10 @@ def test_world_too_big_is_refused_with_the_estimate(engine):
     size = 100_000  # 10¹⁰ cells: hundreds of GiB in either layout
     est = estimate_bytes(engine, size, size, 0.7, 0.04)
     assert est.peak > physical_memory() > 0
-    with pytest.raises(uprising.ScenarioError) as err:
-        uprising.load_scenario("epstein2002-run2", [f"engine={engine}", f"world.width={size}",
-                                                    f"world.height={size}"])
+    sc = uprising.load_scenario("epstein2002-run2", [f"engine={engine}", f"world.width={size}",
+                                                     f"world.height={size}"])
+    with pytest.raises(uprising.ScenarioError) as err:  # refused where the model is built
+        uprising.Model(sc)
     msg = str(err.value)
     assert "GiB" in msg and "bytes per cell" in msg and f"engine {engine}" in msg
 

@@ -1,9 +1,9 @@
 """uprising: a fast, validated agent-based simulator of civil unrest and regime response."""
 
 from uprising.api import run_scenario, simulate
-from uprising.simulation import Model
 from uprising.results import RunResult
 from uprising.scenario import Scenario, ScenarioError, load_scenario, preset_names
+from uprising.simulation import Model
 
 __all__ = [
     "Model",

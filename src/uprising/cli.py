@@ -37,6 +37,7 @@ from rich.table import Table
 from uprising.results import SIDECAR_FILE, SUMMARY_FILE, TIMESERIES_FILE, RunResult
 from uprising.scenario import Scenario, ScenarioError, load_scenario, preset_names
 from uprising.scenario.loader import format_validation_error
+from uprising.simulation.memory import check_scenario_fits
 
 EXIT_USAGE = 2
 PLOT_FILE = "timeseries.png"
@@ -241,6 +242,8 @@ def run(
     if seed is not None:
         overrides.append(f"seed={seed}")
     sc = resolve(scenario, overrides)
+    with user_errors():
+        check_scenario_fits(sc)
     out = out if out is not None else Path(sc.output.directory) / _safe_name(sc.name)
     prepare_output(out)
     err_console.print(

@@ -1,6 +1,7 @@
 """Macro actors that act between ticks: government, external power, elite.
 
-``build_actors(scenario)`` is called by ``uprising.simulation.civil_violence.Model`` and returns the actors a scenario
+``build_actors(scenario)``, called by ``uprising.simulation.civil_violence.Model``, returns the
+actors a scenario
 switches on, each with ``before_tick(model, tick)``. They change parameters only through the
 Model API (``set_parameter``, ``concede``, ``log_event``); equations: docs/ODD.md §8.1 (E8–E10).
 """

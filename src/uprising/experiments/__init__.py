@@ -13,9 +13,9 @@ from uprising.experiments.executors import DaskExecutor, SerialExecutor, open_ex
 from uprising.experiments.export import behaviorspace_table, to_ema
 from uprising.experiments.query import query
 from uprising.experiments.runner import SweepReport, run_experiment
-from uprising.simulation.seeds import run_seed
 from uprising.experiments.spec import Experiment, ExperimentError, load_experiment, parse_experiment
 from uprising.experiments.store import Status, Store
+from uprising.simulation.seeds import run_seed
 
 __all__ = [
     "DaskExecutor",

@@ -16,11 +16,11 @@ import numpy as np
 import pandas as pd
 
 from uprising.experiments.design import ModelFunction, import_model, set_paths
-from uprising.simulation.seeds import run_seed
 from uprising.experiments.spec import Experiment
 from uprising.observer import summarize
 from uprising.scenario.loader import load_scenario
 from uprising.scenario.schema import Observer
+from uprising.simulation.seeds import run_seed
 
 TIMESERIES_COLUMNS = ["tick", "quiet", "active", "jailed", "cops", "arrests", "releases",
                       "legitimacy"]

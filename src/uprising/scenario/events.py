@@ -103,6 +103,8 @@ def check_event(index: int, ev: object, scenario: Any, groups: set[str]) -> None
             raise ValueError(f"{where}: concessions need model = civil_violence")
         return
     row = BY_PATH[ev.path]
+    if ev.group is not None and scenario.model != "civil_violence":
+        raise ValueError(f"{where}: model = {scenario.model} has no groups to target")
     if scenario.model not in row.models:
         allowed = ", ".join(r.path for r in supported(scenario.model))
         raise ValueError(f"{where}: {ev.path} cannot change during a run of model = "

@@ -63,19 +63,11 @@ class InterGroup(BaseModel):
     )
 
 
-#: Timeline paths Model II follows (set, ramp and scale events).
-TIMELINE_PATHS = (
-    "population.legitimacy",
-    "population.threshold",
-    "police.density",
-    "jail.max_term",
-)
-
-
 def check_scenario(scenario: Any) -> None:
     """Returns None if the scenario's sections fit its ``model``; raises ValueError otherwise.
 
     Called by ``Scenario``'s model validator, so every message names the offending field.
+    Which timeline paths Model II follows is said by ``uprising.scenario.registry``.
     """
     if scenario.model != "intergroup":
         if scenario.intergroup is not None:
@@ -110,14 +102,6 @@ def check_scenario(scenario: Any) -> None:
         raise ValueError(
             f"{mechanisms[0]}: mechanism not supported by model = intergroup (switch it off)"
         )
-    for i, ev in enumerate(scenario.timeline):
-        path = getattr(ev, "path", None)
-        if path not in TIMELINE_PATHS or getattr(ev, "group", None) is not None:
-            what = f"path {path!r}" if path else f"kind {ev.kind!r}"
-            raise ValueError(
-                f"timeline[{i}]: {what} not supported by model = intergroup; allowed paths: "
-                f"{', '.join(TIMELINE_PATHS)} (no group targeting)"
-            )
     if scenario.engine != "reference":
         raise ValueError(
             f"engine = {scenario.engine!r} is not supported by model = intergroup: "

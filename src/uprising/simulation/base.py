@@ -148,6 +148,7 @@ class Simulation(ABC):
     def n_citizens(self) -> int:
         """Returns the number of citizens the shares and the summary refer to."""
 
+    @abstractmethod
     def _check_scenario(self, scenario: Scenario) -> None:
         """Raises ValueError when the scenario needs another model class."""
 

@@ -96,9 +96,15 @@ class LatticeSimulation(Simulation):
         if effect is Effect.MAX_TERM:
             self.switches[self.max_term_switch] = -1 if math.isinf(value) else int(value)
         elif effect is Effect.COP_COUNT:
-            world = self._world()
-            set_cop_count(count_for(value, len(world[0])), self._cop_ids(), *world,
-                          self.macro_rng, self.kernel_rng)
+            world, slots = self._world(), self._cop_ids()
+            target = count_for(value, len(world[0]))
+            if target > len(slots):
+                raise ValueError(
+                    f"police.density = {value:g} needs {target} cops, but this run has "
+                    f"{len(slots)} cop slots (sized from the largest density the scenario's "
+                    "timeline and actors can reach): declare the change in the timeline"
+                )
+            set_cop_count(target, slots, *world, self.macro_rng, self.kernel_rng)
         else:
             raise NotImplementedError(f"{type(self).__name__} cannot apply {effect}")
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from uprising.engine.fast_memory import MEMORY_FRACTION, check_fits, estimate_bytes, physical_memory
 from uprising.scenario import Scenario, ScenarioError
+from uprising.scenario.actors import site_scenario
 from uprising.scenario.events import timeline_max_density
 
 
@@ -39,3 +40,15 @@ def check_all_fit(scenarios: list[Scenario], names: list[str]) -> None:
             f"({parts}), more than {MEMORY_FRACTION:.0%} of this machine's {ram / gib:.1f} GiB; "
             "use smaller worlds or fewer sites"
         )
+
+
+def check_scenario_fits(scenario: Scenario) -> None:
+    """Raises ScenarioError when the worlds a scenario builds (one, or one per site) cannot
+    fit in memory; front ends call it before they prepare any output."""
+    if scenario.sites:
+        sites = [site_scenario(scenario, site) for site in scenario.sites]
+        for site in sites:
+            check_buildable(site)
+        check_all_fit(sites, [s.name for s in scenario.sites])
+    else:
+        check_buildable(scenario)
