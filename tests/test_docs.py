@@ -19,6 +19,9 @@ are instructions to this test; GitHub does not render them:
 - ``<!-- requires: MODULE[, MODULE...] -->``: skipped when a module is not importable (an optional
   tool the project does not depend on, such as EMA Workbench).
 
+Shell blocks (bash, sh, shell, console) are not run, but every ``uprising ...`` command in them is
+parsed by the CLI's own parser, so a renamed subcommand or option, or a value out of range, fails.
+
 Links. Every relative Markdown link and image (``[text](target)``, ``![alt](target)``, reference
 definitions ``[label]: target``) in README.md, CONTRIBUTING.md and docs/**/*.md, outside code, must
 point to a file or folder inside the repository; a ``#anchor`` into a Markdown file (or ``#anchor``
@@ -30,6 +33,7 @@ from __future__ import annotations
 
 import importlib.util
 import re
+import shlex
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import unquote
@@ -154,6 +158,84 @@ def test_python_blocks_found() -> None:
     """The collector sees the README's examples (finding nothing would pass vacuously)."""
     readme = [b for b in PYTHON_BLOCKS if b.path.name == "README.md"]
     assert len(readme) >= 3
+
+
+# --------------------------------------------------------------------------- shell commands
+
+
+def uprising_commands(block: Block) -> list[list[str]]:
+    """Returns the argument lists of the ``uprising ...`` commands of a shell block."""
+    text = re.sub(r"\\\n", " ", block.code)  # continuation lines
+    text = re.sub(r"\$\{?\w+\}?", "0", text)  # shell variables (${SLURM_ARRAY_TASK_ID})
+    commands = []
+    for line in text.splitlines():
+        words = shlex.split(line, comments=True)
+        current: list[str] = []
+        for word in [*words, ";"]:
+            if word in (";", "&&", "||", "|"):
+                if current[:1] == ["uprising"]:
+                    commands.append(current[1:])
+                current = []
+            else:
+                current.append(word)
+    return commands
+
+
+SHELL_BLOCKS = [
+    b
+    for f in _markdown_files()
+    for b in parse_blocks(f)
+    if b.lang in ("bash", "sh", "shell", "console") and uprising_commands(b)
+]
+
+
+def cli_errors(block: Block) -> list[str]:
+    """Returns one message per ``uprising`` command of the block that the CLI would reject.
+
+    The command line is parsed by the CLI's own parser (subcommand, options, types, ranges,
+    required arguments), not run: no simulation starts and no file is read or written.
+    """
+    import typer
+    import typer.main
+
+    from uprising.cli import app
+
+    # Typer may vendor its own click: take UsageError from the classes of the installed one.
+    usage_error = next(c for c in typer.BadParameter.__mro__ if c.__name__ == "UsageError")
+    group = typer.main.get_command(app)
+    errors = []
+    for args in uprising_commands(block):
+        try:
+            with group.make_context("uprising", list(args)) as ctx:
+                protected = getattr(ctx, "_protected_args", None)
+                rest = [*(ctx.protected_args if protected is None else protected), *ctx.args]
+                if rest:  # else `uprising --help` and the like
+                    name, command, rest = group.resolve_command(ctx, rest)
+                    assert command is not None
+                    command.make_context(name or "", rest, parent=ctx).close()
+        except usage_error as exc:
+            errors.append(f"{block.id}: uprising {shlex.join(args)}: {exc.format_message()}")
+    return errors
+
+
+@pytest.mark.parametrize("block", SHELL_BLOCKS, ids=lambda b: b.id)
+def test_shell_block_commands_parse(block: Block) -> None:
+    """Every ``uprising`` command of a shell block names a real subcommand and valid options."""
+    assert cli_errors(block) == []
+
+
+def test_shell_check_rejects_bad_commands() -> None:
+    """A misspelt option, an unknown subcommand or an out-of-range value is reported."""
+    code = "".join(
+        f"uprising {line}  # comment\n"
+        for line in ("run epstein2002-run2 --tick 5", "runn x", "run x --replicates 0", "show x")
+    )
+    errors = cli_errors(Block(ROOT / "x.md", 1, "bash", code))
+    assert [e.split(":")[2] for e in errors] == [
+        " uprising run epstein2002-run2 --tick 5",
+        " uprising runn x",
+        " uprising run x --replicates 0",
+    ]
 
 
 # ----------------------------------------------------------------------------------------- links
