@@ -112,9 +112,9 @@ def _python_blocks() -> list[Block]:
 PYTHON_BLOCKS = _python_blocks()
 
 
-def _chain(block: Block) -> list[Block]:
+def _chain(block: Block, blocks: list[Block] | None = None) -> list[Block]:
     """Returns the blocks to run for ``block``: those it continues from, then itself."""
-    same_file = [b for b in PYTHON_BLOCKS if b.path == block.path]
+    same_file = [b for b in (PYTHON_BLOCKS if blocks is None else blocks) if b.path == block.path]
     at = next(i for i, b in enumerate(same_file) if b.line == block.line)
     start = at
     while start > 0 and "continue" in same_file[start].markers:
@@ -152,6 +152,38 @@ def test_python_block_runs(block: Block, tmp_path: Path, monkeypatch: pytest.Mon
         plt = __import__("sys").modules.get("matplotlib.pyplot")
         if plt is not None:
             plt.close("all")
+
+
+def test_block_parser_and_markers(tmp_path: Path) -> None:
+    """Fences, languages, line numbers, markers and continuation chains are read as documented."""
+    doc = tmp_path / "doc.md"
+    doc.write_text(
+        "Text.\n\n```python\na = 1\n```\n\n<!-- continue -->\n```python\nb = a\n```\n"
+        "<!-- skip-test: a fragment -->\n\n```python\nnot python\n```\n"
+        "<!-- requires: no_such_module_xyz -->\n```python\nimport no_such_module_xyz\n```\n"
+        "- list:\n\n  ```bash\n  uprising scenarios\n  ```\n"
+    )
+    blocks = parse_blocks(doc)
+    assert [(b.line, b.lang, b.code) for b in blocks] == [
+        (3, "python", "a = 1\n"),
+        (8, "python", "b = a\n"),
+        (13, "python", "not python\n"),
+        (17, "python", "import no_such_module_xyz\n"),
+        (22, "bash", "uprising scenarios\n"),
+    ]
+    assert [b.markers for b in blocks] == [
+        {},
+        {"continue": ""},
+        {"skip-test": "a fragment"},
+        {"requires": "no_such_module_xyz"},
+        {},
+    ]
+    python = blocks[:4]
+    assert [b.line for b in _chain(python[1], python)] == [3, 8]
+    assert [b.line for b in _chain(python[2], python)] == [13]
+    for block, reason in [(python[2], "a fragment"), (python[3], "needs no_such_module_xyz")]:
+        with pytest.raises(pytest.skip.Exception, match=reason):
+            _check_markers(block)
 
 
 def test_python_blocks_found() -> None:
