@@ -128,10 +128,10 @@ def _check_markers(block: Block) -> None:
     if "skip-test" in block.markers:
         reason = block.markers["skip-test"]
         assert reason, f"{block.id}: <!-- skip-test: REASON --> needs a reason"
-        pytest.skip(reason)
+        pytest.skip(f"{block.id}: {reason}")
     for module in filter(None, (m.strip() for m in block.markers.get("requires", "").split(","))):
         if importlib.util.find_spec(module) is None:
-            pytest.skip(f"needs {module}, which is not installed")
+            pytest.skip(f"{block.id}: needs {module}, which is not installed")
 
 
 @pytest.mark.parametrize("block", PYTHON_BLOCKS, ids=lambda b: b.id)
