@@ -34,6 +34,7 @@ from __future__ import annotations
 import importlib.util
 import re
 import shlex
+import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import unquote
@@ -149,7 +150,7 @@ def test_python_block_runs(block: Block, tmp_path: Path, monkeypatch: pytest.Mon
             source = "\n" * b.line + b.code
             exec(compile(source, str(b.path), "exec"), namespace)
     finally:
-        plt = __import__("sys").modules.get("matplotlib.pyplot")
+        plt = sys.modules.get("matplotlib.pyplot")  # figures a block left open
         if plt is not None:
             plt.close("all")
 
