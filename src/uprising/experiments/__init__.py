@@ -1,11 +1,15 @@
 """Experiments at scale: sweeps, sensitivity analysis, executors and a resumable Parquet store.
 
 Example:
-    >>> from uprising.experiments import load_experiment, run_experiment, open_executor
-    >>> exp, folder = load_experiment("examples/run2-phase.yaml")
-    >>> with open_executor("processes", workers=2) as ex:
-    ...     report = run_experiment(exp, "results/run2-phase", executor=ex, workers=2,
-    ...                             folder=folder)
+    >>> import tempfile
+    >>> from uprising.experiments import open_executor, parse_experiment, run_experiment
+    >>> exp = parse_experiment({"name": "tiny", "scenario": "epstein2002-run2", "ticks": 20,
+    ...                         "repetitions": 2, "enumerated": {"police.density": [0.02, 0.06]}})
+    >>> with tempfile.TemporaryDirectory() as out:
+    ...     with open_executor("serial") as ex:   # or ("processes", workers=2), or dask="local"
+    ...         report = run_experiment(exp, out, executor=ex)
+    >>> report.status.counts
+    {'done': 4, 'failed': 0, 'missing': 0}
 """
 
 from uprising.experiments.design import Design, build_design

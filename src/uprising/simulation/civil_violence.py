@@ -44,8 +44,15 @@ class Model(LatticeSimulation):
 
     Example:
         >>> m = Model("epstein2002-run2", rng=42)
-        >>> m.run(100)
-        >>> m.get_model_vars_dataframe().tail()
+        >>> m.run(100) is m                     # run returns the model; m.run() runs to the end
+        True
+        >>> df = m.get_model_vars_dataframe()   # one row per tick, tick 0 the initial state
+        >>> list(df.columns)
+        ['tick', 'quiet', 'active', 'jailed', 'cops', 'arrests', 'releases', 'legitimacy']
+        >>> m.tick, len(df)
+        (100, 101)
+        >>> bool((df.quiet + df.active + df.jailed == 1120).all())   # every citizen, every tick
+        True
     """
 
     max_term_switch = ref.SW_MAX_TERM

@@ -41,8 +41,10 @@ class InterGroupModel(LatticeSimulation):
 
     Example:
         >>> m = InterGroupModel("epstein2002-run7", rng=1)
-        >>> m.run()
+        >>> m.run() is m                        # runs to the scenario's end
+        True
         >>> m.result().summary["victor"]
+        'blue'
     """
 
     max_term_switch = kc.IW_MAX_TERM

@@ -1,0 +1,55 @@
+"""What a macro actor may see and do of a model: the actor-facing interface.
+
+Every model of ``uprising.simulation`` offers it, and so does the scripted test double in
+``uprising.testing``; actors are typed against this Protocol and never reach into kernels or
+state arrays beyond the citizen count.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any, Protocol
+
+
+class CitizenCount(Protocol):
+    """The part of a model's state an actor reads: how many citizens there are."""
+
+    n_citizens: int
+
+
+class ActorModel(Protocol):
+    """The model as a macro actor sees it (see ``uprising.simulation.base.Simulation``)."""
+
+    @property
+    def state(self) -> CitizenCount: ...
+
+    @property
+    def params(self) -> Mapping[str, float]:
+        """Returns the current run-time parameters (rows of ``uprising.scenario.registry``)."""
+        ...
+
+    def last_row(self) -> dict[str, float]:
+        """Returns the latest per-tick record (active, violent, ... counts)."""
+        ...
+
+    def set_parameter(self, path: str, value: float) -> None:
+        """Sets a run-time parameter from the next tick on."""
+        ...
+
+    def concede(self, **fields: Any) -> None:
+        """Grants a concession now (the fields of a ConcessionEvent)."""
+        ...
+
+    def log_event(self, actor: str, action: str, **detail: Any) -> None:
+        """Records the actor's decision at the tick about to be simulated."""
+        ...
+
+
+class Actor(Protocol):
+    """A macro actor: acts between ticks."""
+
+    name: str
+
+    def before_tick(self, model: ActorModel, tick: int) -> None:
+        """Acts before tick ``tick`` is simulated."""
+        ...
