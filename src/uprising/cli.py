@@ -43,7 +43,6 @@ PLOT_FILE = "timeseries.png"
 PLUGIN_MODULES = (
     "uprising.experiments.cli",
     "uprising.reproduction.cli",
-    "uprising.mechanisms_cli",
 )
 
 app = typer.Typer(

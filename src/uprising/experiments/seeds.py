@@ -13,7 +13,3 @@ def run_seed(experiment_seed: int, point: int, replicate: int) -> np.random.Seed
     """
     return np.random.SeedSequence(int(experiment_seed), spawn_key=(int(point), int(replicate)))
 
-
-def stream_id(experiment_seed: int, point: int, replicate: int) -> str:
-    """Returns a printable name of the run's stream, e.g. ``'42/(3, 1)'``."""
-    return f"{int(experiment_seed)}/({int(point)}, {int(replicate)})"
