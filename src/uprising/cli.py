@@ -34,6 +34,7 @@ from rich.progress import (
 )
 from rich.table import Table
 
+from uprising.observer import SUMMARY_KEYS
 from uprising.results import SIDECAR_FILE, SUMMARY_FILE, TIMESERIES_FILE, RunResult
 from uprising.scenario import Scenario, ScenarioError, load_scenario, preset_names
 from uprising.scenario.loader import format_validation_error
@@ -76,10 +77,7 @@ SUMMARY_ROWS = (
     ("mean_wait", "mean wait between outbursts (ticks)"),
     ("total_arrests", "arrests"),
 )
-MODEL_I_KEYS = frozenset(
-    {"ticks", "final_jailed", "mean_outburst_peak", "mean_total_activation",
-     "sd_total_activation", "sd_wait", "seed", "replicate"}
-) | {key for key, _ in SUMMARY_ROWS}
+MODEL_I_KEYS = frozenset(SUMMARY_KEYS) | {"seed", "replicate"}
 MAX_REPLICATE_COLUMNS = 6
 
 

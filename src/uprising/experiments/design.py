@@ -18,6 +18,7 @@ import numpy as np
 import pandas as pd
 
 from uprising.experiments.spec import Experiment, ExperimentError
+from uprising.observer import SUMMARY_KEYS
 from uprising.scenario.loader import ScenarioError, load_scenario
 
 ModelFunction = Callable[[dict[str, Any], np.random.SeedSequence], dict[str, Any]]
@@ -161,12 +162,9 @@ def _check_metrics(exp: Experiment, base: dict[str, Any]) -> None:
     """Raises ExperimentError for metric names a Model I run does not produce."""
     if exp.metrics is None or base.get("model") == "intergroup" or base.get("sites"):
         return  # other model classes have their own summaries: checked per run
-    from uprising.experiments.worker import summary_keys
-
-    known = summary_keys()
-    unknown = [m for m in exp.metrics if m not in known]
+    unknown = [m for m in exp.metrics if m not in SUMMARY_KEYS]
     if unknown:
-        raise ExperimentError(f"metrics: unknown {unknown} (outputs: {', '.join(known)})")
+        raise ExperimentError(f"metrics: unknown {unknown} (outputs: {', '.join(SUMMARY_KEYS)})")
 
 
 def build_design(
