@@ -37,7 +37,7 @@ from rich.table import Table
 from uprising.observer import SUMMARY_KEYS
 from uprising.results import SIDECAR_FILE, SUMMARY_FILE, TIMESERIES_FILE, RunResult
 from uprising.scenario import Scenario, ScenarioError, load_scenario, preset_names
-from uprising.scenario.loader import format_validation_error
+from uprising.scenario.errors import format_validation_error
 
 EXIT_USAGE = 2
 PLOT_FILE = "timeseries.png"

@@ -20,6 +20,7 @@ import pandas as pd
 from uprising.experiments.spec import Experiment, ExperimentError
 from uprising.observer import SUMMARY_KEYS
 from uprising.scenario.loader import ScenarioError, load_scenario
+from uprising.scenario.paths import set_path
 
 ModelFunction = Callable[[dict[str, Any], np.random.SeedSequence], dict[str, Any]]
 
@@ -30,18 +31,17 @@ def plain(value: Any) -> Any:
 
 
 def set_paths(data: dict[str, Any], values: dict[str, Any]) -> dict[str, Any]:
-    """Returns a deep copy of the mapping ``data`` with each dotted ``path: value`` set."""
+    """Returns a deep copy of the mapping ``data`` with each dotted ``path: value`` set.
+
+    Raises:
+        ScenarioError: a path runs through a value that is not a section.
+    """
     out = copy.deepcopy(data)
     for path, value in values.items():
-        node = out
-        parts = path.split(".")
-        for part in parts[:-1]:
-            child = node.get(part)
-            if not isinstance(child, dict):
-                child = {}
-                node[part] = child
-            node = child
-        node[parts[-1]] = plain(value)
+        try:
+            set_path(out, path, plain(value))
+        except ValueError as exc:
+            raise ScenarioError(f"{path!r}: {exc}") from None
     return out
 
 
