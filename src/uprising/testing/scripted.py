@@ -9,6 +9,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from uprising.actors import build_actors
+from uprising.scenario import Scenario, load_scenario
+
 #: Parameter values a scripted model starts with (every path the actors may set).
 DEFAULT_PARAMS = {
     "population.legitimacy": 0.8,
@@ -57,6 +60,16 @@ class ScriptedModel:
         self.events: list[dict[str, Any]] = []
         self.sets: list[tuple[int, str, float]] = []
         self.concessions: list[dict[str, Any]] = []
+
+    @classmethod
+    def from_scenario(
+        cls, actives: list[int], scenario: Scenario | dict[str, Any] | str, **kwargs: Any
+    ) -> ScriptedModel:
+        """Returns a scripted model driving the macro actors ``scenario`` switches on.
+
+        ``kwargs`` are passed on (``n_citizens``, ``params``, ``violent``).
+        """
+        return cls(actives, build_actors(load_scenario(scenario)), **kwargs)
 
     def last_row(self) -> dict[str, float]:
         """Returns the scripted record of the current tick."""
