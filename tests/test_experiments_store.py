@@ -11,12 +11,17 @@ import pandas as pd
 import pyarrow.parquet as pq
 import pytest
 
-from test_experiments_support import assert_identical, results, small_experiment
+from test_experiments_support import (
+    assert_identical,
+    flaky_experiment,
+    results,
+    small_experiment,
+)
 from uprising.experiments.executors import open_executor
 from uprising.experiments.export import behaviorspace_table, to_ema
 from uprising.experiments.query import query
 from uprising.experiments.runner import run_experiment
-from uprising.experiments.spec import ExperimentError, parse_experiment
+from uprising.experiments.spec import ExperimentError
 from uprising.experiments.store import Store
 
 
@@ -108,15 +113,8 @@ def test_other_experiment_in_same_folder_is_refused(tmp_path):
         run_experiment(small_experiment(ticks=21), tmp_path)
 
 
-def _flaky(**changes):
-    data = {"name": "flaky", "model": "uprising.experiments.testfunctions:flaky",
-            "enumerated": {"x": [-2, -1, 0, 1, 2]}, "repetitions": 2}
-    data.update(changes)
-    return parse_experiment(data)
-
-
 def test_failing_runs_become_failure_records(tmp_path):
-    report = run_experiment(_flaky(), tmp_path, batch_size=3)
+    report = run_experiment(flaky_experiment(), tmp_path, batch_size=3)
     assert (report.done, report.failed) == (6, 4)
     st = report.status
     assert st.failed == [0, 1, 2, 3] and st.missing == []
@@ -128,8 +126,8 @@ def test_failing_runs_become_failure_records(tmp_path):
     assert manifest["status"] == {"done": 6, "failed": 4, "missing": 0}
     assert [f["run_id"] for f in manifest["failures"]] == [0, 1, 2, 3]
     # resuming does not retry failures; --retry-failed does (they fail again, recorded once)
-    assert run_experiment(_flaky(), tmp_path).planned == 0
-    again = run_experiment(_flaky(), tmp_path, retry_failed=True)
+    assert run_experiment(flaky_experiment(), tmp_path).planned == 0
+    again = run_experiment(flaky_experiment(), tmp_path, retry_failed=True)
     assert (again.planned, again.failed) == (4, 4)
     assert list(Store(tmp_path).failures()["run_id"]) == [0, 1, 2, 3]
     assert list(Store(tmp_path).runs()["run_id"]) == [4, 5, 6, 7, 8, 9]
