@@ -87,16 +87,24 @@ def fig_run2(res: SuiteResults, out: Outcome, path: Path) -> Path:
                    out.ours + " | literal: no outburst.", path)
 
 
+def _pooled_histograms(ax: Axes, res: SuiteResults, key: str, bins: np.ndarray, digits: int,
+                       variants: tuple[tuple[str, str], ...]) -> None:
+    """Draws one step histogram per Run 2 variant of ``key`` pooled over seeds, labelled
+    with its mean ± s.d. (``digits`` decimals)."""
+    for exp, color in variants:
+        v = pooled(res.frame(exp), key)
+        if len(v):
+            ax.hist(v, bins=bins, histtype="step", lw=1.6, color=color, density=True,
+                    label=f"{exp.removeprefix('run2-')}: {v.mean():.{digits}f} ± "
+                          f"{v.std(ddof=1):.{digits}f}")
+
+
 def fig_waits(res: SuiteResults, out: Outcome, path: Path) -> Path:
     """Returns the path of Fig. 5: waiting-time distributions per rule variant."""
     fig, (ax,) = _figure()
-    bins = np.arange(0, 251, 5)
-    for exp, color in (("run2-floor", RED), ("run2-round", BLUE),
-                       ("run2-literal-L0.45", GREEN), ("run2-netlogo", GREY)):
-        w = pooled(res.frame(exp), "waits")
-        if len(w):
-            ax.hist(w, bins=bins, histtype="step", lw=1.6, color=color, density=True,
-                    label=f"{exp.removeprefix('run2-')}: {w.mean():.1f} ± {w.std(ddof=1):.1f}")
+    _pooled_histograms(ax, res, "waits", np.arange(0, 251, 5), 1,
+                       (("run2-floor", RED), ("run2-round", BLUE),
+                        ("run2-literal-L0.45", GREEN), ("run2-netlogo", GREY)))
     ax.axvline(PAPER_WAIT[0], color=BLACK, ls="--", label="paper mean 60 (s.d. 55)")
     ax.set_xlabel("waiting time between outbursts (ticks)")
     ax.set_ylabel("density (per tick)")
@@ -141,13 +149,9 @@ def fig_waits_log(res: SuiteResults, out: Outcome, path: Path) -> Path:
 def fig_activation(res: SuiteResults, out: Outcome, path: Path) -> Path:
     """Returns the path of Fig. 7: total activation per outburst."""
     fig, (ax,) = _figure()
-    bins = np.arange(0, 3001, 100)
-    for exp, color in (("run2-floor", RED), ("run2-round", BLUE), ("run2-netlogo", GREY),
-                       ("run2-literal-L0.45", GREEN)):
-        a = pooled(res.frame(exp), "activations")
-        if len(a):
-            ax.hist(a, bins=bins, histtype="step", lw=1.6, color=color, density=True,
-                    label=f"{exp.removeprefix('run2-')}: {a.mean():.0f} ± {a.std(ddof=1):.0f}")
+    _pooled_histograms(ax, res, "activations", np.arange(0, 3001, 100), 0,
+                       (("run2-floor", RED), ("run2-round", BLUE), ("run2-netlogo", GREY),
+                        ("run2-literal-L0.45", GREEN)))
     ax.axvline(PAPER_ACTIVATION[0], color=BLACK, ls="--", label="paper mean 708 (s.d. 230)")
     ax.axvspan(PAPER_ACTIVATION[0] - PAPER_ACTIVATION[1], PAPER_ACTIVATION[0] +
                PAPER_ACTIVATION[1], color=BLACK, alpha=0.07, label="paper ± 1 s.d.")
