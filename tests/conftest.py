@@ -64,3 +64,16 @@ def mean_active_after(actors_scenario: dict[str, Any]) -> Callable[..., np.ndarr
         return np.array(out)
 
     return run
+
+
+@pytest.fixture(scope="session")
+def small_serial_store(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Returns the store folder of ``small_experiment()`` (12 Run 2 runs) run serially: the
+    reference other executors must reproduce bit for bit."""
+    from test_experiments_support import small_experiment
+    from uprising.experiments.runner import run_experiment
+
+    out = tmp_path_factory.mktemp("small-serial")
+    report = run_experiment(small_experiment(), out, batch_size=5)
+    assert report.done == 12 and report.failed == 0
+    return out
