@@ -16,8 +16,9 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+import yaml
 
-from uprising.experiments.spec import Experiment, ExperimentError
+from uprising.experiments.spec import Experiment, ExperimentError, parse_experiment
 from uprising.observer import SUMMARY_KEYS
 from uprising.scenario.loader import ScenarioError, load_scenario
 from uprising.scenario.paths import set_path
@@ -215,10 +216,6 @@ def build_design(
 
 def design_from_manifest(manifest: dict[str, Any]) -> Design:
     """Returns the design recorded in a store's manifest."""
-    import yaml
-
-    from uprising.experiments.spec import parse_experiment
-
     if "experiment_yaml" not in manifest:
         raise ExperimentError("manifest.json has no experiment_yaml (written by an older version)")
     data = yaml.safe_load(manifest["experiment_yaml"])
