@@ -2,29 +2,13 @@
 
 from __future__ import annotations
 
-import numpy as np
 import pytest
 
 from uprising.actors import build_actors
-from uprising.actors.scripted import ScriptedModel
-from uprising.api import make_model
 from uprising.scenario import load_scenario
 
-SMALL = {
-    "world": {"width": 20, "height": 20},
-    "population": {"vision": 4, "legitimacy": 0.82},
-    "police": {"vision": 4, "density": 0.04},
-    "rules": {"arrest_ratio": "floor"},
-    "ticks": 200,
-}
 
-
-def scripted(actives: list[int], **sections: object) -> ScriptedModel:
-    sc = load_scenario({**SMALL, **sections})
-    return ScriptedModel(actives, build_actors(sc), n_citizens=1000)
-
-
-def test_split_sets_the_loyalty_scale_at_its_tick():
+def test_split_sets_the_loyalty_scale_at_its_tick(scripted):
     m = scripted([0] * 10, elite={"enabled": True, "cohesion": 0.9, "split_at": 6,
                                   "split_to": 0.4, "loyalty_sensitivity": 0.5})
     m.run(9)
@@ -35,13 +19,13 @@ def test_split_sets_the_loyalty_scale_at_its_tick():
     assert m.events[1]["cohesion_before"] == 0.9 and m.events[1]["cohesion"] == 0.4
 
 
-def test_full_cohesion_writes_nothing_until_the_split():
+def test_full_cohesion_writes_nothing_until_the_split(scripted):
     m = scripted([0] * 5, elite={"enabled": True, "split_at": 3, "split_to": 0.0})
     m.run(4)
     assert m.sets == [(3, "police.loyalty_scale", 0.0)]
 
 
-def test_resolve_factor_follows_cohesion():
+def test_resolve_factor_follows_cohesion(scripted):
     m = scripted([0] * 5, elite={"enabled": True, "cohesion": 0.6, "resolve_sensitivity": 0.5,
                                  "loyalty_sensitivity": 0.0})
     elite = m.actors[0]
@@ -50,22 +34,12 @@ def test_resolve_factor_follows_cohesion():
     assert m.sets == []  # λ = 0: the loyalty channel is off
 
 
-def test_disabled_elite_builds_no_actor():
-    sc = load_scenario({**SMALL, "elite": {"cohesion": 0.2}})
+def test_disabled_elite_builds_no_actor(actors_scenario):
+    sc = load_scenario({**actors_scenario, "elite": {"cohesion": 0.2}})
     assert build_actors(sc) == []
 
 
-def _mean_active_after(sections: dict, seeds: range, start: int = 50) -> np.ndarray:
-    out = []
-    for seed in seeds:
-        model = make_model(load_scenario({**SMALL, **sections}), rng=seed)
-        model.run()
-        df = model.get_model_vars_dataframe()
-        out.append(df.loc[df["tick"] >= start, "active"].mean())
-    return np.array(out)
-
-
-def test_effect_elite_split_weakens_the_crackdown_and_raises_activity():
+def test_effect_elite_split_weakens_the_crackdown_and_raises_activity(mean_active_after):
     """Article: a split elite (Tokayev vs Nazarbayev) leaves a 'partly paralyzed' government.
     Channel tested: resolve (the loyalty channel needs the kernel's defection mechanism).
     Government cracks down (police × 2) when the share reaches 0.1; with cohesion 0.25 from
@@ -76,14 +50,14 @@ def test_effect_elite_split_weakens_the_crackdown_and_raises_activity():
     1.5x. Fails if cohesion does not reach resolve or raises it."""
     seeds = range(12)
     gov = {"government": {"mode": "rule", "crackdown": {"threshold": 0.1, "police_factor": 2.0}}}
-    cohesive = _mean_active_after(gov, seeds)
-    split = _mean_active_after({**gov, "elite": {
+    cohesive = mean_active_after(gov, seeds)
+    split = mean_active_after({**gov, "elite": {
         "enabled": True, "split_at": 1, "split_to": 0.25, "loyalty_sensitivity": 0.0}}, seeds)
     assert (split > cohesive).sum() >= 10
     assert split.mean() > 1.5 * cohesive.mean()
 
 
-def test_effect_elite_split_lowers_police_loyalty_and_raises_activity():
+def test_effect_elite_split_lowers_police_loyalty_and_raises_activity(mean_active_after):
     """Article: police reluctant once the elite split. Channel tested: loyalty (kernel
     reluctance: a cop skips an arrest with probability (1 − ℓ·scale)·r/(r + r½)); no
     government. Split to c = 0.3 at tick 1 (loyalty_scale 0.3) vs a cohesive elite. Seeds 0-11
@@ -93,8 +67,8 @@ def test_effect_elite_split_lowers_police_loyalty_and_raises_activity():
     police.loyalty_scale or raises it."""
     seeds = range(12)
     mech = {"reluctance": {"enabled": True}}
-    cohesive = _mean_active_after(mech, seeds)
-    split = _mean_active_after(
+    cohesive = mean_active_after(mech, seeds)
+    split = mean_active_after(
         {**mech, "elite": {"enabled": True, "split_at": 1, "split_to": 0.3}}, seeds)
     assert (split > cohesive).sum() >= 10
     assert split.mean() > 1.2 * cohesive.mean()

@@ -4,29 +4,14 @@ from __future__ import annotations
 
 import itertools
 
-import numpy as np
 import pytest
 
-from uprising.actors import build_actors
-from uprising.actors.scripted import ScriptedModel
 from uprising.api import make_model
 from uprising.scenario import load_scenario
 from uprising.scenario.actors import ExternalPower, intervention_threshold, stakes_index
 
-SMALL = {
-    "world": {"width": 20, "height": 20},
-    "population": {"vision": 4, "legitimacy": 0.82},
-    "police": {"vision": 4, "density": 0.04},
-    "rules": {"arrest_ratio": "floor"},
-    "ticks": 200,
-}
 #: The seed article's figures: ~7,000 km border, Baikonur + Sary Shagan, 18.4 % ethnic Russians.
 ARTICLE = {"border_km": 7000, "strategic_sites": 2, "diaspora_share": 0.184}
-
-
-def scripted(actives: list[int], **sections: object) -> ScriptedModel:
-    sc = load_scenario({**SMALL, **sections})
-    return ScriptedModel(actives, build_actors(sc), n_citizens=1000)
 
 
 def test_stakes_index_of_the_article_figures():
@@ -58,7 +43,7 @@ def test_threshold_falls_monotonically_with_every_stake():
             assert grid[b, s, nd] < theta
 
 
-def test_instability_above_theta_triggers_and_reinforcements_arrive_after_the_delay():
+def test_instability_above_theta_triggers_and_reinforcements_arrive_after_the_delay(scripted):
     # θ = 0.5·(1 − S) = 0.058 for the article figures; shares 0.05 then 0.06
     m = scripted([0, 50, 50, 60, 60] + [60] * 20,
                  external_power={"enabled": True, **ARTICLE, "delay_ticks": 6,
@@ -73,13 +58,13 @@ def test_instability_above_theta_triggers_and_reinforcements_arrive_after_the_de
         (10, pytest.approx(0.06)), (15, pytest.approx(0.04))]
 
 
-def test_no_stakes_no_intervention_at_the_same_unrest():
+def test_no_stakes_no_intervention_at_the_same_unrest(scripted):
     m = scripted([0] + [100] * 20, external_power={"enabled": True, "delay_ticks": 0})
     m.run(20)  # share 0.1 < θ_max = 0.5
     assert m.actions() == []
 
 
-def test_request_only_trigger_ignores_instability_and_respects_the_request_factor():
+def test_request_only_trigger_ignores_instability_and_respects_the_request_factor(scripted):
     # trigger = request, θ = 0.5 (no stakes), request honoured once share ≥ 0.2·0.5 = 0.1
     m = scripted([0, 600, 600, 50, 50, 120, 120, 120, 120, 120],
                  government={"mode": "script", "request_help": {},
@@ -90,7 +75,7 @@ def test_request_only_trigger_ignores_instability_and_respects_the_request_facto
     assert m.actions() == [(4, "request_help"), (6, "decide"), (8, "arrive")]
 
 
-def test_static_posts_free_local_police_and_compose_with_a_crackdown():
+def test_static_posts_free_local_police_and_compose_with_a_crackdown(scripted):
     m = scripted([0] + [300] * 10,
                  government={"mode": "rule", "crackdown": {"threshold": 0.2,
                                                            "police_factor": 2.0, "duration": 5}},
@@ -107,8 +92,8 @@ def test_static_posts_free_local_police_and_compose_with_a_crackdown():
     # the freed police
 
 
-def test_intervention_in_a_real_model_is_logged_in_the_results():
-    sc = load_scenario({**SMALL, "ticks": 40, "external_power": {
+def test_intervention_in_a_real_model_is_logged_in_the_results(actors_scenario):
+    sc = load_scenario({**actors_scenario, "ticks": 40, "external_power": {
         "enabled": True, **ARTICLE, "delay_ticks": 5, "police_share": 0.04}})
     model = make_model(sc, rng=1)
     model.run()
@@ -120,31 +105,21 @@ def test_intervention_in_a_real_model_is_logged_in_the_results():
     assert cops[arrived - 1] == 16 and cops[arrived] == 32
 
 
-def _mean_active_after(sections: dict, seeds: range, start: int = 50) -> np.ndarray:
-    out = []
-    for seed in seeds:
-        model = make_model(load_scenario({**SMALL, **sections}), rng=seed)
-        model.run()
-        df = model.get_model_vars_dataframe()
-        out.append(df.loc[df["tick"] >= start, "active"].mean())
-    return np.array(out)
-
-
-def test_effect_intervention_with_reinforcements_lowers_later_activity():
+def test_effect_intervention_with_reinforcements_lowers_later_activity(mean_active_after):
     """Article/CSTO: the intervention restored order within days (kazakhstan_2022.md §2f).
     Seeds 0-11 (12 replicates per arm), 20x20, 200 ticks, mean actives over ticks 50-200,
     article stakes, delay 10 ticks, +0.04 police density. Pilot (20 seeds): 8.2 without vs
     2.7 with. Pass: every paired seed lower and the mean at most 60 % of the baseline. Fails
     if the power never intervenes or its reinforcements remove police."""
     seeds = range(12)
-    off = _mean_active_after({}, seeds)
-    ext = _mean_active_after({"external_power": {
+    off = mean_active_after({}, seeds)
+    ext = mean_active_after({"external_power": {
         "enabled": True, **ARTICLE, "delay_ticks": 10, "police_share": 0.04}}, seeds)
     assert (ext < off).all()
     assert ext.mean() < 0.6 * off.mean()
 
 
-def test_instability_trigger_waits_for_start_tick_but_a_request_does_not():
+def test_instability_trigger_waits_for_start_tick_but_a_request_does_not(scripted):
     m = scripted([300] * 12, external_power={"enabled": True, **ARTICLE, "start_tick": 6,
                                              "delay_ticks": 1})
     m.run(11)

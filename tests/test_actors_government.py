@@ -6,30 +6,16 @@ import numpy as np
 import pytest
 
 from uprising.actors import build_actors
-from uprising.actors.scripted import ScriptedModel
 from uprising.api import make_model
 from uprising.scenario import ScenarioError, load_scenario
-
-SMALL = {
-    "world": {"width": 20, "height": 20},
-    "population": {"vision": 4, "legitimacy": 0.82},
-    "police": {"vision": 4, "density": 0.04},
-    "rules": {"arrest_ratio": "floor"},
-    "ticks": 200,
-}
-
-
-def scripted(actives: list[int], **sections: object) -> ScriptedModel:
-    """Returns a scripted model (1000 citizens) driving the actors of SMALL + ``sections``."""
-    sc = load_scenario({**SMALL, **sections})
-    return ScriptedModel(actives, build_actors(sc), n_citizens=1000)
+from uprising.testing import ScriptedModel
 
 
 def sets(model: ScriptedModel, path: str) -> list[tuple[int, float]]:
     return [(t, v) for t, p, v in model.sets if p == path]
 
 
-def test_crackdown_fires_once_at_the_first_tick_the_share_reaches_the_threshold():
+def test_crackdown_fires_once_at_the_first_tick_the_share_reaches_the_threshold(scripted):
     # share recorded at tick t is actives[t]/1000; the actor acts before tick t + 1
     m = scripted([0, 10, 40, 50, 80, 90, 90], government={
         "mode": "rule", "crackdown": {"threshold": 0.05, "police_factor": 1.5}})
@@ -40,7 +26,7 @@ def test_crackdown_fires_once_at_the_first_tick_the_share_reaches_the_threshold(
     assert m.events[0]["reason"] == "rule"
 
 
-def test_window_averages_the_observed_share():
+def test_window_averages_the_observed_share(scripted):
     # window 3: means after ticks 0..5 are 0, 0, 0.02, 0.04, 0.06 -> fires before tick 5
     m = scripted([0, 0, 60, 60, 60, 60], government={
         "mode": "rule", "window": 3, "crackdown": {"threshold": 0.05}})
@@ -48,7 +34,7 @@ def test_window_averages_the_observed_share():
     assert m.actions() == [(5, "crackdown")]
 
 
-def test_repeatable_response_respects_max_times_and_cooldown():
+def test_repeatable_response_respects_max_times_and_cooldown(scripted):
     m = scripted([500] * 20, government={
         "mode": "rule",
         "crackdown": {"threshold": 0.1, "police_factor": 1.5, "max_times": 3, "cooldown": 5}})
@@ -58,7 +44,7 @@ def test_repeatable_response_respects_max_times_and_cooldown():
     assert values == pytest.approx([0.06, 0.09, 0.135])
 
 
-def test_timed_crackdown_is_restored_after_its_duration():
+def test_timed_crackdown_is_restored_after_its_duration(scripted):
     m = scripted([500] * 12, government={
         "mode": "rule",
         "crackdown": {"threshold": 0.1, "police_factor": 2.0, "max_term": "inf",
@@ -71,7 +57,7 @@ def test_timed_crackdown_is_restored_after_its_duration():
     assert [v for _, v in sets(m, "police.density")][:3] == pytest.approx([0.08, 0.04, 0.08])
 
 
-def test_emergency_and_information_cut_set_and_restore_their_parameters():
+def test_emergency_and_information_cut_set_and_restore_their_parameters(scripted):
     m = scripted([0, 100, 100, 100, 100, 100, 100, 100], government={
         "mode": "rule",
         "emergency": {"threshold": 0.05, "move_probability": 0.25, "duration": 3},
@@ -88,7 +74,7 @@ def test_emergency_and_information_cut_set_and_restore_their_parameters():
     assert gov.information_factor == 1.0
 
 
-def test_concession_calls_model_concede_with_its_settings():
+def test_concession_calls_model_concede_with_its_settings(scripted):
     m = scripted([0, 30, 30], government={
         "mode": "rule",
         "concede": {"threshold": 0.02, "legitimacy_gain": 0.1, "hardship_factor": 0.9,
@@ -99,7 +85,7 @@ def test_concession_calls_model_concede_with_its_settings():
     assert m.actions() == [(2, "concede")]
 
 
-def test_script_mode_acts_at_the_listed_ticks_whatever_the_share():
+def test_script_mode_acts_at_the_listed_ticks_whatever_the_share(scripted):
     m = scripted([0] * 10, government={
         "mode": "script", "crackdown": {"police_factor": 2.0}, "emergency": {},
         "script": [{"at": 3, "action": "emergency"}, {"at": 7, "action": "crackdown"}]})
@@ -117,7 +103,7 @@ def test_script_mode_acts_at_the_listed_ticks_whatever_the_share():
         (0.0, None, None),  # no resolve: never cracks down
     ],
 )
-def test_resolve_and_elite_cohesion_raise_the_crackdown_threshold(resolve, elite, first):
+def test_resolve_and_elite_cohesion_raise_the_crackdown_threshold(scripted, resolve, elite, first):
     actives = [0, 50, 80, 100, 200, 300, 400]
     sections = {"government": {"mode": "rule", "resolve": resolve,
                                "crackdown": {"threshold": 0.05}}}
@@ -129,7 +115,7 @@ def test_resolve_and_elite_cohesion_raise_the_crackdown_threshold(resolve, elite
     assert got == ([] if first is None else [first])
 
 
-def test_request_for_help_signals_the_external_power_the_same_tick():
+def test_request_for_help_signals_the_external_power_the_same_tick(scripted):
     m = scripted([0, 0, 20, 20, 20, 20, 20, 20, 20, 20], government={
         "mode": "rule", "request_help": {"threshold": 0.02}},
         external_power={"enabled": True, "trigger": "request", "delay_ticks": 4})
@@ -139,7 +125,7 @@ def test_request_for_help_signals_the_external_power_the_same_tick():
     assert ext[0]["reason"] == "request"
 
 
-def test_request_without_external_power_is_logged_and_harmless():
+def test_request_without_external_power_is_logged_and_harmless(scripted):
     m = scripted([0, 50, 50], government={"mode": "rule", "request_help": {"threshold": 0.01}})
     m.run(2)
     assert m.events == [{"tick": 2, "actor": "government", "action": "request_help",
@@ -147,8 +133,8 @@ def test_request_without_external_power_is_logged_and_harmless():
                          "observed_share": 0.05}]
 
 
-def test_crackdown_in_a_real_model_adds_cops_and_is_saved_with_the_results():
-    sc = load_scenario({**SMALL, "ticks": 30, "government": {
+def test_crackdown_in_a_real_model_adds_cops_and_is_saved_with_the_results(actors_scenario):
+    sc = load_scenario({**actors_scenario, "ticks": 30, "government": {
         "mode": "script", "crackdown": {"police_factor": 2.0},
         "script": [{"at": 10, "action": "crackdown"}]}})
     model = make_model(sc, rng=5)
@@ -160,24 +146,14 @@ def test_crackdown_in_a_real_model_adds_cops_and_is_saved_with_the_results():
     assert [(e["tick"], e["action"]) for e in events] == [(10, "crackdown")]
 
 
-def _mean_active_after(sections: dict, seeds: range, start: int = 50) -> np.ndarray:
-    out = []
-    for seed in seeds:
-        model = make_model(load_scenario({**SMALL, **sections}), rng=seed)
-        model.run()
-        df = model.get_model_vars_dataframe()
-        out.append(df.loc[df["tick"] >= start, "active"].mean())
-    return np.array(out)
-
-
-def test_effect_rule_crackdown_lowers_later_activity():
+def test_effect_rule_crackdown_lowers_later_activity(mean_active_after):
     """Epstein (2002) Run 2 logic: more cops deter rebellion. Seeds 0-11 (12 replicates each),
     20x20 world, 200 ticks, mean actives over ticks 50-200. Pilot (20 seeds): 8.2 without vs
     2.7 with a crackdown doubling police density. Pass: every paired seed lower and the mean
     at most 60 % of the baseline. Fails if the crackdown is off or lowers police density."""
     seeds = range(12)
-    off = _mean_active_after({}, seeds)
-    crack = _mean_active_after(
+    off = mean_active_after({}, seeds)
+    crack = mean_active_after(
         {"government": {"mode": "rule", "crackdown": {"threshold": 0.03, "police_factor": 2.0}}},
         seeds,
     )
@@ -185,20 +161,20 @@ def test_effect_rule_crackdown_lowers_later_activity():
     assert crack.mean() < 0.6 * off.mean()
 
 
-def test_rule_waits_for_start_tick():
+def test_rule_waits_for_start_tick(scripted):
     m = scripted([300] * 12, government={
         "mode": "rule", "start_tick": 8, "crackdown": {"threshold": 0.1}})
     m.run(11)
     assert m.actions() == [(8, "crackdown")]
 
 
-def test_measure_violent_watches_the_violent_count():
-    sc = load_scenario({**SMALL, "violence": {"enabled": True}, "government": {
+def test_measure_violent_watches_the_violent_count(actors_scenario):
+    sc = load_scenario({**actors_scenario, "violence": {"enabled": True}, "government": {
         "mode": "rule", "measure": "violent", "crackdown": {"threshold": 0.02}}})
     m = ScriptedModel([500] * 6, build_actors(sc), n_citizens=1000,
                       violent=[0, 5, 10, 19, 20, 30])
     m.run(5)
     assert m.actions() == [(5, "crackdown")]  # violent share 0.02 after tick 4
     with pytest.raises(ScenarioError, match=r"government\.measure = violent needs violence"):
-        load_scenario({**SMALL, "government": {"mode": "rule", "measure": "violent",
+        load_scenario({**actors_scenario, "government": {"mode": "rule", "measure": "violent",
                                                "crackdown": {}}})

@@ -21,10 +21,10 @@ import math
 import numpy as np
 import pytest
 
-from handmade import replace_world
 from uprising import Model
 from uprising.engine import reference as ref
-from uprising.engine.lattice import COP, EMPTY, QUIET
+from uprising.engine.lattice import COP, QUIET
+from uprising.testing import handmade_world
 
 T = 0.1
 
@@ -132,12 +132,11 @@ def forced_world(legitimacy: float, k: float, n_cops_seen: int, seed: int):
         "police.vision=0.5", "rules.movement=false", "rules.cops_move_when_movement_off=false",
         "rules.arrest_ratio=floor", f"population.legitimacy={legitimacy}", f"police.k={k}"])
     assert len(m.config.cop_offs) == 0  # blind cops: no arrests possible
-    src = m.state
     w = WIDTH
     xs, ys = np.meshgrid(np.arange(0, w, 2), np.arange(0, w, 2))
     cit_cells = (ys * w + xs).ravel()
     n_cit = len(cit_cells)
-    assert src.n_citizens >= n_cit
+    assert m.state.n_citizens >= n_cit
     cop_cells = []
     xs_all, ys_all = xs.ravel(), ys.ravel()
     if n_cops_seen >= 1:
@@ -147,14 +146,10 @@ def forced_world(legitimacy: float, k: float, n_cops_seen: int, seed: int):
         layer = np.where(ys_all % 4 == 0, ys_all + 1, ys_all - 1) % w
         cop_cells.append(layer * w + xs_all)
     cop_cells = np.unique(np.concatenate(cop_cells)) if cop_cells else np.zeros(0, np.int64)
-    n = n_cit + len(cop_cells)
-    code = np.full(w * w, EMPTY, dtype=np.int8)
-    occupant = np.full(w * w, -1, dtype=np.int32)
-    code[cit_cells] = QUIET
-    occupant[cit_cells] = np.arange(n_cit)
-    code[cop_cells] = COP
-    occupant[cop_cells] = np.arange(n_cit, n)
-    assert len(np.unique(np.concatenate([cit_cells, cop_cells]))) == n
+    # citizen i keeps the engine's own H, R and T of citizen i
+    handmade_world(m, [(int(c % w), int(c // w)) for c in cit_cells],
+                   [(int(c % w), int(c // w)) for c in cop_cells])
+    code = m.state.code
     # every citizen sees exactly n_cops_seen cops (checked by enumeration)
     cx, cy = cit_cells % w, cit_cells // w
     seen = np.zeros(n_cit, dtype=int)
@@ -162,19 +157,6 @@ def forced_world(legitimacy: float, k: float, n_cops_seen: int, seed: int):
         seen += code[((cy + dy) % w) * w + (cx + dx) % w] == COP
         assert (code[((cy + dy) % w) * w + (cx + dx) % w] != QUIET).all()
     assert (seen == n_cops_seen).all()
-    kind = np.zeros(n, dtype=np.int8)
-    kind[n_cit:] = ref.K_COP
-    pad = np.zeros(n - n_cit)
-    replace_world(
-        m, code=code, occupant=occupant, kind=kind,
-        state=np.full(n, ref.S_QUIET, dtype=np.int8),
-        pos=np.concatenate([cit_cells, cop_cells]).astype(np.int32),
-        term=np.zeros(n, dtype=np.int32), fresh=np.zeros(n, dtype=bool),
-        arrest_cell=np.full(n, -1, dtype=np.int32),
-        hardship=np.concatenate([src.hardship[:n_cit], pad]),
-        grievance=np.concatenate([src.grievance[:n_cit], pad]),
-        risk=np.concatenate([src.risk[:n_cit], pad]),
-        threshold=np.concatenate([src.threshold[:n_cit], pad]), n_citizens=n_cit)
     m.step()
     return m, 1.0 - math.exp(-k * n_cops_seen)
 

@@ -9,7 +9,7 @@ import typer
 import yaml
 from typer.testing import CliRunner
 
-from test_experiments_support import SMALL_WORLD
+from test_experiments_support import SMALL_WORLD, flaky_experiment
 from uprising.experiments.cli import register
 
 
@@ -116,10 +116,8 @@ def test_bad_experiment_and_bad_sql_exit_2(app, swept, tmp_path):
 
 def test_export_of_a_store_without_finished_runs_exits_2(app, tmp_path):
     from uprising.experiments.runner import run_experiment
-    from uprising.experiments.spec import parse_experiment
 
-    run_experiment(parse_experiment({"model": "uprising.experiments.testfunctions:flaky",
-                                     "enumerated": {"x": [-1, -2]}}), tmp_path)
+    run_experiment(flaky_experiment(enumerated={"x": [-1, -2]}, repetitions=1), tmp_path)
     result = CliRunner().invoke(app, ["export", str(tmp_path), "--format", "behaviorspace"])
     assert result.exit_code == 2 and "no finished runs" in result.output
     status = CliRunner().invoke(app, ["status", str(tmp_path)])

@@ -71,15 +71,14 @@ def cluster(tmp_path_factory):
     c.close()
 
 
-def test_dask_sweep_equals_serial_bit_for_bit(cluster, tmp_path):
+def test_dask_sweep_equals_serial_bit_for_bit(cluster, small_serial_store, tmp_path):
     exp = small_experiment()
-    run_experiment(exp, tmp_path / "serial")
     report = run_experiment(exp, tmp_path / "dask", executor=DaskExecutor(cluster.client),
                             workers=2, batch_size=1, label="dask")
     assert (report.done, report.failed) == (12, 0)
-    assert_identical(tmp_path / "serial", tmp_path / "dask")
+    assert_identical(small_serial_store, tmp_path / "dask")
     # both workers took part: a function model reports the process that ran it
-    pids = parse_experiment({"model": "uprising.experiments.testfunctions:process_id",
+    pids = parse_experiment({"model": "uprising.testing:process_id",
                              "enumerated": {"x": list(range(40))}})
     run_experiment(pids, tmp_path / "pids", executor=DaskExecutor(cluster.client), workers=2,
                    batch_size=1)

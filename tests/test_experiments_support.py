@@ -38,6 +38,15 @@ def small_experiment(**changes: Any) -> Experiment:
     return parse_experiment(data)
 
 
+def flaky_experiment(**changes: Any) -> Experiment:
+    """Returns an experiment of ``uprising.testing:flaky`` over x = −2..2, 2 replicates: the
+    runs with x < 0 (run ids 0-3) fail."""
+    data: dict[str, Any] = {"name": "flaky", "model": "uprising.testing:flaky",
+                            "enumerated": {"x": [-2, -1, 0, 1, 2]}, "repetitions": 2}
+    data.update(changes)
+    return parse_experiment(data)
+
+
 def results(directory: str | Path) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Returns (runs without timing columns, time series) of a store, sorted."""
     store = Store(directory)

@@ -11,8 +11,8 @@ import pytest
 from uprising import Model
 from uprising.engine import blocks, fast
 from uprising.engine import reference as ref
-from uprising.engine.lattice import ACTIVE, COP, EMPTY, JAILED, QUIET
 from uprising.engine.neighbourhood import offsets
+from uprising.testing import assert_lattice_consistent
 
 APP = ["police.density=0.04", "population.legitimacy=0.82", "jail.max_term=30"]
 RULE_SETS = {
@@ -43,28 +43,6 @@ def _snapshot(m: Model) -> dict[str, np.ndarray]:
     }
 
 
-def check_invariants(m: Model) -> None:
-    """Asserts that the lattice, the agent arrays and the last counts agree."""
-    st = m.state
-    n_cit = st.n_citizens
-    on = np.flatnonzero(st.pos >= 0)
-    np.testing.assert_array_equal(st.occupant[st.pos[on]], on)
-    assert len(np.unique(st.pos[on])) == len(on)
-    occupied = np.flatnonzero(st.occupant >= 0)
-    assert len(occupied) == len(on)
-    assert (st.code[st.occupant < 0] == EMPTY).all()
-    want = np.where(st.kind[on] == ref.K_COP, COP,
-                    np.array([QUIET, ACTIVE, JAILED, EMPTY])[st.state[on]])
-    np.testing.assert_array_equal(st.code[st.pos[on]], want)
-    assert (st.state[n_cit:][st.pos[n_cit:] < 0] == ref.S_OFF).all()
-    last = m.get_model_vars_dataframe().iloc[-1]
-    cit = st.state[:n_cit]
-    assert last["quiet"] == (cit == ref.S_QUIET).sum()
-    assert last["active"] == (cit == ref.S_ACTIVE).sum()
-    assert last["jailed"] == (cit == ref.S_JAILED).sum()
-    assert last["quiet"] + last["active"] + last["jailed"] == n_cit
-
-
 @pytest.mark.parametrize("block_width", [64, 1024])
 @pytest.mark.parametrize("name", list(RULE_SETS))
 def test_same_seed_same_run_with_one_and_two_threads(name, block_width, monkeypatch):
@@ -81,7 +59,7 @@ def test_same_seed_same_run_with_one_and_two_threads(name, block_width, monkeypa
             numba.set_num_threads(threads)
             m = _model(name, 128)
             m.run(25)
-            check_invariants(m)
+            assert_lattice_consistent(m, counts=True)
             runs.append(_snapshot(m))
     finally:
         numba.set_num_threads(before)
@@ -185,7 +163,7 @@ def test_everyone_moves_within_vision_in_a_sparse_world():
     dy = (after // w - before // w + w // 2) % w - w // 2
     allowed = {tuple(o) for o in offsets("euclidean", 7.0).tolist()}
     assert all((int(a), int(b)) in allowed for a, b in zip(dx, dy, strict=True))
-    check_invariants(m)
+    assert_lattice_consistent(m, counts=True)
 
 
 def test_no_movement_keeps_citizens_in_place():
@@ -207,7 +185,7 @@ def test_arrests_bounded_by_cops_and_terms_in_range():
     jailed = st.state[: st.n_citizens] == ref.S_JAILED
     terms = st.term[: st.n_citizens][jailed]
     assert ((terms >= 0) & (terms <= 30)).all()
-    check_invariants(m)
+    assert_lattice_consistent(m, counts=True)
 
 
 @pytest.mark.parametrize("name", list(RULE_SETS))
@@ -215,7 +193,7 @@ def test_invariants_hold_for_every_rule_set(name):
     m = _model(name, 40, extra=["population.legitimacy=0.7"])
     for _ in range(5):
         m.run(10)
-        check_invariants(m)
+        assert_lattice_consistent(m, counts=True)
 
 
 def test_cop_density_ramp_runs_on_fast_engine():
@@ -224,7 +202,7 @@ def test_cop_density_ramp_runs_on_fast_engine():
     m.run(120)
     df = m.get_model_vars_dataframe()
     assert df["cops"].iloc[0] == 118 and df["cops"].iloc[-1] < 118
-    check_invariants(m)
+    assert_lattice_consistent(m, counts=True)
 
 
 def _cyclic_gap(a: tuple[int, int], b: tuple[int, int], length: int) -> int:

@@ -7,7 +7,6 @@ import math
 import numpy as np
 import pytest
 
-from handmade import handmade
 from uprising import Model
 from uprising.engine import reference as ref
 from uprising.engine.mechanisms import (
@@ -17,8 +16,19 @@ from uprising.engine.mechanisms import (
     reluctance_skip_probability,
 )
 from uprising.simulation.parameters import WeaknessSignal
+from uprising.testing import CitizenSpec, handmade_world
 
 GROUPS_AB = "groups=[{name: a, share: 0.5}, {name: b, share: 0.5}]"
+
+
+def handmade(overrides: list[str], citizens: list[CitizenSpec], cops: list[tuple[int, int]],
+             off_duty_cops: int = 0) -> Model:
+    """Returns a 15×15 Run 2 model (vision 3, nobody moves) holding exactly the given agents."""
+    m = Model("epstein2002-run2", rng=0, overrides=[
+        "world.width=15", "world.height=15", "population.density=0.5", "police.density=0.1",
+        "population.vision=3", "police.vision=3", "rules.movement=false",
+        "rules.cops_move_when_movement_off=false", "ticks=50", *overrides])
+    return handmade_world(m, citizens, cops, off_duty_cops=off_duty_cops)
 
 
 def _set_citizen(m: Model, i: int, g: float, r: float, group: int = 0) -> None:
@@ -148,7 +158,7 @@ def test_violent_crowd_damages_adjacent_target_and_lethal_arrest_kills() -> None
          "violence.target_cells=[[7, 7]]", "violence.force_level=lethal",
          "violence.casualty_rates={restrained: {protester: 0, police: 0}, normal: {protester: 0,"
          " police: 0}, lethal: {protester: 1.0, police: 0}}", "population.legitimacy=0"],
-        citizens=[(6, 7, True), (8, 7, True), (7, 6, True), (7, 8, True)], cops=[],
+        citizens=[(6, 7, True), (8, 7, True), (7, 6, True), (7, 8, True)], cops=[], off_duty_cops=1,
     )
     for i in range(4):
         _set_citizen(m, i, g=1.0, r=0.0)

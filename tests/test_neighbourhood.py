@@ -13,12 +13,12 @@ import math
 import numpy as np
 import pytest
 
-from handmade import replace_world
 from uprising import Model
 from uprising.engine.lattice import ACTIVE, COP, EMPTY, JAILED, QUIET, count_view
 from uprising.engine.neighbourhood import SHAPES, offsets
 from uprising.engine.state import kernel_config
 from uprising.scenario import load_scenario
+from uprising.testing import handmade_world
 
 
 def spec_sites(shape: str, radius: float, include_center: bool) -> set[tuple[int, int]]:
@@ -172,19 +172,6 @@ def test_kernel_agent_at_corner_reacts_to_cop_across_the_edge():
         m = Model("epstein2002-run2", rng=0, overrides=[
             "rules.movement=false", "rules.cops_move_when_movement_off=false",
             "police.vision=1"])
-        w = 40
-        code = np.full(w * w, EMPTY, dtype=np.int8)
-        occupant = np.full(w * w, -1, dtype=np.int32)
-        cop_cell = cop_xy[1] * w + cop_xy[0]
-        code[0], occupant[0] = QUIET, 0
-        code[cop_cell], occupant[cop_cell] = COP, 1
-        replace_world(
-            m, code=code, occupant=occupant,
-            kind=np.array([ref.K_CITIZEN, ref.K_COP], dtype=np.int8),
-            state=np.array([ref.S_QUIET, ref.S_QUIET], dtype=np.int8),
-            pos=np.array([0, cop_cell], dtype=np.int32), term=np.zeros(2, dtype=np.int32),
-            fresh=np.zeros(2, dtype=bool), arrest_cell=np.full(2, -1, dtype=np.int32),
-            hardship=np.array([0.5, 0.0]), grievance=np.array([0.5, 0.0]),
-            risk=np.array([1.0, 0.0]), threshold=np.array([0.1, 0.1]), n_citizens=1)
+        handmade_world(m, [{"x": 0, "y": 0, "g": 0.5, "r": 1.0, "t": 0.1}], [cop_xy])
         m.step()
         assert bool(m.state.state[0] == ref.S_ACTIVE) is want_active

@@ -16,14 +16,14 @@ from fractions import Fraction
 import numpy as np
 import pytest
 
-from handmade import replace_world
 from uprising import Model
 from uprising.engine import reference as ref
 from uprising.engine import rules
-from uprising.engine.lattice import ACTIVE, COP, EMPTY, JAILED, QUIET
+from uprising.engine.lattice import COP, EMPTY, QUIET
 from uprising.engine.rng import seed_state
 from uprising.engine.state import build_state
 from uprising.scenario import load_scenario
+from uprising.testing import assert_lattice_consistent, handmade_world
 
 K = 2.3
 P11 = 1.0 - math.exp(-K)  # C = A = 1: 0.899741 (spec §1.1)
@@ -62,55 +62,6 @@ def small_model(*extra: str, width: int = 15, height: int = 15, cit_vision: floa
         "rules.movement=false", "rules.cops_move_when_movement_off=false", *extra,
     ]
     return Model("epstein2002-run2", rng=0, overrides=overrides)
-
-
-def install(model: Model, citizens: list[dict], cops: list[tuple[int, int]]) -> None:
-    """Replaces the model's world by a hand-made one.
-
-    citizens: dicts with x, y, g (grievance), r (risk), optional t (threshold, default 0.1),
-    active (initial state) and jailed (a prisoner for life that keeps and blocks its cell,
-    for scenarios with jailed = stay_and_block). cops: (x, y) cells.
-    """
-    w = model.scenario.world.width
-    h = model.scenario.world.height
-    n_cit = len(citizens)
-    n = n_cit + len(cops)
-    code = np.full(w * h, EMPTY, dtype=np.int8)
-    occupant = np.full(w * h, -1, dtype=np.int32)
-    kind = np.zeros(n, dtype=np.int8)
-    kind[n_cit:] = ref.K_COP
-    state = np.full(n, ref.S_QUIET, dtype=np.int8)
-    pos = np.full(n, -1, dtype=np.int32)
-    grievance = np.zeros(n)
-    risk = np.zeros(n)
-    threshold = np.zeros(n)
-    term = np.zeros(n, dtype=np.int32)
-    for i, c in enumerate(citizens):
-        cell = c["y"] * w + c["x"]
-        assert occupant[cell] == -1
-        active = c.get("active", False)
-        state[i] = ref.S_ACTIVE if active else ref.S_QUIET
-        code[cell] = ACTIVE if active else QUIET
-        if c.get("jailed", False):
-            state[i], code[cell], term[i] = ref.S_JAILED, JAILED, -1
-        occupant[cell] = i
-        pos[i] = cell
-        grievance[i] = c["g"]
-        risk[i] = c["r"]
-        threshold[i] = c.get("t", 0.1)
-    for j, (x, y) in enumerate(cops):
-        a = n_cit + j
-        cell = y * w + x
-        assert occupant[cell] == -1
-        code[cell] = COP
-        occupant[cell] = a
-        pos[a] = cell
-    replace_world(
-        model, code=code, occupant=occupant, kind=kind, state=state, pos=pos,
-        term=term, fresh=np.zeros(n, dtype=bool),
-        arrest_cell=np.full(n, -1, dtype=np.int32), hardship=grievance.copy(),
-        grievance=grievance, risk=risk, threshold=threshold, n_citizens=n_cit,
-    )
 
 
 def one_tick(model: Model) -> dict:
@@ -219,7 +170,7 @@ def focal_outcome(rule: str, n_cops: int, n_active_helpers: int, g: float, *extr
     for c in cops:  # the cops really are blind to every citizen
         for ci in citizens:
             assert torus_dist2(c, (ci["x"], ci["y"]), 15, 15) > 1
-    install(m, citizens, cops)
+    handmade_world(m, citizens, cops)
     counts = one_tick(m)
     assert counts["arrests"] == 0 and counts["jailed"] == 0
     assert (m.state.state[1:len(citizens)] == ref.S_ACTIVE).all()  # helpers stay active
@@ -279,7 +230,7 @@ def test_strict_threshold_with_positive_arrest_probability():
     assert g - r * p == t
     for g_try, want in ((g, False), (math.nextafter(g, 1.0), True)):
         m = small_model("rules.arrest_ratio=floor")
-        install(m, [{"x": 7, "y": 7, "g": g_try, "r": r, "t": t}], [COP_CELLS[0]])
+        handmade_world(m, [{"x": 7, "y": 7, "g": g_try, "r": r, "t": t}], [COP_CELLS[0]])
         one_tick(m)
         assert bool(m.state.state[0] == ref.S_ACTIVE) is want, g_try
 
@@ -503,7 +454,7 @@ def test_arrest_picks_one_active_citizen_in_view_uniformly():
     quiet_inside = [(1, 1), (0, 1)]
     citizens = [{"x": x, "y": y, "g": 1.0, "r": 0.0, "active": True} for x, y in inside + outside]
     citizens += [{"x": x, "y": y, "g": 0.0, "r": 0.0} for x, y in quiet_inside]
-    install(m, citizens, [(0, 0)])
+    handmade_world(m, citizens, [(0, 0)])
     cop = len(citizens)
     st = m.state
     code0 = st.code.copy()
@@ -522,7 +473,7 @@ def test_arrest_picks_one_active_citizen_in_view_uniformly():
 
 def test_arrest_with_no_active_in_view_picks_nobody():
     m = small_model(cop_vision=3.0)
-    install(m, [{"x": 7, "y": 8, "g": 0.0, "r": 0.0},
+    handmade_world(m, [{"x": 7, "y": 8, "g": 0.0, "r": 0.0},
                 {"x": 12, "y": 7, "g": 1.0, "r": 0.0, "active": True}], [(7, 7)])
     st = m.state
     rng = seed_state(np.random.SeedSequence(5))
@@ -539,7 +490,7 @@ def test_one_arrest_per_cop_activation_in_the_kernel():
     view (terms are infinite), never two in a tick."""
     m = small_model("jail.max_term=inf", cop_vision=3.0)
     around = [(8, 7), (6, 7), (7, 8), (7, 6), (8, 8)]
-    install(m, [{"x": x, "y": y, "g": 1.0, "r": 0.0, "active": True} for x, y in around],
+    handmade_world(m, [{"x": x, "y": y, "g": 1.0, "r": 0.0, "active": True} for x, y in around],
             [(7, 7)])
     for t in range(1, 8):
         counts = one_tick(m)
@@ -561,7 +512,7 @@ def test_move_goes_uniformly_to_an_empty_site_in_view():
     empty = {(0, 1), (1, 8), (8, 1)}
     citizens = [{"x": 0, "y": 0, "g": 0.0, "r": 0.0}]
     citizens += [{"x": x, "y": y, "g": 0.0, "r": 0.0} for x, y in full]
-    install(m, citizens, [])
+    handmade_world(m, citizens, [])
     st0 = m.state
     rng = seed_state(np.random.SeedSequence(9))
     offs = m.config.cit_offs
@@ -580,7 +531,7 @@ def test_move_goes_uniformly_to_an_empty_site_in_view():
 def test_move_stays_when_no_empty_site_in_view():
     m = small_model(width=9, height=9, cit_vision=1.7)
     ring = [(dx % 9, dy % 9) for dx in (-1, 0, 1) for dy in (-1, 0, 1) if (dx, dy) != (0, 0)]
-    install(m, [{"x": 0, "y": 0, "g": 0.0, "r": 0.0}]
+    handmade_world(m, [{"x": 0, "y": 0, "g": 0.0, "r": 0.0}]
             + [{"x": x, "y": y, "g": 0.0, "r": 0.0} for x, y in ring], [])
     st = m.state
     code0 = st.code.copy()
@@ -591,33 +542,6 @@ def test_move_stays_when_no_empty_site_in_view():
                   np.empty(len(offs), np.int64))
         assert st.pos[0] == 0
     np.testing.assert_array_equal(st.code, code0)
-
-
-def check_lattice(m: Model) -> None:
-    """Asserts the lattice invariants: one agent per cell, code/occupant/pos consistent."""
-    st = m.state
-    on = np.flatnonzero(st.pos >= 0)
-    assert len(np.unique(st.pos[on])) == len(on), "two agents share a cell"
-    np.testing.assert_array_equal(st.occupant[st.pos[on]], on)
-    occupied = np.flatnonzero(st.occupant >= 0)
-    assert len(occupied) == len(on)
-    assert (st.code[st.occupant < 0] == EMPTY).all()
-    np.testing.assert_array_equal(st.pos[st.occupant[occupied]], occupied)
-    cop = st.kind == ref.K_COP
-    want = np.full(len(st.kind), -1)
-    want[cop & (st.state != ref.S_OFF)] = COP
-    want[~cop & (st.state == ref.S_QUIET)] = QUIET
-    want[~cop & (st.state == ref.S_ACTIVE)] = ACTIVE
-    want[~cop & (st.state == ref.S_JAILED)] = JAILED
-    np.testing.assert_array_equal(st.code[st.pos[on]], want[on])
-    # who is off the lattice: off-duty cops, and prisoners unless they keep their cell
-    off = st.pos < 0
-    blocks = m.scenario.rules.jailed == "stay_and_block"
-    allowed_off = (cop & (st.state == ref.S_OFF)) | (
-        ~cop & (st.state == ref.S_JAILED) & (not blocks))
-    assert not (off & ~allowed_off).any()
-    if blocks:
-        assert not (~cop & (st.state == ref.S_JAILED) & off).any()
 
 
 def in_view(dx: np.ndarray, dy: np.ndarray, shape: str, radius: float) -> np.ndarray:
@@ -661,7 +585,7 @@ def test_lattice_invariants_and_moves_within_vision(preset, extra):
     shape = sc.neighbourhood.shape
     st = m.state
     cop = st.kind == ref.K_COP
-    check_lattice(m)
+    assert_lattice_consistent(m, counts=True)
     moved_cit = moved_cop = 0
     for _ in range(250):
         pos0 = st.pos.copy()
@@ -669,7 +593,7 @@ def test_lattice_invariants_and_moves_within_vision(preset, extra):
         releases_before = int(m.get_model_vars_dataframe()["releases"].sum())
         m.step()
         st = m.state
-        check_lattice(m)
+        assert_lattice_consistent(m, counts=True)
         released = int(m.get_model_vars_dataframe()["releases"].sum()) - releases_before
         free_both = (pos0 >= 0) & (st.pos >= 0) & (state0 != ref.S_JAILED) & (
             st.state != ref.S_JAILED)
@@ -718,7 +642,7 @@ def test_move_then_act_versus_act_then_move(order, want_active):
     blockers = [(7, 6), (7, 8), (6, 6), (6, 8)]
     citizens = [{"x": 7, "y": 7, "g": 0.5, "r": 1.0}]
     citizens += [{"x": x, "y": y, "g": 0.0, "r": 0.0, "jailed": True} for x, y in blockers]
-    install(m, citizens, [(6, 7)])
+    handmade_world(m, citizens, [(6, 7)])
     one_tick(m)
     st = m.state
     assert (int(st.pos[0]) % 15, int(st.pos[0]) // 15) in {(8, 6), (8, 7), (8, 8)}
@@ -731,14 +655,14 @@ def test_cop_moves_onto_the_arrestee(moves):
     """NetLogo (spec §3.2 step 3): the arresting cop steps onto the suspect's cell; default:
     it stays. Immobile cop at (7, 7) with vision 3, one always-active citizen at (9, 8)."""
     m = small_model(f"rules.cop_moves_to_arrestee={str(moves).lower()}", cop_vision=3.0)
-    install(m, [{"x": 9, "y": 8, "g": 1.0, "r": 0.0, "active": True}], [(7, 7)])
+    handmade_world(m, [{"x": 9, "y": 8, "g": 1.0, "r": 0.0, "active": True}], [(7, 7)])
     counts = one_tick(m)
     assert counts["arrests"] == 1
     st = m.state
     want = 8 * 15 + 9 if moves else 7 * 15 + 7
     assert int(st.pos[1]) == want and st.code[want] == COP and st.occupant[want] == 1
     assert st.pos[0] == -1 and st.state[0] == ref.S_JAILED
-    check_lattice(m)
+    assert_lattice_consistent(m, counts=True)
 
 
 def test_release_near_the_arrest_site():

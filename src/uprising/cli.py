@@ -4,7 +4,7 @@ Invalid input of any kind prints one message to stderr and exits with code 2, no
 
 Other packages add commands through ``register(app)`` in the modules named in ``PLUGIN_MODULES``;
 they can reuse ``user_errors()`` / ``fail()`` for the same error behaviour and ``console`` /
-``err_console`` for output.
+``err_console`` for output, from ``uprising.terminal``.
 """
 
 from __future__ import annotations
@@ -15,15 +15,12 @@ import re
 import statistics
 import sys
 import tempfile
-from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Annotated, Any, NoReturn
+from typing import Annotated, Any
 
 import typer
-from pydantic import ValidationError
 from rich import box
-from rich.console import Console
 from rich.progress import (
     BarColumn,
     MofNCompleteColumn,
@@ -34,17 +31,24 @@ from rich.progress import (
 )
 from rich.table import Table
 
+from uprising.observer import SUMMARY_KEYS
 from uprising.results import SIDECAR_FILE, SUMMARY_FILE, TIMESERIES_FILE, RunResult
 from uprising.scenario import Scenario, ScenarioError, load_scenario, preset_names
-from uprising.scenario.loader import format_validation_error
 from uprising.simulation.memory import check_scenario_fits
+from uprising.terminal import (
+    EXIT_USAGE,
+    console,
+    err_console,
+    error_message,
+    fail,
+    print_error,
+    user_errors,
+)
 
-EXIT_USAGE = 2
 PLOT_FILE = "timeseries.png"
 PLUGIN_MODULES = (
     "uprising.experiments.cli",
     "uprising.reproduction.cli",
-    "uprising.mechanisms_cli",
 )
 
 app = typer.Typer(
@@ -54,9 +58,6 @@ app = typer.Typer(
     add_completion=False,
     pretty_exceptions_show_locals=False,
 )
-console = Console()
-err_console = Console(stderr=True)
-
 SetOption = Annotated[
     list[str] | None,
     typer.Option(
@@ -78,42 +79,11 @@ SUMMARY_ROWS = (
     ("mean_wait", "mean wait between outbursts (ticks)"),
     ("total_arrests", "arrests"),
 )
-MODEL_I_KEYS = frozenset(
-    {"ticks", "final_jailed", "mean_outburst_peak", "mean_total_activation",
-     "sd_total_activation", "sd_wait", "seed", "replicate"}
-) | {key for key, _ in SUMMARY_ROWS}
+MODEL_I_KEYS = frozenset(SUMMARY_KEYS) | {"seed", "replicate"}
 MAX_REPLICATE_COLUMNS = 6
 
 
 # -- error handling ------------------------------------------------------------------------
-def print_error(message: str) -> None:
-    """Prints ``error: message`` to stderr (no markup interpretation, no wrapping)."""
-    err_console.print(
-        f"error: {message}", style="bold red", markup=False, highlight=False, soft_wrap=True
-    )
-
-
-def fail(message: str) -> NoReturn:
-    """Prints ``message`` to stderr and exits with code 2 (never returns)."""
-    print_error(message)
-    raise typer.Exit(code=EXIT_USAGE)
-
-
-def _message(exc: Exception) -> str:
-    if isinstance(exc, ValidationError):
-        return format_validation_error(exc, "input")
-    return str(exc)
-
-
-@contextmanager
-def user_errors() -> Iterator[None]:
-    """Returns a context in which ScenarioError / pydantic ValidationError exit with code 2."""
-    try:
-        yield
-    except (ScenarioError, ValidationError) as exc:
-        fail(_message(exc))
-
-
 def resolve(scenario: str, overrides: Sequence[str] | None = None) -> Scenario:
     """Returns the validated scenario, or exits with code 2 and the validation message."""
     with user_errors():
@@ -365,5 +335,5 @@ def main(argv: Sequence[str] | None = None) -> None:
     try:
         app(args=None if argv is None else list(argv), prog_name="uprising")
     except (ScenarioError, ValueError) as exc:
-        print_error(_message(exc))
+        print_error(error_message(exc))
         sys.exit(EXIT_USAGE)

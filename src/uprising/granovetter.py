@@ -53,18 +53,6 @@ def quantile_thresholds(n: int, mean: float, sd: float) -> np.ndarray:
     return mean + sd * norm.ppf(q)
 
 
-def infinite_equilibrium(mean: float, sd: float) -> float:
-    """Returns the smallest fixed point of x = F(x) on [0, 1], F the Normal(mean, sd) CDF:
-    the final share of an infinite population."""
-    x = 0.0
-    for _ in range(100_000):
-        nxt = float(norm.cdf((x - mean) / sd))
-        if abs(nxt - x) < 1e-13:
-            return nxt
-        x = nxt
-    return x
-
-
 def critical_sd_infinite(mean: float = 0.25) -> float:
     """Returns the σ at which the low fixed point of x = Φ((x − mean)/σ) disappears
     (tangency of the CDF with the diagonal), i.e. the infinite-population critical σ."""

@@ -14,6 +14,13 @@ PAPER_CITIZENS = 1120  # 40 × 40 × 0.7, the population the paper's threshold o
 
 OUTBURST_COLUMNS = ["start", "end", "duration", "peak", "total_activation", "complete"]
 
+#: The keys of ``summarize``'s result, in order: the one list of a run's summary statistics.
+SUMMARY_KEYS = (
+    "ticks", "mean_active", "peak_active", "mean_jailed", "final_jailed",
+    "share_ticks_under_10", "total_arrests", "n_outbursts", "mean_outburst_duration",
+    "mean_outburst_peak", "mean_total_activation", "sd_total_activation", "mean_wait", "sd_wait",
+)
+
 
 def thresholds(observer: Observer, n_citizens: int) -> tuple[float, float]:
     """Returns the (start, end) outburst thresholds, scaled to the population if asked."""
@@ -68,9 +75,7 @@ def _sd(x: np.ndarray) -> float:
 def summarize(ts: pd.DataFrame, observer: Observer, n_citizens: int) -> dict[str, Any]:
     """Returns summary statistics of one run's time series (tick 0, the initial state, excluded).
 
-    Keys: ticks, mean_active, peak_active, mean_jailed, final_jailed, share_ticks_under_10,
-    total_arrests, n_outbursts, mean_outburst_duration, mean_outburst_peak,
-    mean_total_activation, sd_total_activation, mean_wait, sd_wait.
+    The keys are exactly ``SUMMARY_KEYS``, in that order.
     """
     run = ts[ts["tick"] >= 1]
     active = run["active"].to_numpy()

@@ -16,9 +16,12 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+import yaml
 
-from uprising.experiments.spec import Experiment, ExperimentError
+from uprising.experiments.spec import Experiment, ExperimentError, parse_experiment
+from uprising.observer import SUMMARY_KEYS
 from uprising.scenario.loader import ScenarioError, load_scenario
+from uprising.scenario.paths import set_path
 
 ModelFunction = Callable[[dict[str, Any], np.random.SeedSequence], dict[str, Any]]
 
@@ -29,18 +32,17 @@ def plain(value: Any) -> Any:
 
 
 def set_paths(data: dict[str, Any], values: dict[str, Any]) -> dict[str, Any]:
-    """Returns a deep copy of the mapping ``data`` with each dotted ``path: value`` set."""
+    """Returns a deep copy of the mapping ``data`` with each dotted ``path: value`` set.
+
+    Raises:
+        ScenarioError: a path runs through a value that is not a section.
+    """
     out = copy.deepcopy(data)
     for path, value in values.items():
-        node = out
-        parts = path.split(".")
-        for part in parts[:-1]:
-            child = node.get(part)
-            if not isinstance(child, dict):
-                child = {}
-                node[part] = child
-            node = child
-        node[parts[-1]] = plain(value)
+        try:
+            set_path(out, path, plain(value))
+        except ValueError as exc:
+            raise ScenarioError(f"{path!r}: {exc}") from None
     return out
 
 
@@ -161,12 +163,9 @@ def _check_metrics(exp: Experiment, base: dict[str, Any]) -> None:
     """Raises ExperimentError for metric names a Model I run does not produce."""
     if exp.metrics is None or base.get("model") == "intergroup" or base.get("sites"):
         return  # other model classes have their own summaries: checked per run
-    from uprising.experiments.worker import summary_keys
-
-    known = summary_keys()
-    unknown = [m for m in exp.metrics if m not in known]
+    unknown = [m for m in exp.metrics if m not in SUMMARY_KEYS]
     if unknown:
-        raise ExperimentError(f"metrics: unknown {unknown} (outputs: {', '.join(known)})")
+        raise ExperimentError(f"metrics: unknown {unknown} (outputs: {', '.join(SUMMARY_KEYS)})")
 
 
 def build_design(
@@ -217,10 +216,6 @@ def build_design(
 
 def design_from_manifest(manifest: dict[str, Any]) -> Design:
     """Returns the design recorded in a store's manifest."""
-    import yaml
-
-    from uprising.experiments.spec import parse_experiment
-
     if "experiment_yaml" not in manifest:
         raise ExperimentError("manifest.json has no experiment_yaml (written by an older version)")
     data = yaml.safe_load(manifest["experiment_yaml"])

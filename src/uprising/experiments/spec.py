@@ -17,7 +17,7 @@ from typing import Any, Literal
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
-from uprising.scenario.loader import ScenarioError, format_validation_error
+from uprising.scenario.errors import ScenarioError, format_validation_error
 
 
 class ExperimentError(ScenarioError):

@@ -1,6 +1,7 @@
 """Test functions with known sensitivity indices, callable as experiment models.
 
-Use in an experiment file as ``model: uprising.experiments.testfunctions:ishigami``.
+Use in an experiment file as ``model: uprising.experiments.testfunctions:ishigami``. (Models
+that only serve the package's own tests, ``flaky`` and ``process_id``, are in ``uprising.testing``.)
 """
 
 from __future__ import annotations
@@ -44,17 +45,3 @@ def noisy_linear(params: dict[str, Any], rng: np.random.SeedSequence) -> dict[st
     total = sum((i + 1) * float(v) for i, v in enumerate(params.values()))
     return {"y": total + float(noise)}
 
-
-def flaky(params: dict[str, Any], rng: np.random.SeedSequence) -> dict[str, float]:
-    """Returns ``{"y": x}`` but raises ValueError when ``x`` is negative (for failure tests)."""
-    x = float(next(iter(params.values())))
-    if x < 0:
-        raise ValueError(f"x = {x} is negative")
-    return {"y": x}
-
-
-def process_id(params: dict[str, Any], rng: np.random.SeedSequence) -> dict[str, float]:
-    """Returns ``{"pid": id of the process that ran it}`` (to see which worker ran a run)."""
-    import os
-
-    return {"pid": float(os.getpid())}

@@ -17,19 +17,8 @@ import pandas as pd
 
 from uprising.experiments.design import ModelFunction, import_model, set_paths
 from uprising.experiments.spec import Experiment
-from uprising.observer import summarize
 from uprising.scenario.loader import load_scenario
-from uprising.scenario.schema import Observer
 from uprising.simulation.seeds import run_seed
-
-TIMESERIES_COLUMNS = ["tick", "quiet", "active", "jailed", "cops", "arrests", "releases",
-                      "legitimacy"]
-
-
-def summary_keys() -> list[str]:
-    """Returns the names of the summary outputs of an uprising run."""
-    ts = pd.DataFrame({c: [0, 0] for c in TIMESERIES_COLUMNS}).assign(tick=[0, 1])
-    return list(summarize(ts, Observer(), 1))
 
 
 @dataclass(frozen=True)

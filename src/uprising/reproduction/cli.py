@@ -9,6 +9,8 @@ from typing import Annotated
 
 import typer
 
+from uprising.terminal import console, fail
+
 PAPERS = ("epstein2002",)
 
 
@@ -33,7 +35,6 @@ def reproduce(
 ) -> None:
     """Runs every published run and figure experiment of the paper over N seeds and writes a
     Markdown report with one verdict per claim and one PNG per paper figure."""
-    from uprising.cli import console, fail
     from uprising.reproduction.report import REPORT_FILE, load_results, write_report
     from uprising.reproduction.runner import run_suite
     from uprising.reproduction.suite import build_tasks

@@ -2,16 +2,12 @@
 
 from __future__ import annotations
 
-import textwrap
 from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
-from matplotlib.axes import Axes
-from matplotlib.figure import Figure
 from matplotlib.patches import Rectangle
 
-from uprising.atomic import write_atomic
 from uprising.reproduction.claims import (
     PAPER_ACTIVATION,
     PAPER_WAIT,
@@ -19,61 +15,41 @@ from uprising.reproduction.claims import (
     sweep_table,
     variant_table,
 )
+from uprising.reproduction.figure_kit import (
+    BLACK,
+    BLUE,
+    GREEN,
+    GREY,
+    RED,
+    finish,
+    kept_series,
+    new_figure,
+    pooled_histograms,
+)
 from uprising.reproduction.runner import SuiteResults
 from uprising.reproduction.stats import log_tail_slope, pooled
 from uprising.reproduction.suite import JAIL_TERMS, SWEEP_CAP
 
-BLUE, GREEN, RED, GREY, BLACK = "#1f5fbf", "#2e9c4a", "#c62828", "#888888", "#222222"
-
-
-def _figure(n_axes: int = 1, height: float = 4.8) -> tuple[Figure, list[Axes]]:
-    """Returns a pyplot-free figure (safe in worker processes) and its stacked axes."""
-    fig = Figure(figsize=(10, height + 1.6))
-    axes = fig.subplots(n_axes, 1, squeeze=False)
-    return fig, list(axes[:, 0])
-
-
-def _finish(fig: Figure, title: str, paper: str, ours: str, path: Path) -> Path:
-    """Returns ``path`` after writing the figure with a title and a paper-vs-ours footer."""
-    fig.suptitle(title, fontsize=13, fontweight="bold")
-    wrap = 130
-    text = "\n".join(
-        [*textwrap.wrap("Paper: " + paper, wrap), *textwrap.wrap("Ours: " + ours, wrap)]
-    )
-    n_lines = text.count("\n") + 1
-    fig.tight_layout(rect=(0, 0.035 * n_lines + 0.02, 1, 0.96))
-    fig.text(0.01, 0.01, text, fontsize=9, va="bottom", ha="left", family="sans-serif",
-             bbox={"boxstyle": "round", "facecolor": "#f4f4f4", "edgecolor": GREY})
-    write_atomic(path, lambda p: fig.savefig(p, dpi=110, format="png"))
-    return path
-
-
-def _series(res: SuiteResults, exp: str) -> dict[str, np.ndarray]:
-    s = res.series(exp, 0)
-    if s is None:
-        raise KeyError(f"no time series kept for {exp}")
-    return s
-
 
 def fig_run1(res: SuiteResults, out: Outcome, path: Path) -> Path:
     """Returns the path of Figs. 1–2: Run 1 actives over time."""
-    s = _series(res, "run1")
-    fig, (ax,) = _figure()
+    s = kept_series(res, "run1")
+    fig, (ax,) = new_figure()
     ax.plot(s["tick"], s["active"], color=RED, lw=1, label="active citizens (seed 0)")
     ax.plot(s["tick"], s["jailed"], color=GREY, lw=1, label="jailed citizens")
     ax.axhspan(33, 62, color=RED, alpha=0.08, label="ndouglas simmer band 33–62")
     ax.set_xlabel("tick")
     ax.set_ylabel("citizens (count)")
     ax.legend(loc="upper right")
-    return _finish(fig, "Figs. 1–2 — Run 1: local outbursts, immobile agents (floor ratio)",
+    return finish(fig, "Figs. 1–2 — Run 1: local outbursts, immobile agents (floor ratio)",
                    "deceptive behaviour and local outbursts (v = 1.7, L = 0.89, no movement).",
                    "; ".join([out.ours, *out.detail]), path)
 
 
 def fig_run2(res: SuiteResults, out: Outcome, path: Path) -> Path:
     """Returns the path of Figs. 3–4: Run 2 under floor and literal ratios."""
-    fl, li = _series(res, "run2-floor"), _series(res, "run2-literal")
-    fig, (a1, a2) = _figure(2, 6.0)
+    fl, li = kept_series(res, "run2-floor"), kept_series(res, "run2-literal")
+    fig, (a1, a2) = new_figure(2, 6.0)
     for ax, s, name in ((a1, fl, "floor ratio"), (a2, li, "literal ratio C/A (paper)")):
         ax.plot(s["tick"], s["active"], color=RED, lw=0.7, label=f"active — {name}")
         ax.axhline(50, color=BLACK, ls=":", lw=1, label="outburst threshold 50")
@@ -82,32 +58,28 @@ def fig_run2(res: SuiteResults, out: Outcome, path: Path) -> Path:
         ax.legend(loc="upper right")
     a2.set_ylim(0, max(60, float(li["active"].max()) * 1.2))
     a2.set_xlabel("tick")
-    return _finish(fig, "Figs. 3–4 — Run 2: punctuated equilibrium (seed 0, 3000 ticks)",
+    return finish(fig, "Figs. 3–4 — Run 2: punctuated equilibrium (seed 0, 3000 ticks)",
                    "long quiescent periods broken by outbursts at Run 2's inputs.",
                    out.ours + " | literal: no outburst.", path)
 
 
 def fig_waits(res: SuiteResults, out: Outcome, path: Path) -> Path:
     """Returns the path of Fig. 5: waiting-time distributions per rule variant."""
-    fig, (ax,) = _figure()
-    bins = np.arange(0, 251, 5)
-    for exp, color in (("run2-floor", RED), ("run2-round", BLUE),
-                       ("run2-literal-L0.45", GREEN), ("run2-netlogo", GREY)):
-        w = pooled(res.frame(exp), "waits")
-        if len(w):
-            ax.hist(w, bins=bins, histtype="step", lw=1.6, color=color, density=True,
-                    label=f"{exp.removeprefix('run2-')}: {w.mean():.1f} ± {w.std(ddof=1):.1f}")
+    fig, (ax,) = new_figure()
+    pooled_histograms(ax, res, "waits", np.arange(0, 251, 5), 1,
+                       (("run2-floor", RED), ("run2-round", BLUE),
+                        ("run2-literal-L0.45", GREEN), ("run2-netlogo", GREY)))
     ax.axvline(PAPER_WAIT[0], color=BLACK, ls="--", label="paper mean 60 (s.d. 55)")
     ax.set_xlabel("waiting time between outbursts (ticks)")
     ax.set_ylabel("density (per tick)")
     ax.legend(loc="upper right")
-    return _finish(fig, "Fig. 5 — Waiting time between outbursts (all seeds pooled)",
+    return finish(fig, "Fig. 5 — Waiting time between outbursts (all seeds pooled)",
                    "mean 60, s.d. 55.", "; ".join(out.detail), path)
 
 
 def fig_waits_log(res: SuiteResults, out: Outcome, path: Path) -> Path:
     """Returns the path of Fig. 6: logged waiting-time frequencies beyond 30 ticks."""
-    fig, (ax,) = _figure()
+    fig, (ax,) = new_figure()
     bins = np.arange(30, 301, 10)
     lows: list[float] = []
     for exp, color in (("run2-floor", RED), ("run2-round", BLUE),
@@ -133,36 +105,32 @@ def fig_waits_log(res: SuiteResults, out: Outcome, path: Path) -> Path:
     ax.set_ylabel("log(share of all waits in the bin)")
     ax.set_xlim(25, 305)
     ax.legend(loc="upper right")
-    return _finish(fig, "Fig. 6 — Logged waiting-time frequencies beyond 30 ticks",
+    return finish(fig, "Fig. 6 — Logged waiting-time frequencies beyond 30 ticks",
                    "waiting times truncated at 30 and logged: slope −0.07.",
                    "; ".join(out.detail), path)
 
 
 def fig_activation(res: SuiteResults, out: Outcome, path: Path) -> Path:
     """Returns the path of Fig. 7: total activation per outburst."""
-    fig, (ax,) = _figure()
-    bins = np.arange(0, 3001, 100)
-    for exp, color in (("run2-floor", RED), ("run2-round", BLUE), ("run2-netlogo", GREY),
-                       ("run2-literal-L0.45", GREEN)):
-        a = pooled(res.frame(exp), "activations")
-        if len(a):
-            ax.hist(a, bins=bins, histtype="step", lw=1.6, color=color, density=True,
-                    label=f"{exp.removeprefix('run2-')}: {a.mean():.0f} ± {a.std(ddof=1):.0f}")
+    fig, (ax,) = new_figure()
+    pooled_histograms(ax, res, "activations", np.arange(0, 3001, 100), 0,
+                       (("run2-floor", RED), ("run2-round", BLUE), ("run2-netlogo", GREY),
+                        ("run2-literal-L0.45", GREEN)))
     ax.axvline(PAPER_ACTIVATION[0], color=BLACK, ls="--", label="paper mean 708 (s.d. 230)")
     ax.axvspan(PAPER_ACTIVATION[0] - PAPER_ACTIVATION[1], PAPER_ACTIVATION[0] +
                PAPER_ACTIVATION[1], color=BLACK, alpha=0.07, label="paper ± 1 s.d.")
     ax.set_xlabel("total activation per outburst (sum of actives over its ticks, citizen·ticks)")
     ax.set_ylabel("density")
     ax.legend(loc="upper right")
-    return _finish(fig, "Fig. 7 — Total activation per outburst (all seeds pooled)",
+    return finish(fig, "Fig. 7 — Total activation per outburst (all seeds pooled)",
                    "mean 708, s.d. 230.", "; ".join(out.detail), path)
 
 
 def fig_tension(res: SuiteResults, out: Outcome, path: Path) -> Path:
     """Returns the path of Fig. 8: tension and actives (Run 2, floor, seed 0)."""
-    s = _series(res, "run2-floor")
+    s = kept_series(res, "run2-floor")
     n = min(400, len(s["tick"]))
-    fig, (ax,) = _figure()
+    fig, (ax,) = new_figure()
     ax.plot(s["tick"][:n], s["active"][:n], color=RED, lw=1, label="active citizens")
     ax.set_xlabel("tick")
     ax.set_ylabel("active citizens", color=RED)
@@ -172,15 +140,15 @@ def fig_tension(res: SuiteResults, out: Outcome, path: Path) -> Path:
     h1, l1 = ax.get_legend_handles_labels()
     h2, l2 = ax2.get_legend_handles_labels()
     ax.legend(h1 + h2, l1 + l2, loc="upper right")
-    return _finish(fig, "Fig. 8 — Tension and actives (Run 2, floor, seed 0, first 400 ticks)",
+    return finish(fig, "Fig. 8 — Tension and actives (Run 2, floor, seed 0, first 400 ticks)",
                    "tension builds before outbursts (tension formula: ndouglas's reading).",
                    out.ours, path)
 
 
 def _legitimacy_run(res: SuiteResults, exp: str, out: Outcome, path: Path, title: str,
                     paper: str) -> Path:
-    fig, (ax,) = _figure()
-    s = _series(res, exp)
+    fig, (ax,) = new_figure()
+    s = kept_series(res, exp)
     ax.plot(s["tick"], s["active"], color=RED, lw=1.2, label="active (seed 0)")
     ax.plot(s["tick"], s["jailed"], color=GREY, lw=1.2, label="jailed (seed 0)")
     ax.set_xlabel("tick")
@@ -192,7 +160,7 @@ def _legitimacy_run(res: SuiteResults, exp: str, out: Outcome, path: Path, title
     h1, l1 = ax.get_legend_handles_labels()
     h2, l2 = ax2.get_legend_handles_labels()
     ax.legend(h1 + h2, l1 + l2, loc="center right")
-    return _finish(fig, title, paper, "; ".join([out.ours, *out.detail]), path)
+    return finish(fig, title, paper, "; ".join([out.ours, *out.detail]), path)
 
 
 def fig_salami(res: SuiteResults, out: Outcome, path: Path) -> Path:
@@ -211,8 +179,8 @@ def fig_jump(res: SuiteResults, out: Outcome, path: Path) -> Path:
 
 def fig_cops(res: SuiteResults, out: Outcome, path: Path) -> Path:
     """Returns the path of Fig. 11: cop reductions under floor and literal."""
-    fig, (ax,) = _figure()
-    fl, li = _series(res, "run5-floor"), _series(res, "run5-literal")
+    fig, (ax,) = new_figure()
+    fl, li = kept_series(res, "run5-floor"), kept_series(res, "run5-literal")
     ax.plot(fl["tick"], fl["active"], color=RED, lw=1.2, label="active — floor ratio")
     ax.plot(li["tick"], li["active"], color=GREEN, lw=1.2, label="active — literal ratio")
     ax.set_xlabel("tick")
@@ -223,14 +191,14 @@ def fig_cops(res: SuiteResults, out: Outcome, path: Path) -> Path:
     h1, l1 = ax.get_legend_handles_labels()
     h2, l2 = ax2.get_legend_handles_labels()
     ax.legend(h1 + h2, l1 + l2, loc="upper right")
-    return _finish(fig, "Fig. 11 — Run 5: cops walked down from 118 to 0 over t = 50–550",
+    return finish(fig, "Fig. 11 — Run 5: cops walked down from 118 to 0 over t = 50–550",
                    "cop reductions 'tip' society into rebellion.", out.ours, path)
 
 
 def _groups(res: SuiteResults, exp: str, out: Outcome, path: Path, title: str,
             paper: str) -> Path:
-    fig, (ax,) = _figure()
-    s = _series(res, exp)
+    fig, (ax,) = new_figure()
+    s = kept_series(res, exp)
     ax.plot(s["tick"], s["blue"], color=BLUE, lw=1.4, label="Blue (alive, incl. jailed)")
     ax.plot(s["tick"], s["green"], color=GREEN, lw=1.4, label="Green (alive, incl. jailed)")
     ax.plot(s["tick"], s["active"], color=RED, lw=0.9, label="active (killing)")
@@ -239,7 +207,7 @@ def _groups(res: SuiteResults, exp: str, out: Outcome, path: Path, title: str,
     ax.set_xlabel("tick")
     ax.set_ylabel("agents (count)")
     ax.legend(loc="best")
-    return _finish(fig, title, paper, out.ours, path)
+    return finish(fig, title, paper, out.ours, path)
 
 
 def fig_run6(res: SuiteResults, out: Outcome, path: Path) -> Path:
@@ -264,7 +232,7 @@ def fig_peacekeepers(res: SuiteResults, out: Outcome, path: Path) -> Path:
 def _sweep_plot(res: SuiteResults, out: Outcome, path: Path, column: str, title: str,
                 ylabel: str) -> Path:
     st = sweep_table(res)
-    fig, (ax,) = _figure()
+    fig, (ax,) = new_figure()
     ax.plot(st["point"], st[column], "o-", color=RED, ms=4, lw=1,
             label=f"ours ({int(st['runs'].max())} seeds per density)")
     if column == "mean":
@@ -276,7 +244,7 @@ def _sweep_plot(res: SuiteResults, out: Outcome, path: Path, column: str, title:
     ax.set_xlabel("initial cop density (cops per cell)")
     ax.set_ylabel(ylabel)
     ax.legend(loc="upper left")
-    return _finish(fig, title, "mean and s.d. of the time to genocide rise with cop density "
+    return finish(fig, title, "mean and s.d. of the time to genocide rise with cop density "
                    "(cap 15 000 cycles).", out.ours + ". " + "; ".join(out.detail), path)
 
 
@@ -295,14 +263,14 @@ def fig_sweep_sd(res: SuiteResults, out: Outcome, path: Path) -> Path:
 def fig_sweep_all(res: SuiteResults, out: Outcome, path: Path) -> Path:
     """Returns the path of Fig. 17: every run's time to extinction (log scale)."""
     df = res.frame("copsweep")
-    fig, (ax,) = _figure()
+    fig, (ax,) = new_figure()
     t = df["extinction_tick"].fillna(float(SWEEP_CAP))
     ax.semilogy(df["point"], t, ".", color=RED, alpha=0.5, label="one run")
     ax.axhline(SWEEP_CAP, color=BLACK, ls=":", label=f"cap {SWEEP_CAP} ticks (censored runs)")
     ax.set_xlabel("initial cop density (cops per cell)")
     ax.set_ylabel("ticks to extinction (log scale)")
     ax.legend(loc="lower right")
-    return _finish(fig, "Fig. 17 — Time to genocide of every run vs cop density",
+    return finish(fig, "Fig. 17 — Time to genocide of every run vs cop density",
                    "waiting time to genocide and initial cop density (the stored figure list "
                    "gives only the title; we show every run).", out.ours, path)
 
@@ -310,7 +278,7 @@ def fig_sweep_all(res: SuiteResults, out: Outcome, path: Path) -> Path:
 def fig_variants(res: SuiteResults, out: Outcome, path: Path) -> Path:
     """Returns the path of the extra figure: waits vs activation for every variant."""
     vt = variant_table(res)
-    fig, (ax,) = _figure()
+    fig, (ax,) = new_figure()
     ax.add_patch(Rectangle((PAPER_WAIT[0] * 0.75, PAPER_ACTIVATION[0] * 0.75),
                                PAPER_WAIT[0] * 0.5, PAPER_ACTIVATION[0] * 0.5, color=BLACK,
                                alpha=0.1, label="paper ± 25 % (waits 60, activation 708)"))
@@ -330,7 +298,7 @@ def fig_variants(res: SuiteResults, out: Outcome, path: Path) -> Path:
     ax.set_xlabel("mean waiting time between outbursts (ticks)")
     ax.set_ylabel("mean total activation per outburst (citizen·ticks)")
     ax.legend(loc="upper right")
-    return _finish(fig, "Waiting time vs activation: which variant matches both? (spec §0, 3)",
+    return finish(fig, "Waiting time vs activation: which variant matches both? (spec §0, 3)",
                    "waits 60 ± 55 and activation 708 ± 230 from the same runs.", out.ours, path)
 
 
@@ -341,7 +309,7 @@ def fig_movement(res: SuiteResults, out: Outcome, path: Path) -> Path:
     frames = [(res.frame(e), lab) for e, lab in cols]
     frames = [(df.set_index("replicate")["n_outbursts"], lab) for df, lab in frames
               if not df.empty]
-    fig, (ax,) = _figure()
+    fig, (ax,) = new_figure()
     idx = frames[0][0].index
     for i in idx:
         ax.plot(range(len(frames)), [f.get(i, np.nan) for f, _ in frames], "-o", color=GREY,
@@ -352,7 +320,7 @@ def fig_movement(res: SuiteResults, out: Outcome, path: Path) -> Path:
     ax.set_xlim(-0.4, len(frames) - 0.6)
     ax.set_ylabel("outbursts per 3000 ticks (grey: one paired seed)")
     ax.legend(loc="upper right")
-    return _finish(fig, "Movement effect at Run 2 inputs (floor ratio)",
+    return finish(fig, "Movement effect at Run 2 inputs (floor ratio)",
                    "movement makes rebellion episodes more frequent (per NetLogo's summary).",
                    out.ours, path)
 
@@ -366,14 +334,14 @@ def fig_jail_terms(res: SuiteResults, out: Outcome, path: Path) -> Path:
             js.append(j)
             m.append(w.mean())
             sd.append(w.std(ddof=1))
-    fig, (ax,) = _figure()
+    fig, (ax,) = new_figure()
     ax.errorbar(js, m, yerr=sd, fmt="o-", color=RED, capsize=3, label="ours: mean ± s.d.")
     ax.plot([10, 60], [3.5, 40.4], "s", color=BLUE, label="ndouglas (J = 10, 60)")
     ax.plot([0, 90], [0, 0.7 * 90], ls=":", color=BLACK, label="0.7 × J_max")
     ax.set_xlabel("maximum jail term J_max (ticks)")
     ax.set_ylabel("waiting time between outbursts (ticks)")
     ax.legend(loc="upper left")
-    return _finish(fig, "Jail term vs waiting time (Run 2, floor)",
+    return finish(fig, "Jail term vs waiting time (Run 2, floor)",
                    "open conjecture: longer terms lengthen the waits.",
                    out.ours + ". " + "; ".join(out.detail), path)
 

@@ -9,15 +9,17 @@ from __future__ import annotations
 
 import math
 import os
-from collections.abc import Callable, Iterable
-from concurrent.futures import Executor, Future, ProcessPoolExecutor, as_completed
-from contextlib import AbstractContextManager, nullcontext
+from collections.abc import Iterable
+from concurrent.futures import Executor, as_completed
+from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
+from uprising.experiments.executors import open_executor
+from uprising.experiments.progress import RunProgress
 from uprising.observer import find_outbursts, thresholds
 
 #: Time-series columns kept for the figures (seed 0 only, to keep results small).
@@ -235,36 +237,8 @@ class SuiteResults:
 
 
 def _executor(workers: int) -> AbstractContextManager[Executor]:
-    """Returns the experiment layer's process executor (forkserver) or a local fallback."""
-    try:
-        from uprising.experiments.executors import open_executor
-    except ImportError:  # experiment layer absent: same policy, built here
-        import multiprocessing
-        import sys
-
-        if workers <= 1:
-            return nullcontext(_Serial())
-        method = "forkserver" if sys.platform.startswith("linux") else "spawn"
-        return ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context(method))
+    """Returns the experiment layer's process executor (serial for one worker)."""
     return open_executor("processes" if workers > 1 else "serial", workers=workers)
-
-
-class _Serial(Executor):
-    def submit(self, fn: Callable[..., Any], /, *args: Any, **kwargs: Any) -> Future:
-        fut: Future = Future()
-        try:
-            fut.set_result(fn(*args, **kwargs))
-        except BaseException as exc:
-            fut.set_exception(exc)
-        return fut
-
-
-def _progress(total: int, enabled: bool) -> Any:
-    try:
-        from uprising.experiments.progress import RunProgress
-    except ImportError:
-        return None
-    return RunProgress(total, "reproduce epstein2002", enabled=enabled)
 
 
 def run_suite(
@@ -286,8 +260,8 @@ def run_suite(
     started = time.perf_counter()
     rows: list[dict[str, Any]] = []
     failures: list[str] = []
-    bar = _progress(len(tasks), show_progress)
-    with _executor(workers) as ex, (bar if bar is not None else nullcontext()):
+    bar = RunProgress(len(tasks), "reproduce epstein2002", enabled=show_progress)
+    with _executor(workers) as ex, bar:
         futures = {ex.submit(run_task, t): t for t in tasks}
         for fut in as_completed(futures):
             t = futures[fut]
@@ -297,8 +271,7 @@ def run_suite(
             except Exception as exc:  # report, keep going
                 failures.append(f"{t.experiment} seed {t.replicate}: {type(exc).__name__}: {exc}")
                 ok = 0
-            if bar is not None:
-                bar.advance(ok, 1 - ok)
+            bar.advance(ok, 1 - ok)
     return SuiteResults(
         rows=rows, n_seeds=n_seeds, root=root, wall_time=time.perf_counter() - started,
         workers=workers, failures=failures,

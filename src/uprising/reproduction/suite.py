@@ -9,7 +9,6 @@ import numpy as np
 
 from uprising.reproduction.runner import Task
 
-RUN2_TICKS = 3000
 SWEEP_DENSITIES = tuple(round(float(d), 3) for d in np.arange(0.0, 0.1001, 0.002))
 SWEEP_CAP = 15_000  # the paper's cap on cycles for Figs. 15-17
 MODEL2_CAP = 5_000  # ticks for Run 8 and the peacekeeper run

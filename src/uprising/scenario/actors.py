@@ -13,7 +13,9 @@ from typing import TYPE_CHECKING, Annotated, Any, Literal
 from pydantic import Field, field_validator, model_validator
 
 from uprising.scenario.base import Frozen, Probability
+from uprising.scenario.errors import validate_as
 from uprising.scenario.mechanisms import GroupName
+from uprising.scenario.paths import set_path
 
 if TYPE_CHECKING:
     from uprising.scenario.schema import Scenario
@@ -363,25 +365,17 @@ def check_actor_sections(scenario: Scenario) -> None:
 
 
 def site_scenario(scenario: Scenario, site: Site) -> Scenario:
-    """Returns the scenario of one site: the base without sites/news, plus its overrides.
+    """Returns the scenario of one site: the base without sites/news, plus its overrides,
+    validated as the base's own class.
 
     Raises:
         ScenarioError: the overrides make an invalid scenario (message names the field).
     """
-    from uprising.scenario.loader import validate
-
     data = scenario.model_dump(mode="python", exclude={"sites", "news"})
     data["name"] = f"{scenario.name}/{site.name}"
     for key, value in site.overrides.items():
-        parts = key.split(".")
-        node = data
-        for part in parts[:-1]:
-            child = node.get(part)
-            if child is None:
-                child = {}
-                node[part] = child
-            if not isinstance(child, dict):
-                raise ValueError(f"{key!r}: {part!r} is not a section")
-            node = child
-        node[parts[-1]] = value
-    return validate(data, f"site {site.name}")
+        try:
+            set_path(data, key, value)
+        except ValueError as exc:
+            raise ValueError(f"{key!r}: {exc}") from None
+    return validate_as(type(scenario), data, f"site {site.name}")

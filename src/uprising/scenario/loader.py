@@ -8,15 +8,12 @@ from pathlib import Path
 from typing import Any
 
 import yaml
-from pydantic import ValidationError
 
+from uprising.scenario.errors import ScenarioError, validate_as
+from uprising.scenario.paths import set_path
 from uprising.scenario.schema import Scenario
 
 PRESET_PACKAGE = "uprising.scenario.presets"
-
-
-class ScenarioError(ValueError):
-    """A scenario could not be loaded or validated; the message is meant for the user."""
 
 
 def preset_names() -> list[str]:
@@ -95,47 +92,16 @@ def apply_overrides(data: dict[str, Any], overrides: list[str] | None) -> dict[s
     out = copy.deepcopy(data)
     for text in overrides or []:
         parts, value = parse_override(text)
-        node = out
-        for part in parts[:-1]:
-            child = node.get(part)
-            if child is None:
-                child = {}
-                node[part] = child
-            if not isinstance(child, dict):
-                raise ScenarioError(f"override {text!r}: {part!r} is not a section")
-            node = child
-        node[parts[-1]] = value
+        try:
+            set_path(out, ".".join(parts), value)
+        except ValueError as exc:
+            raise ScenarioError(f"override {text!r}: {exc}") from None
     return out
-
-
-def format_validation_error(exc: ValidationError, source: str) -> str:
-    """Returns one readable line per problem: field path, value given, what is allowed."""
-    lines = [f"{source}: invalid scenario"]
-    for err in exc.errors():
-        loc = ".".join(str(p) for p in err["loc"] if not str(p).startswith("function-"))
-        loc = loc.replace(".set.", ".").replace(".ramp.", ".")
-        msg = err["msg"].removeprefix("Value error, ")
-        ctx = err.get("ctx") or {}
-        if err["type"] == "extra_forbidden":
-            msg = "unknown field"
-        elif err["type"] in {"greater_than_equal", "less_than_equal", "greater_than", "less_than"}:
-            symbols = {"ge": "≥", "le": "≤", "gt": ">", "lt": "<"}
-            bounds = " and ".join(f"{symbols.get(k, k)} {v}" for k, v in ctx.items())
-            msg = f"out of range: must be {bounds}"
-        elif err["type"] == "literal_error":
-            msg = f"must be one of {ctx.get('expected', '')}"
-        given = err.get("input")
-        shown = "" if isinstance(given, dict) or loc == "" else f" (got {given!r})"
-        lines.append(f"  {loc or '<scenario>'}: {msg}{shown}")
-    return "\n".join(lines)
 
 
 def validate(data: dict[str, Any], source: str = "scenario") -> Scenario:
     """Returns the validated scenario, or raises ScenarioError with a readable message."""
-    try:
-        return Scenario.model_validate(data)
-    except ValidationError as exc:
-        raise ScenarioError(format_validation_error(exc, source)) from None
+    return validate_as(Scenario, data, source)
 
 
 def load_scenario(

@@ -1,7 +1,8 @@
 """A stand-in for ``uprising.Model`` that replays a scripted active share, for testing actors.
 
-It offers exactly the Model API the macro actors use (``params``, ``set_parameter``,
-``concede``, ``log_event``, ``last_row``, ``state.n_citizens``) and records every call.
+It implements the actor-facing interface (``uprising.actors.interface.ActorModel``: ``params``,
+``set_parameter``, ``concede``, ``log_event``, ``last_row``, ``state.n_citizens``) and records
+every call.
 """
 
 from __future__ import annotations
@@ -9,19 +10,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-#: Parameter values a scripted model starts with (every path the actors may set).
-DEFAULT_PARAMS = {
-    "population.legitimacy": 0.8,
-    "population.threshold": 0.1,
-    "population.vision": 7.0,
-    "population.hardship_scale": 1.0,
-    "perception.risk_scale": 1.0,
-    "police.density": 0.04,
-    "police.loyalty_scale": 1.0,
-    "jail.max_term": 30.0,
-    "rules.move_probability": 1.0,
-    "violence.force_level": 1.0,
-}
+from uprising.actors import build_actors
+from uprising.scenario import Scenario, load_scenario
+from uprising.scenario.registry import EXAMPLE_VALUES
+
+#: Parameter values a scripted model starts with: the typical value of every row of the
+#: run-time registry (every path the actors may set).
+DEFAULT_PARAMS: dict[str, float] = dict(EXAMPLE_VALUES)
 
 
 @dataclass
@@ -57,6 +52,16 @@ class ScriptedModel:
         self.events: list[dict[str, Any]] = []
         self.sets: list[tuple[int, str, float]] = []
         self.concessions: list[dict[str, Any]] = []
+
+    @classmethod
+    def from_scenario(
+        cls, actives: list[int], scenario: Scenario | dict[str, Any] | str, **kwargs: Any
+    ) -> ScriptedModel:
+        """Returns a scripted model driving the macro actors ``scenario`` switches on.
+
+        ``kwargs`` are passed on (``n_citizens``, ``params``, ``violent``).
+        """
+        return cls(actives, build_actors(load_scenario(scenario)), **kwargs)
 
     def last_row(self) -> dict[str, float]:
         """Returns the scripted record of the current tick."""
