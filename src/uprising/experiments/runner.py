@@ -151,23 +151,25 @@ def _open_store(design: Design, out: str | Path, notes: list[str]) -> Store:
     fingerprint = design.experiment.fingerprint()
     if store.directory.exists() and not store.directory.is_dir():
         raise ExperimentError(f"{store.directory}: not a folder")
-    if store.exists():
+    if not store.exists():
+        with writing(store.directory, "create"):
+            store.directory.mkdir(parents=True, exist_ok=True)
+    with store.locked():  # shards starting together into one folder make one manifest
+        if not store.exists():
+            _check_part_fingerprints(store, fingerprint)
+            _new_manifest(design, store)
+            return store
         try:
             found = store.manifest().get("fingerprint")
         except ExperimentError as exc:  # damaged: rebuild it from the experiment
             _check_part_fingerprints(store, fingerprint)
-            moved = store._move_aside(store.directory / MANIFEST)
+            moved = store.move_aside(store.directory / MANIFEST)
             _new_manifest(design, store)
             notes.append(f"{exc} — moved to {moved}, rebuilt from the experiment; the parts "
                          "are verified by structure and recorded again")
             return store
-        if found != fingerprint:
-            raise _different(store, found, fingerprint)
-    else:
-        with writing(store.directory, "create"):
-            store.directory.mkdir(parents=True, exist_ok=True)
-        _check_part_fingerprints(store, fingerprint)
-        _new_manifest(design, store)
+    if found != fingerprint:
+        raise _different(store, found, fingerprint)
     return store
 
 

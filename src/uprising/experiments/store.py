@@ -519,10 +519,12 @@ class Store:
         record["run_ids"] = ranges(ids, limit=10**9)
         return record
 
-    def _move_aside(self, path: Path) -> Path | None:
+    def move_aside(self, path: Path) -> Path | None:
+        """Returns where ``path`` was moved in ``quarantine/`` (None if it did not exist)."""
         if not path.exists():
             return None
-        target = self.quarantine / f"{time.strftime('%Y%m%dT%H%M%S')}-{path.name}"
+        stamp = f"{time.strftime('%Y%m%dT%H%M%S')}-{uuid.uuid4().hex[:4]}"
+        target = self.quarantine / f"{stamp}-{path.name}"
         with writing(target, "move a damaged file to"):
             self.quarantine.mkdir(parents=True, exist_ok=True)
             os.replace(path, target)
@@ -536,13 +538,13 @@ class Store:
         forget: set[str] = set()
         for problem in check.problems:
             if problem.kind == "damaged-session":
-                moved = self._move_aside(problem.path)
+                moved = self.move_aside(problem.path)
                 notes.append(f"{problem}: moved to {moved}")
                 continue
             forget.add(problem.stem)
             moved_to = []
             for kind in (RUNS, TS, FAILURES):
-                moved = self._move_aside(self.path(problem.stem, kind))
+                moved = self.move_aside(self.path(problem.stem, kind))
                 if moved is not None:
                     moved_to.append(moved.name)
             where = f"; moved to {self.quarantine}" if moved_to else ""
