@@ -287,3 +287,16 @@ def test_old_store_without_records_is_adopted(app, clean, store):
 def test_missing_folder_exits_2(app, tmp_path, cmd):
     folder = tmp_path / "nonexistent"
     _clean_error(_invoke(app, cmd[0], folder, *cmd[1:]), f"{folder}: no such folder")
+
+
+def test_atomic_write_errors_name_the_file(tmp_path):
+    from uprising.atomic import write_atomic
+
+    def full(path):
+        raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+
+    target = tmp_path / "out.csv"
+    with pytest.raises(OSError) as err:
+        write_atomic(target, full)
+    assert err.value.errno == errno.ENOSPC and err.value.filename == str(target)
+    assert list(tmp_path.iterdir()) == []  # no temporary file left
