@@ -300,3 +300,10 @@ def test_atomic_write_errors_name_the_file(tmp_path):
         write_atomic(target, full)
     assert err.value.errno == errno.ENOSPC and err.value.filename == str(target)
     assert list(tmp_path.iterdir()) == []  # no temporary file left
+
+
+@pytest.mark.parametrize("cmd", [["export"], ["export", "--format", "behaviorspace"]])
+def test_export_of_a_missing_folder_exits_2(app, tmp_path, cmd):
+    folder = tmp_path / "nonexistent"
+    _clean_error(_invoke(app, cmd[0], folder, *cmd[1:]), f"{folder}: no such folder")
+    assert not folder.exists()

@@ -653,6 +653,7 @@ class Store:
         return self._failure_ids(check) - self.done_ids(check)
 
     def _read(self, kind: str) -> pd.DataFrame:
+        self.require()
         frames = []
         for path in self.files(kind):
             try:
