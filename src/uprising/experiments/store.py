@@ -653,7 +653,8 @@ class Store:
         return self._failure_ids(check) - self.done_ids(check)
 
     def _read(self, kind: str) -> pd.DataFrame:
-        self.require()
+        if not self.directory.is_dir():
+            raise ExperimentError(f"{self.directory}: no such folder")
         frames = []
         for path in self.files(kind):
             try:
