@@ -307,3 +307,25 @@ def test_export_of_a_missing_folder_exits_2(app, tmp_path, cmd):
     folder = tmp_path / "nonexistent"
     _clean_error(_invoke(app, cmd[0], folder, *cmd[1:]), f"{folder}: no such folder")
     assert not folder.exists()
+
+
+def test_damaged_failures_file_reruns_only_the_failed_runs(app, tmp_path):
+    """A failures file damaged: the batch's successful runs are kept, its failed runs are
+    missing and run again (here they fail again: recorded once)."""
+    from uprising.experiments.runner import run_experiment
+    from uprising.experiments.spec import parse_experiment
+
+    exp = parse_experiment({"name": "flaky", "model": "uprising.experiments.testfunctions:flaky",
+                            "enumerated": {"x": [-2, -1, 1, 2]}, "repetitions": 1})
+    run_experiment(exp, tmp_path, batch_size=4)
+    store = Store(tmp_path)
+    (stem,) = store.stems()
+    failures = store.path(stem, "failures")
+    failures.write_bytes(failures.read_bytes()[:-30])
+    status = _invoke(app, "status", tmp_path)
+    assert f"damaged {failures}" in status.output and "done           2  2-3" in status.output
+    assert "missing        2  0-1" in status.output
+    report = run_experiment(exp, tmp_path, batch_size=4)
+    assert (report.planned, report.failed) == (2, 2)  # only the failed runs again
+    assert list(store.failures()["run_id"]) == [0, 1] and list(store.runs()["run_id"]) == [2, 3]
+    assert store.check(deep=True).ok

@@ -81,6 +81,7 @@ class Problem:
         detail: what is wrong.
         stem: the part's stem ("" for a session record).
         run_ids: runs whose data the problem makes unusable (they count as missing).
+        file_only: only this file is set aside, the rest of the part is good.
     """
 
     kind: str
@@ -88,6 +89,7 @@ class Problem:
     detail: str
     stem: str = ""
     run_ids: tuple[int, ...] = ()
+    file_only: bool = False  # only this file is bad (a failures file); the part is kept
 
     def __str__(self) -> str:
         runs = f" — runs {ranges(list(self.run_ids))} count as missing" if self.run_ids else ""
@@ -104,6 +106,7 @@ class Check:
         problems: damaged, missing and duplicate parts, unreadable session records.
         unrecorded: good stems the manifest does not record (adopted by the next sweep/merge).
         replaced: stems replaced by a committed merge.
+        bad_files: damaged files of good stems (failures files), left out by readers.
         deep: whether checksums were compared.
     """
 
@@ -112,6 +115,7 @@ class Check:
     problems: list[Problem] = field(default_factory=list)
     unrecorded: list[str] = field(default_factory=list)
     replaced: set[str] = field(default_factory=set)
+    bad_files: set[Path] = field(default_factory=set)
     deep: bool = False
 
     @property
@@ -459,9 +463,14 @@ class Store:
             if not record:  # unrecorded: check whatever files it has
                 kinds += [k for k in (TS, FAILURES) if self.path(stem, k).is_file()]
             problem = None
+            bad_failures = None
             for kind in kinds:
                 wrong = self._verify_file(self.path(stem, kind), (record or {}).get(kind), deep)
-                if wrong:
+                if wrong and kind == FAILURES:  # the runs and series are fine: keep them
+                    bad_failures = Problem(
+                        "damaged", self.path(stem, kind), wrong + " — this batch's failed runs "
+                        "count as missing", stem, file_only=True)
+                elif wrong:
                     problem = (self.path(stem, kind), wrong)
                     break
             ids: list[int] | None = None
@@ -486,6 +495,9 @@ class Store:
                 continue
             for i in ids:
                 seen[i] = stem
+            if bad_failures is not None:
+                out.problems.append(bad_failures)
+                out.bad_files.add(bad_failures.path)
             out.stems.append(stem)
             out.run_ids[stem] = ids
             if record is None:
@@ -536,10 +548,13 @@ class Store:
         then missing: a resumed sweep runs them again."""
         notes: list[str] = []
         forget: set[str] = set()
+        rerecord: list[str] = []
         for problem in check.problems:
-            if problem.kind == "damaged-session":
+            if problem.kind == "damaged-session" or problem.file_only:
                 moved = self.move_aside(problem.path)
-                notes.append(f"{problem}: moved to {moved}")
+                notes.append(f"{problem}; moved to {moved}")
+                if problem.file_only:
+                    rerecord.append(problem.stem)
                 continue
             forget.add(problem.stem)
             moved_to = []
@@ -549,7 +564,11 @@ class Store:
                     moved_to.append(moved.name)
             where = f"; moved to {self.quarantine}" if moved_to else ""
             notes.append(f"{problem}{where}")
+        known = self._records()
         records = {stem: self.describe(stem) for stem in check.unrecorded}
+        for stem in rerecord:
+            if stem in known:  # keep the verified records of its runs and series
+                records[stem] = {k: v for k, v in known[stem].items() if k != FAILURES}
         forget |= check.replaced
         self.record_parts(records, forget=forget)
         return notes
@@ -568,6 +587,8 @@ class Store:
         for stem in check.stems:
             path = self.path(stem, kind)
             record = records.get(stem)
+            if path in check.bad_files:
+                continue
             if (kind in record) if record else path.is_file():
                 out.append(path)
         return out
