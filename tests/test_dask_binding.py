@@ -4,6 +4,7 @@ within the timeout."""
 
 from __future__ import annotations
 
+import json
 import os
 import time
 import urllib.error
@@ -73,9 +74,14 @@ def _listeners(pids: set[int]) -> list[tuple[str, int]]:
 pytestmark = pytest.mark.skipif(not Path("/proc/net/tcp").exists(), reason="needs Linux /proc")
 
 
-def test_local_cluster_listens_on_loopback_only_and_never_8787():
+def test_local_cluster_listens_on_loopback_only_and_never_8787(tmp_path):
     with open_executor(dask="local", workers=2) as ex:
         assert ex.client.submit(sum, [1, 2]).result() == 3
+        # the same scheduler reached through a scheduler file
+        scheduler_file = tmp_path / "scheduler.json"
+        scheduler_file.write_text(json.dumps({"address": ex.client.scheduler.address}))
+        with open_executor(dask=str(scheduler_file), timeout=5.0) as other:
+            assert other.client.submit(sum, [3, 4]).result() == 7
         assert ex.dashboard_link is None
         listening = _listeners(_descendants(os.getpid()))
         # scheduler (in this process), 2 nannies, 2 workers: comm + HTTP ports
