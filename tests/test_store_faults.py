@@ -279,6 +279,8 @@ def test_old_store_without_records_is_adopted(app, clean, store):
     manifest.write_text(json.dumps(data))
     check = store.check(deep=True)
     assert check.ok and len(check.unrecorded) == 4
+    status = _invoke(app, "status", store.directory)
+    assert "4 part(s) without a checksum record" in status.output
     _resume(app, clean, store, expect_done=0)
     assert len(json.loads(manifest.read_text())["parts"]) == 4
 

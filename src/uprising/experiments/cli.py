@@ -179,6 +179,10 @@ def register(app: typer.Typer) -> None:
                 typer.echo(f"  run {row.run_id}: {row.error}: {row.message}")
         for problem in check.problems:
             typer.echo(f"  {problem}")
+        if check.unrecorded:
+            typer.echo(f"  {len(check.unrecorded)} part(s) without a checksum record (a store "
+                       "written before checksums, or a kill right after a batch): checked for "
+                       "readability only; the next sweep or merge records them")
         if check.problems:
             typer.echo("  re-run the sweep to repair: bad parts are moved to quarantine/ and "
                        "their runs run again")
