@@ -76,6 +76,10 @@ def test_sigkill_at_random_points_then_resume(tmp_path):
     assert runs["run_id"].tolist() == list(range(n_runs))
     assert not ts.duplicated(["run_id", "tick"]).any() and len(ts) == n_runs * 7
     assert not [p for p in store.parts.iterdir() if p.name.endswith(".tmp")]
+    check = store.check(deep=True)  # every part recorded (adopted if killed before) and intact
+    assert check.ok and not check.unrecorded, [str(p) for p in check.problems]
+    outcomes = [s["outcome"] for s in store.sessions()]
+    assert set(outcomes) <= {"complete", "killed"} and "killed" in outcomes, outcomes
     reference = tmp_path / "reference"
     run_experiment(exp_file, reference)
     assert_identical(reference, out)
@@ -94,6 +98,8 @@ def test_concurrent_shards_share_one_folder(tmp_path):
     for p in procs:
         _, err = p.communicate(timeout=600)
         assert p.returncode == 0, err
+    check = Store(out).check(deep=True)  # both shards' records kept (manifest lock)
+    assert check.ok and not check.unrecorded and len(check.stems) == 36
     merged = subprocess.run([sys.executable, "-m", "uprising", "merge", str(out)],
                             capture_output=True, text=True, timeout=120)
     assert merged.returncode == 0 and "holding 36 runs" in merged.stdout

@@ -32,7 +32,8 @@ def _guard(fn: F) -> F:
             typer.echo(f"error: {exc}", err=True)
             raise typer.Exit(2) from None
         except OSError as exc:  # unreadable input, unwritable output folder, full disk
-            typer.echo(f"error: {exc.strerror or exc}: {exc.filename or ''}", err=True)
+            where = f"{exc.filename}: " if exc.filename else ""
+            typer.echo(f"error: {where}{exc.strerror or exc}", err=True)
             raise typer.Exit(2) from None
         except KeyboardInterrupt:
             typer.echo("interrupted: finished runs are saved; re-run to resume", err=True)
@@ -43,31 +44,32 @@ def _guard(fn: F) -> F:
 
 def _ranges(ids: list[int], limit: int = 40) -> str:
     """Returns ids compressed to ranges, e.g. ``0-4, 7, 9-12``."""
-    if not ids:
-        return "-"
-    parts: list[str] = []
-    start = prev = ids[0]
-    for i in [*ids[1:], None]:
-        if i is not None and i == prev + 1:
-            prev = i
-            continue
-        parts.append(str(start) if start == prev else f"{start}-{prev}")
-        if i is not None:
-            start = prev = i
-    shown = ", ".join(parts[:limit])
-    return shown + (f", … ({len(parts) - limit} more ranges)" if len(parts) > limit else "")
+    from uprising.experiments.store import ranges
+
+    return ranges(ids, limit)
 
 
 DaskOpt = Annotated[
     str | None,
-    typer.Option("--dask", help="'local' (LocalCluster on 127.0.0.1) or a scheduler address "
-                 "tcp://host:port (or scheduler JSON file)"),
+    typer.Option("--dask", help="'local' (LocalCluster on 127.0.0.1, no dashboard) or a "
+                 "scheduler address tcp://host:port (or scheduler JSON file)"),
+]
+DashboardOpt = Annotated[
+    bool,
+    typer.Option("--dask-dashboard", help="with --dask local: serve the Dask dashboard on a "
+                 "free 127.0.0.1 port (printed)"),
+]
+DaskTimeoutOpt = Annotated[
+    float,
+    typer.Option("--dask-timeout", min=0.1, help="seconds to wait for a --dask scheduler "
+                 "(or its scheduler file)"),
 ]
 WorkersOpt = Annotated[int, typer.Option("--workers", "-w", min=1, help="worker processes")]
 
 
 def _sweep(experiment: Path, out: Path | None, dask: str | None, workers: int, shard: str,
-           batch_size: int | None, retry_failed: bool, quiet: bool) -> Path:
+           batch_size: int | None, retry_failed: bool, quiet: bool,
+           dashboard: bool = False, dask_timeout: float = 10.0) -> Path:
     from uprising.experiments.executors import open_executor
     from uprising.experiments.runner import parse_shard, run_experiment
     from uprising.experiments.spec import load_experiment
@@ -77,7 +79,11 @@ def _sweep(experiment: Path, out: Path | None, dask: str | None, workers: int, s
     shard_pair = parse_shard(shard)
     kind = "processes" if workers > 1 else "serial"
     label = f"dask {dask}" if dask else kind
-    with open_executor(kind, workers, dask) as executor:
+    with open_executor(kind, workers, dask, dashboard=dashboard,
+                       timeout=dask_timeout) as executor:
+        link = getattr(executor, "dashboard_link", None)
+        if link:
+            typer.echo(f"Dask dashboard: {link}", err=True)
         if dask and dask != "local":
             workers = max(workers, len(executor.client.scheduler_info().get("workers", {})))
         report = run_experiment(
@@ -85,6 +91,8 @@ def _sweep(experiment: Path, out: Path | None, dask: str | None, workers: int, s
             batch_size=batch_size, retry_failed=retry_failed, progress=not quiet,
             folder=folder, label=label,
         )
+    for note in report.notes:
+        typer.echo(f"repaired: {note}", err=True)
     counts = report.status.counts
     rate = report.done / report.wall_time if report.wall_time > 0 else 0.0
     typer.echo(
@@ -112,17 +120,35 @@ def register(app: typer.Typer) -> None:
         batch_size: Annotated[int | None, typer.Option("--batch-size", min=1)] = None,
         retry_failed: Annotated[bool, typer.Option("--retry-failed")] = False,
         quiet: Annotated[bool, typer.Option("--quiet", "-q", help="no progress bar")] = False,
+        dask_dashboard: DashboardOpt = False,
+        dask_timeout: DaskTimeoutOpt = 10.0,
     ) -> None:
-        """Run (or resume) a sweep; results stream to Parquet parts in the --out folder."""
-        _sweep(experiment, out, dask, workers, shard, batch_size, retry_failed, quiet)
+        """Run (or resume) a sweep; results stream to Parquet parts in the --out folder.
+
+        A resumed sweep first verifies every stored part (checksums): damaged, missing or
+        duplicate parts are moved to quarantine/ and their runs are run again.
+        """
+        _sweep(experiment, out, dask, workers, shard, batch_size, retry_failed, quiet,
+               dask_dashboard, dask_timeout)
 
     @app.command("merge")
     @_guard
-    def merge(directory: Annotated[Path, typer.Argument(help="sweep folder")]) -> None:
-        """Compact a sweep's Parquet parts (all shards) into one set of files."""
+    def merge(
+        directory: Annotated[Path, typer.Argument(help="sweep folder")],
+        drop_damaged: Annotated[bool, typer.Option(
+            "--drop-damaged", help="move damaged, missing or duplicate parts to quarantine/ "
+            "and merge the rest (their runs then count as missing)")] = False,
+    ) -> None:
+        """Compact a sweep's Parquet parts (all shards) into one set of files.
+
+        Every part is verified first (checksums); a bad part stops the merge (exit 2) unless
+        --drop-damaged.
+        """
         from uprising.experiments.store import Store
 
-        result = Store(directory).merge()
+        result = Store(directory).merge(drop_damaged=drop_damaged)
+        for note in result["dropped"]:
+            typer.echo(f"dropped: {note}", err=True)
         typer.echo(f"merged {result['parts']} parts holding {result['runs']} runs in {directory}")
 
     @app.command("status")
@@ -136,7 +162,8 @@ def register(app: typer.Typer) -> None:
 
         store = Store(directory)
         manifest = store.manifest()
-        st = store.status(range(manifest["n_runs"]))
+        check = store.check(deep=True)
+        st = store.status(range(manifest["n_runs"]), check)
         if ids:
             for name in ("done", "failed", "missing"):
                 for rid in getattr(st, name):
@@ -150,6 +177,18 @@ def register(app: typer.Typer) -> None:
             fails = store.failures()
             for row in fails.head(5).itertuples():
                 typer.echo(f"  run {row.run_id}: {row.error}: {row.message}")
+        for problem in check.problems:
+            typer.echo(f"  {problem}")
+        if check.unrecorded:
+            typer.echo(f"  {len(check.unrecorded)} part(s) without a checksum record (a store "
+                       "written before checksums, or a kill right after a batch): checked for "
+                       "readability only; the next sweep or merge records them")
+        if check.problems:
+            typer.echo("  re-run the sweep to repair: bad parts are moved to quarantine/ and "
+                       "their runs run again")
+        for session in store.killed_sessions():
+            typer.echo(f"  session {session['id']}: recorded as running, but its process "
+                       f"(pid {session.get('pid')}) is gone: killed")
 
     @app.command("query")
     @_guard
@@ -157,13 +196,22 @@ def register(app: typer.Typer) -> None:
         directory: Annotated[Path, typer.Argument(help="sweep folder")],
         sql: Annotated[str, typer.Argument(help="SQL over views runs, timeseries, failures")],
         csv: Annotated[bool, typer.Option("--csv", help="print CSV")] = False,
+        unsafe_full_access: Annotated[bool, typer.Option(
+            "--unsafe-full-access", help="let the SQL read and write any file and run any "
+            "statement (COPY, ATTACH, read_csv('/path')…); default: SELECT over the store only")
+        ] = False,
     ) -> None:
-        """Run SQL (DuckDB) on a sweep: views runs, timeseries and failures."""
+        """Run SQL (DuckDB) on a sweep: views runs, timeseries and failures.
+
+        Sandboxed: one SELECT (or EXPLAIN) statement, no file access beyond the store's
+        verified parts, no writes; --unsafe-full-access lifts it.
+        """
         import pandas as pd
 
         from uprising.experiments.query import query
 
-        frame = query(directory, sql)
+        frame = query(directory, sql, full_access=unsafe_full_access,
+                      warn=lambda text: typer.echo(f"warning: {text}", err=True))
         if csv:
             frame.to_csv(sys.stdout, index=False)
         else:
@@ -183,6 +231,8 @@ def register(app: typer.Typer) -> None:
         dask: DaskOpt = None,
         workers: WorkersOpt = 1,
         quiet: Annotated[bool, typer.Option("--quiet", "-q")] = False,
+        dask_dashboard: DashboardOpt = False,
+        dask_timeout: DaskTimeoutOpt = 10.0,
     ) -> None:
         """Sobol or Morris indices with confidence intervals per output, plus a plot."""
         from uprising.atomic import write_atomic
@@ -192,7 +242,8 @@ def register(app: typer.Typer) -> None:
             raise ExperimentError(f"--reduce must be mean or median, got {reduce!r}")
         directory = source
         if source.is_file():
-            directory = _sweep(source, out, dask, workers, "0/1", None, False, quiet)
+            directory = _sweep(source, out, dask, workers, "0/1", None, False, quiet,
+                               dask_dashboard, dask_timeout)
         result = analyse(directory, metrics=metric or None, reduce=reduce)
         table = result.indices
         write_atomic(Path(directory) / "sensitivity.csv", lambda p: table.to_csv(p, index=False))

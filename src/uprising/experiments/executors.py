@@ -6,11 +6,14 @@ submitit…); these are the ones the CLI builds.
 
 from __future__ import annotations
 
+import json
 import multiprocessing
 import sys
+import time
 from collections.abc import Callable, Iterator
 from concurrent.futures import Executor, Future, ProcessPoolExecutor
 from contextlib import contextmanager
+from pathlib import Path
 from typing import Any
 
 from uprising.experiments.spec import ExperimentError
@@ -36,8 +39,9 @@ class DaskExecutor(Executor):
     cancelled) and its outcome is copied into a ``concurrent.futures.Future``.
     """
 
-    def __init__(self, client: Any):
+    def __init__(self, client: Any, dashboard_link: str | None = None):
         self.client = client
+        self.dashboard_link = dashboard_link
         self._pending: dict[int, Any] = {}
 
     def submit(self, fn: Callable[..., Any], /, *args: Any, **kwargs: Any) -> Future:
@@ -86,35 +90,78 @@ def process_context() -> multiprocessing.context.BaseContext:
     return multiprocessing.get_context(method)
 
 
-@contextmanager
-def dask_client(address: str, workers: int) -> Iterator[Any]:
-    """Yields a Dask client: a new LocalCluster on 127.0.0.1 for ``"local"``, else the
-    scheduler at ``address`` (``tcp://host:port`` or a scheduler JSON file)."""
+NO_HTTP_ROUTES = {"distributed.scheduler.http.routes": [], "distributed.worker.http.routes": []}
+
+
+def _is_scheduler_file(address: str) -> bool:
+    return "://" not in address and (address.endswith(".json") or Path(address).is_file())
+
+
+def _read_scheduler_file(path: Path, timeout: float) -> str:
+    """Returns the scheduler address in a scheduler file, waiting up to ``timeout`` seconds for
+    the file to appear (a scheduler started by the same job may still be writing it)."""
+    deadline = time.monotonic() + timeout
+    while not path.is_file():
+        if time.monotonic() >= deadline:
+            raise ExperimentError(f"--dask {path}: scheduler file not found (waited "
+                                  f"{timeout:g} s; --dask-timeout to wait longer)")
+        time.sleep(0.2)
     try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+        return str(data["address"])
+    except OSError as exc:
+        raise ExperimentError(f"--dask {path}: cannot read the scheduler file: "
+                              f"{exc.strerror or exc}") from None
+    except (ValueError, KeyError, TypeError):
+        raise ExperimentError(f"--dask {path}: not a Dask scheduler file (JSON with an "
+                              "'address')") from None
+
+
+@contextmanager
+def dask_client(
+    address: str, workers: int, *, dashboard: bool = False, timeout: float = 10.0
+) -> Iterator[Any]:
+    """Yields a Dask client: a new LocalCluster on 127.0.0.1 for ``"local"``, else the
+    scheduler at ``address`` (``tcp://host:port`` or a scheduler JSON file).
+
+    A local cluster listens on 127.0.0.1 only, on ports the system picks (no fixed port, so
+    no clash with another cluster on 8787). Distributed always starts an HTTP server in the
+    scheduler and in each worker: without ``dashboard`` they serve no routes at all (no
+    dashboard, health or metrics endpoint); with it, the scheduler serves the dashboard,
+    whose link is ``client.dashboard_link``. Reaching an existing scheduler (or its file)
+    gives up after ``timeout`` seconds with an ExperimentError.
+    """
+    try:
+        import dask
         from distributed import Client, LocalCluster
     except ImportError:
         raise ExperimentError(
             "--dask needs dask[distributed]: pip install 'dask[distributed]'"
         ) from None
     if address == "local":
-        cluster = LocalCluster(
-            n_workers=workers, threads_per_worker=1, processes=True, host="127.0.0.1",
-            dashboard_address=None,
-        )
-        client = Client(cluster)
-        try:
-            yield client
-        finally:
-            client.close()
-            cluster.close()
+        with dask.config.set({} if dashboard else NO_HTTP_ROUTES):
+            cluster = LocalCluster(
+                n_workers=workers, threads_per_worker=1, processes=True, host="127.0.0.1",
+                scheduler_port=0, dashboard_address="127.0.0.1:0",
+                worker_dashboard_address=None, scheduler_kwargs={"dashboard": dashboard},
+            )
+            try:
+                client = Client(cluster)
+                try:
+                    yield client
+                finally:
+                    client.close()
+            finally:
+                cluster.close()
         return
+    target = str(_read_scheduler_file(Path(address), timeout)) if _is_scheduler_file(
+        address) else address
     try:
-        if address.endswith(".json"):
-            client = Client(scheduler_file=address, timeout="10s")
-        else:
-            client = Client(address, timeout="10s")
-    except (OSError, TimeoutError) as exc:
-        raise ExperimentError(f"--dask {address}: cannot reach the scheduler: {exc}") from None
+        client = Client(target, timeout=f"{timeout}s")
+    except (OSError, TimeoutError, ValueError) as exc:
+        shown = address if target == address else f"{address} ({target})"
+        raise ExperimentError(f"--dask {shown}: cannot reach the scheduler within "
+                              f"{timeout:g} s: {exc}") from None
     try:
         yield client
     finally:
@@ -123,7 +170,12 @@ def dask_client(address: str, workers: int) -> Iterator[Any]:
 
 @contextmanager
 def open_executor(
-    kind: str = "serial", workers: int = 1, dask: str | None = None
+    kind: str = "serial",
+    workers: int = 1,
+    dask: str | None = None,
+    *,
+    dashboard: bool = False,
+    timeout: float = 10.0,
 ) -> Iterator[Executor]:
     """Yields an executor: ``serial``, ``processes`` (``workers`` processes) or ``dask``.
 
@@ -131,10 +183,14 @@ def open_executor(
         kind: serial or processes; ignored when ``dask`` is given.
         workers: number of worker processes (processes, or a local Dask cluster).
         dask: ``"local"`` or a scheduler address / scheduler file; selects Dask.
+        dashboard: a local Dask cluster serves its dashboard on a free 127.0.0.1 port
+            (the executor's ``dashboard_link``).
+        timeout: seconds to wait for an existing Dask scheduler (or its file).
     """
     if dask is not None:
-        with dask_client(dask, workers) as client:
-            executor = DaskExecutor(client)
+        with dask_client(dask, workers, dashboard=dashboard, timeout=timeout) as client:
+            link = client.dashboard_link if dashboard and dask == "local" else None
+            executor = DaskExecutor(client, dashboard_link=link)
             try:
                 yield executor
             finally:

@@ -8,12 +8,12 @@ sweep. Re-running the same call resumes: finished (and, unless retried, failed) 
 from __future__ import annotations
 
 import math
-import os
 import socket
+import sys
 import time
 import uuid
 from concurrent.futures import FIRST_COMPLETED, BrokenExecutor, Executor, Future, wait
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -26,7 +26,16 @@ from uprising.experiments.spec import (
     experiment_to_yaml,
     load_experiment,
 )
-from uprising.experiments.store import Status, Store
+from uprising.experiments.store import (
+    FINGERPRINT_KEY,
+    MANIFEST,
+    MANIFEST_FORMAT,
+    RUNS,
+    Status,
+    Store,
+    process_identity,
+    writing,
+)
 from uprising.experiments.worker import BatchResult, BatchTask, RunSpec, run_batch
 from uprising.results import platform_info, versions
 
@@ -45,6 +54,8 @@ class SweepReport:
         failed: runs that failed now.
         wall_time: seconds spent.
         status: done / failed / missing run ids of the whole experiment after this call.
+        notes: what was found and repaired on the way in (damaged or duplicate parts moved
+            to quarantine, a rebuilt manifest, sessions marked killed), one line each.
     """
 
     directory: Path
@@ -54,6 +65,7 @@ class SweepReport:
     failed: int
     wall_time: float
     status: Status
+    notes: tuple[str, ...] = field(default=())
 
 
 def parse_shard(text: str) -> tuple[int, int]:
@@ -74,7 +86,8 @@ def default_batch_size(n_runs: int, workers: int) -> int:
 
 
 def manifest_data(design: Design, store: Store) -> dict[str, Any]:
-    """Returns the manifest: experiment, design, versions, platform, status, timings, failures."""
+    """Returns the manifest but its part records: experiment, design, versions, platform,
+    status, timings, failures."""
     exp = design.experiment
     status = store.status(range(design.n_runs))
     sessions = store.sessions()
@@ -107,20 +120,62 @@ def manifest_data(design: Design, store: Store) -> dict[str, Any]:
     }
 
 
-def _open_store(design: Design, out: str | Path) -> Store:
+def _different(store: Store, found: object, fingerprint: str) -> ExperimentError:
+    return ExperimentError(
+        f"{store.directory} holds results of a different experiment "
+        f"(fingerprint {found}, this one {fingerprint}): use another --out"
+    )
+
+
+def _check_part_fingerprints(store: Store, fingerprint: str) -> None:
+    """Raises if a runs part records another experiment's fingerprint (when there is no
+    readable manifest to compare with)."""
+    import pyarrow.parquet as pq
+
+    for path in sorted(store.parts.glob(f"*.{RUNS}.parquet")) if store.parts.is_dir() else []:
+        try:
+            found = (pq.read_schema(path).metadata or {}).get(FINGERPRINT_KEY)
+        except Exception:  # a damaged part is dealt with by the repair
+            continue
+        if found is not None and found.decode() != fingerprint:
+            raise _different(store, found.decode(), fingerprint)
+
+
+def _new_manifest(design: Design, store: Store) -> None:
+    store.write_manifest({**manifest_data(design, store), "parts": {},
+                          "format": MANIFEST_FORMAT})
+
+
+def _open_store(design: Design, out: str | Path, notes: list[str]) -> Store:
     store = Store(out)
     fingerprint = design.experiment.fingerprint()
-    if store.exists():
-        found = store.manifest().get("fingerprint")
-        if found != fingerprint:
-            raise ExperimentError(
-                f"{store.directory} holds results of a different experiment "
-                f"(fingerprint {found}, this one {fingerprint}): use another --out"
-            )
-    else:
-        store.directory.mkdir(parents=True, exist_ok=True)
-        store.write_manifest(manifest_data(design, store))
+    if store.directory.exists() and not store.directory.is_dir():
+        raise ExperimentError(f"{store.directory}: not a folder")
+    if not store.exists():
+        with writing(store.directory, "create"):
+            store.directory.mkdir(parents=True, exist_ok=True)
+    with store.locked():  # shards starting together into one folder make one manifest
+        if not store.exists():
+            _check_part_fingerprints(store, fingerprint)
+            _new_manifest(design, store)
+            return store
+        try:
+            found = store.manifest().get("fingerprint")
+        except ExperimentError as exc:  # damaged: rebuild it from the experiment
+            _check_part_fingerprints(store, fingerprint)
+            moved = store.move_aside(store.directory / MANIFEST)
+            _new_manifest(design, store)
+            notes.append(f"{exc} — moved to {moved}, rebuilt from the experiment; the parts "
+                         "are verified by structure and recorded again")
+            return store
+    if found != fingerprint:
+        raise _different(store, found, fingerprint)
     return store
+
+
+def _save_manifest(design: Design, store: Store) -> None:
+    data = manifest_data(design, store)
+    store.update_manifest(lambda d: d.update(data))
 
 
 def _batches(run_ids: list[int], size: int) -> list[list[int]]:
@@ -176,11 +231,18 @@ def run_experiment(
     if not isinstance(experiment, Experiment):
         experiment, folder = load_experiment(experiment)
     design = build_design(experiment, folder)
-    store = _open_store(design, out)
+    notes: list[str] = []
+    store = _open_store(design, out, notes)
+    fingerprint = design.experiment.fingerprint()
     tag = f"s{shard[0]}of{shard[1]}"
+    notes += store.mark_killed_sessions()
     store.cleanup(uncommitted=f"{tag}-")
+    check = store.check(deep=True)  # checksums: damaged data are run again, never kept
+    if check.problems or check.unrecorded:
+        notes += store.repair(check)
+        check = store.check()
     mine = design.run_ids(shard)
-    finished = store.done_ids() | (set() if retry_failed else store.failed_ids())
+    finished = store.done_ids(check) | (set() if retry_failed else store.failed_ids(check))
     todo = [r for r in mine if r not in finished]
     size = batch_size or default_batch_size(len(todo), workers)
     batches = _batches(todo, size)
@@ -189,8 +251,7 @@ def run_experiment(
         "started": time.time(), "finished": None, "executor": label, "workers": workers,
         "shard": list(shard), "planned": len(todo), "skipped": len(mine) - len(todo),
         "batch_size": size, "done": 0, "failed": 0, "wall_time_s": None,
-        "host": socket.gethostname(), "pid": os.getpid(), "outcome": "running",
-        "versions": versions(),
+        **process_identity(), "outcome": "running", "versions": versions(),
     }
     store.write_session(session)
     executor = executor or SerialExecutor()
@@ -198,6 +259,7 @@ def run_experiment(
     lookahead = max(2, 2 * workers)
     pending: dict[Future, list[int]] = {}
     queue = iter(batches)
+    failing: BaseException | None = None
     try:
         with RunProgress(len(todo), f"sweep {experiment.name}", enabled=progress) as bar:
 
@@ -223,13 +285,15 @@ def run_experiment(
                     if not isinstance(result, BatchResult):
                         result = _infrastructure_failure(batch, design, exc or TypeError(
                             f"executor returned {type(result).__name__}, not a BatchResult"))
-                    store.write_batch(result.rows, result.timeseries, result.failures, tag)
+                    store.write_batch(result.rows, result.timeseries, result.failures, tag,
+                                      fingerprint=fingerprint)
                     session["done"] += len(result.rows)
                     session["failed"] += len(result.failures)
                     bar.advance(len(result.rows), len(result.failures))
                 fill()
         session["outcome"] = "complete"
     except BaseException as exc:
+        failing = exc
         session["outcome"] = f"stopped: {type(exc).__name__}"
         for future in pending:
             future.cancel()
@@ -237,10 +301,16 @@ def run_experiment(
     finally:
         session["finished"] = time.time()
         session["wall_time_s"] = time.perf_counter() - started
-        store.write_session(session)
-        store.write_manifest(manifest_data(design, store))
+        try:
+            store.write_session(session)
+            _save_manifest(design, store)
+        except ExperimentError as exc:
+            if failing is None:
+                raise
+            # already failing (e.g. the disk is full): keep the first error, which is the cause
+            print(f"warning: {exc}", file=sys.stderr)
     return SweepReport(
         directory=store.directory, planned=len(todo), skipped=len(mine) - len(todo),
         done=session["done"], failed=session["failed"], wall_time=session["wall_time_s"],
-        status=store.status(range(design.n_runs)),
+        status=store.status(range(design.n_runs)), notes=tuple(notes),
     )
