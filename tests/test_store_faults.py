@@ -317,7 +317,7 @@ def test_damaged_failures_file_reruns_only_the_failed_runs(app, tmp_path):
     from uprising.experiments.runner import run_experiment
     from uprising.experiments.spec import parse_experiment
 
-    exp = parse_experiment({"name": "flaky", "model": "uprising.experiments.testfunctions:flaky",
+    exp = parse_experiment({"name": "flaky", "model": "uprising.testing:flaky",
                             "enumerated": {"x": [-2, -1, 1, 2]}, "repetitions": 1})
     run_experiment(exp, tmp_path, batch_size=4)
     store = Store(tmp_path)
