@@ -44,6 +44,7 @@ PLUGIN_MODULES = (
     "uprising.experiments.cli",
     "uprising.reproduction.cli",
     "uprising.mechanisms_cli",
+    "uprising.visual.cli",
 )
 
 app = typer.Typer(

@@ -73,7 +73,9 @@ def display_codes(model: Any, site: int = 0) -> np.ndarray:
     m = site_models(model)[site]
     width, height = world_shape(model, site)
     st = getattr(m, "state", None)
-    code = st.code if hasattr(st, "code") else m.code  # InterGroupModel keeps code on itself
+    if isinstance(st, np.ndarray):  # InterGroupModel: per-agent states, the lattice on itself
+        return _LUT[m.code.view(np.uint8)].reshape(height, width)
+    code = st.code
     out = _LUT[code.view(np.uint8)]
     if hasattr(st, "flags"):
         occ = st.occupant
