@@ -157,6 +157,7 @@ function onInit(msg) {
     shown.textContent = value;
     input.addEventListener("input", () => { shown.textContent = input.value; });
     input.addEventListener("change", () => {
+      shown.textContent = input.value;
       clearError();
       send({ type: "set", path: s.path, value: Number(input.value), branch: "main" });
     });
