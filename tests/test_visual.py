@@ -79,6 +79,8 @@ def test_record_agents_is_a_tidy_table_every_n_ticks():
     at30 = df[df["tick"] == 30]
     assert (at30["state"] == "active").sum() == m.last_row()["active"]
     assert set(df["kind"]) == {"citizen", "cop"}
+    assert set(df.loc[df["kind"] == "cop", "state"]) == {"on_duty"}
+    assert (at30["state"] == "quiet").sum() == m.last_row()["quiet"]
     jailed = at30[at30["state"] == "jailed"]
     assert (jailed["x"] == -1).all()
     assert not df.duplicated(["tick", "agent"]).any()

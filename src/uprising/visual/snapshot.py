@@ -134,7 +134,7 @@ def _agents_now(model: Any) -> pd.DataFrame:
             df = pd.DataFrame({
                 "agent": keep,
                 "kind": _KINDS[kind],
-                "state": _STATES[st.state[keep]],
+                "state": np.where(kind == 1, "on_duty", _STATES[st.state[keep]]),
                 "x": np.where(pos >= 0, pos % w, -1),
                 "y": np.where(pos >= 0, pos // w, -1),
                 "group": np.where(kind == 0, groups[st.group[keep]], ""),
@@ -150,11 +150,12 @@ def _agents_now(model: Any) -> pd.DataFrame:
 def record_agents(model: Any, every: int = 10, ticks: int = 200) -> pd.DataFrame:
     """Returns the agents' states every ``every`` ticks while running ``ticks`` more ticks.
 
-    One row per agent and recorded tick: ``tick, agent, kind (citizen, cop, defector), state
-    (quiet, active, jailed, off, dead), x, y (−1 off the lattice, e.g. jailed), group`` (empty
-    for cops), plus ``site`` first for several sites. The model's current tick is recorded
-    first; cop slots never deployed (off duty) are left out. ``model`` may also be a preset
-    name, YAML path, dict or Scenario (a fresh model with the scenario's seed).
+    One row per agent and recorded tick: ``tick, agent, kind`` (citizen, cop, defector),
+    ``state`` (citizens and defectors: quiet, active, jailed, dead; cops: on_duty), ``x, y``
+    (−1 off the lattice, e.g. jailed), ``group`` (empty for cops), plus ``site`` first for
+    several sites. The model's current tick is recorded first; off-duty cop slots are left
+    out. ``model`` may also be a preset name, YAML path, dict or Scenario (a fresh model with
+    the scenario's seed).
     """
     if every < 1 or ticks < 0:
         raise ValueError("every must be ≥ 1 and ticks ≥ 0")
