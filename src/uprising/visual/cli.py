@@ -36,6 +36,8 @@ def dashboard(
     resolve(scenario)
     try:
         serve(scenario, host=host, port=port, seed=seed, allow_remote=allow_remote)
+    except ModuleNotFoundError as exc:
+        fail(f"the dashboard needs {exc.name}: pip install 'uprising[dashboard]'")
     except OSError as exc:
         fail(f"cannot listen on {host}:{port}: {exc.strerror or exc}")
 
@@ -75,6 +77,8 @@ def animate_cmd(
                            overrides=list(set_ or []), site=site, replicate=replicate)
         except (ValueError, IndexError) as exc:
             fail(str(exc))
+        except ModuleNotFoundError as exc:
+            fail(f"animate needs {exc.name}: pip install 'uprising[dashboard]'")
         except OSError as exc:
             fail(f"cannot write {out}: {exc.strerror or exc}")
     console.print(f"wrote {info['path']}: {info['frames']} frames, {info['size'][0]}×"
