@@ -112,10 +112,15 @@ def test_cli_snapshot_and_animate(tmp_path):
                               str(tmp_path / "s")])
     assert res.exit_code == 0, res.output
     assert len(list((tmp_path / "s").glob("lattice_t*.png"))) == 2
-    res = runner.invoke(app, ["animate", "epstein2002-run1", "--ticks", "4", "-o",
-                              str(tmp_path / "x.mp4")])
-    assert res.exit_code == 0, res.output
-    assert (tmp_path / "x.mp4").stat().st_size > 1000
+    for name in ("x.gif", "x.mp4"):  # a 40x40 preset, 60 ticks, a frame every 6
+        res = runner.invoke(app, ["animate", "epstein2002-run1", "--ticks", "60", "--every", "6",
+                                  "-o", str(tmp_path / name)])
+        assert res.exit_code == 0, res.output
+        assert "11 frames, 800×560 px" in res.output
+        last = extract_frame(tmp_path / name, 10)
+        assert last.shape == (560, 800, 3)
+        with pytest.raises(IndexError):
+            extract_frame(tmp_path / name, 11)
     res = runner.invoke(app, ["animate", str(tmp_path / "s"), "-o", str(tmp_path / "y.gif")])
     assert res.exit_code == 2
     assert "not a results folder" in res.output
@@ -123,4 +128,12 @@ def test_cli_snapshot_and_animate(tmp_path):
     assert res.exit_code == 2
     res = runner.invoke(app, ["snapshot", "epstein2002-run1", "--ticks", "a", "-o",
                               str(tmp_path / "s")])
+    assert res.exit_code == 2
+
+
+def test_cli_dashboard_refuses_a_non_loopback_host():
+    res = CliRunner().invoke(app, ["dashboard", "--host", "0.0.0.0"])
+    assert res.exit_code == 2
+    assert "--allow-remote" in res.output
+    res = CliRunner().invoke(app, ["dashboard", "no-such-scenario"])
     assert res.exit_code == 2

@@ -146,7 +146,10 @@ def extract_frame(path: str | Path, index: int = 0) -> np.ndarray:
         from PIL import Image
 
         with Image.open(path) as im:
-            im.seek(index)
+            try:
+                im.seek(index)
+            except EOFError:
+                raise IndexError(f"{path} has fewer than {index + 1} frames") from None
             return np.asarray(im.convert("RGB"))
     import imageio_ffmpeg
 

@@ -82,7 +82,7 @@ def animate_cmd(
         except OSError as exc:
             fail(f"cannot write {out}: {exc.strerror or exc}")
     console.print(f"wrote {info['path']}: {info['frames']} frames, {info['size'][0]}×"
-                  f"{info['size'][1]} px", highlight=False, markup=False)
+                  f"{info['size'][1]} px", highlight=False, markup=False, soft_wrap=True)
     if info.get("rerun_matches") is False:
         err_console.print("warning: the re-run's time series differs from the stored one "
                           "(another uprising version?)", highlight=False)
