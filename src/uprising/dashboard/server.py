@@ -89,7 +89,12 @@ def create_app(scenario: str = "epstein2002-run1", seed: int | None = None) -> A
                     if not session.playing:
                         wake.clear()
                         continue
-                    messages = await asyncio.to_thread(session.advance)
+                    try:
+                        messages = await asyncio.to_thread(session.advance)
+                    except Exception as exc:  # a model fault: stop playing, tell the page
+                        session.playing = False
+                        messages = [Session._error(
+                            f"internal error while running: {type(exc).__name__}: {exc}")]
                     await send(messages)  # inside the lock: a later reply never overtakes it
                 if session.tps > 0:
                     pause = session.every / session.tps - (time.perf_counter() - started)
