@@ -122,7 +122,7 @@ def test_play_slider_intervention_and_fork_change_the_page(page, tmp_path):
     page.wait_for_function("window.dash.playing === false")
     time.sleep(0.3)
     played = tick(page)
-    assert played > 40
+    assert played >= 40
     active = last(page, "active")
     assert active > 0
     assert cells(page, "lattice-main", "active") == active
@@ -169,6 +169,16 @@ def test_play_slider_intervention_and_fork_change_the_page(page, tmp_path):
     if os.environ.get("UPRISING_DOC_SCREENSHOTS"):
         DOCS_IMG.mkdir(parents=True, exist_ok=True)
         page.screenshot(path=DOCS_IMG / "dashboard-fork.png", full_page=True)
+
+    # Interventions can target the branch: concede on the what-if branch only.
+    assert page.is_visible("#target")
+    page.select_option("#target", "fork")
+    page.click("button[data-action='concede']")
+    wait_event(page, "[what if]: user: concede")
+    step(page)
+    assert last(page, "legitimacy", 1) == pytest.approx(0.55)
+    assert last(page, "legitimacy", 0) == pytest.approx(0.5)
+    page.screenshot(path=tmp_path / "dashboard-fork-concede.png", full_page=True)
 
     page.click("#unfork")
     page.wait_for_function("!window.dash.forked")

@@ -26,6 +26,10 @@ function send(msg) {
   if (dash.ws && dash.ws.readyState === WebSocket.OPEN) dash.ws.send(JSON.stringify(msg));
 }
 
+function target() {
+  return dash.forked ? $("target").value : "main";
+}
+
 function showError(message) {
   dash.errors.push(message);
   const box = $("error");
@@ -89,6 +93,8 @@ function onJson(msg) {
     msg.branches.forEach((b, i) => { dash.rows[i] = b.rows; });
     dash.forked = msg.branches.length > 1;
     $("fork-box").hidden = !dash.forked;
+    $("target-box").hidden = !dash.forked;
+    if (!dash.forked) $("target").value = "main";
     if (!dash.forked) dash.events = dash.events.filter((e) => e.branch === 0);
     renderEvents();
     chartDirty = true;
@@ -159,7 +165,7 @@ function onInit(msg) {
     input.addEventListener("change", () => {
       shown.textContent = input.value;
       clearError();
-      send({ type: "set", path: s.path, value: Number(input.value), branch: "main" });
+      send({ type: "set", path: s.path, value: Number(input.value), branch: target() });
     });
     label.appendChild(input);
     sliders.appendChild(label);
@@ -176,7 +182,7 @@ function onInit(msg) {
     b.disabled = !msg.changeable;
     b.addEventListener("click", () => {
       clearError();
-      send({ type: "intervene", action: it.action, branch: "main" });
+      send({ type: "intervene", action: it.action, branch: target() });
     });
     box.appendChild(b);
     change.add(new Option(it.label, `action:${it.action}`));
