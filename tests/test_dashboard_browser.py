@@ -145,6 +145,7 @@ def test_play_slider_intervention_and_fork_change_the_page(page, tmp_path):
     step(page)
     assert last(page, "cops") == 96
     assert cells(page, "lattice-main", "cop") == 96
+    assert page.input_value("#sliders input[data-path='police.density']") == "0.06"
 
     # Fork: what if police density were 0.2 (320 cops) from here on.
     at_fork = tick(page)

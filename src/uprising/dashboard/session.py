@@ -399,9 +399,21 @@ class Session:
                 "events": [{"tick": e.get("tick"), "text": _event_text(e)} for e in new],
                 "row": series_row(b.model, self.site),
                 "cells": counts,
+                "params": self._params(b.model),
             })
             b.pending = []
         self.outbox.append(json.dumps(out))
+
+    def _params(self, model: Any) -> dict[str, float]:
+        """Returns the sliders' current values on the shown site (first site for 'all')."""
+        m = site_models(model)[self.site or 0]
+        values = getattr(m, "params", {})
+        out = {}
+        for path, *_ in SLIDERS:
+            v = values.get(path)
+            if v is not None and np.isfinite(v):
+                out[path] = float(v)
+        return out
 
     def _status(self) -> None:
         self.outbox.append(json.dumps({"type": "status", "playing": self.playing,

@@ -110,6 +110,15 @@ function onJson(msg) {
       parts.push(`L ${c[cols.indexOf("legitimacy")].toFixed(3)}`);
       $(i === 0 ? "counts-main" : "counts-fork").textContent = `tick ${b.tick} · ` + parts.join(" · ");
     });
+    // Sliders follow the model they act on (interventions and the timeline change values too).
+    const shown = msg.branches[target() === "fork" ? 1 : 0] || msg.branches[0];
+    for (const input of document.querySelectorAll("#sliders input")) {
+      const v = shown.params[input.dataset.path];
+      if (v !== undefined && document.activeElement !== input) {
+        input.value = v;
+        input.parentElement.querySelector(".value").textContent = +v.toFixed(4);
+      }
+    }
     if (msg.branches.some((b) => b.events.length)) renderEvents();
     setPlaying(msg.playing);
     chartDirty = true;
