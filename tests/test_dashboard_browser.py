@@ -103,6 +103,10 @@ def step(page, n: int = 1) -> None:
         page.wait_for_function(f"window.dash.rows[0].at(-1)[0] > {before}")
 
 
+def sessions(page, server: str) -> int:
+    return page.request.get(server + "status").json()["sessions"]
+
+
 def wait_event(page, text: str) -> None:
     page.wait_for_function(
         "t => [...document.querySelectorAll('#events li')].some(li => li.textContent.includes(t))",
@@ -220,7 +224,12 @@ def test_malformed_input_shows_a_message_and_the_server_keeps_serving(page, brow
     other.goto(server)
     other.wait_for_function("window.dash.init !== null && window.dash.frames > 0")
     assert other.evaluate("window.dash.rows[0].at(-1)[0]") == 0
+    assert sessions(page, server) == 2  # one model per connection...
     other.close()
+    deadline = time.time() + 10
+    while sessions(page, server) != 1 and time.time() < deadline:
+        time.sleep(0.1)
+    assert sessions(page, server) == 1  # ...dropped when the page goes
 
 
 def test_frame_rate_at_200x200(page, tmp_path):

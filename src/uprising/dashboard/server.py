@@ -1,10 +1,11 @@
 """The dashboard's web server: Starlette (ASGI) on uvicorn, one WebSocket per browser tab.
 
-``GET /`` serves the page (static HTML + JS, no external resources), ``/ws`` carries the
-session: JSON messages from the page, binary lattice frames and JSON updates to it. Each
-connection owns one ``Session`` (its model and what-if fork), dropped on disconnect. Model work
-runs in a worker thread so the event loop keeps reading the page's messages while a tick runs;
-a lock keeps a message from changing a model mid-tick.
+``GET /`` serves the page (static HTML + JS, no external resources); ``GET /status`` says how
+many sessions are live; ``/ws`` carries the session: JSON messages from the page, binary
+lattice frames and JSON updates to it. Each connection owns one ``Session`` (its model and
+what-if fork), dropped on disconnect. Model work runs in a worker thread so the event loop keeps
+reading the page's messages while a tick runs; a lock keeps a message from changing a model
+mid-tick.
 """
 
 from __future__ import annotations
@@ -51,12 +52,16 @@ def _same_origin(websocket: Any) -> bool:
 def create_app(scenario: str = "epstein2002-run1", seed: int | None = None) -> Any:
     """Returns the Starlette application; every page starts with ``scenario`` and ``seed``."""
     from starlette.applications import Starlette
-    from starlette.responses import HTMLResponse, Response
+    from starlette.responses import HTMLResponse, JSONResponse, Response
     from starlette.routing import Route, WebSocketRoute
     from starlette.websockets import WebSocket, WebSocketDisconnect
 
     page = _static("index.html")
     script = _static("app.js")
+    live: set[int] = set()  # ids of the connections holding a session now
+
+    async def status(request: Any) -> JSONResponse:
+        return JSONResponse({"sessions": len(live)})
 
     async def index(request: Any) -> HTMLResponse:
         return HTMLResponse(page, headers={"Cache-Control": "no-store"})
@@ -70,6 +75,7 @@ def create_app(scenario: str = "epstein2002-run1", seed: int | None = None) -> A
             await websocket.close(code=1008)
             return
         await websocket.accept()
+        live.add(id(websocket))
         session = Session(scenario, seed)
         lock = asyncio.Lock()
         wake = asyncio.Event()
@@ -102,16 +108,17 @@ def create_app(scenario: str = "epstein2002-run1", seed: int | None = None) -> A
                 else:
                     await asyncio.sleep(0)
 
-        async with lock:
-            try:
-                first = await asyncio.to_thread(session.start)
-            except Exception as exc:  # bad scenario from the command line: say so, use default
-                first = [Session._error(f"{scenario}: {exc}")]
-                session = Session()
-                first += await asyncio.to_thread(session.start)
-        await send(first)
-        task = asyncio.create_task(player())
+        task = None
         try:
+            async with lock:
+                try:
+                    first = await asyncio.to_thread(session.start)
+                except Exception as exc:  # bad scenario from the command line: say so
+                    first = [Session._error(f"{scenario}: {exc}")]
+                    session = Session()
+                    first += await asyncio.to_thread(session.start)
+            await send(first)
+            task = asyncio.create_task(player())
             while True:
                 message = await websocket.receive()
                 if message["type"] == "websocket.disconnect":
@@ -131,12 +138,15 @@ def create_app(scenario: str = "epstein2002-run1", seed: int | None = None) -> A
         except WebSocketDisconnect:
             pass
         finally:
-            task.cancel()
-            with contextlib.suppress(asyncio.CancelledError, Exception):
-                await task
+            live.discard(id(websocket))
+            if task is not None:
+                task.cancel()
+                with contextlib.suppress(asyncio.CancelledError, Exception):
+                    await task
             # The session (model and fork) is referenced only by this handler: it goes with it.
 
-    routes = [Route("/", index), Route("/app.js", app_js), WebSocketRoute("/ws", ws_endpoint)]
+    routes = [Route("/", index), Route("/app.js", app_js), Route("/status", status),
+              WebSocketRoute("/ws", ws_endpoint)]
     return Starlette(routes=routes)
 
 
