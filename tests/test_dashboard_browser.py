@@ -258,3 +258,19 @@ def test_frame_rate_at_200x200(page, tmp_path):
     page.screenshot(path=tmp_path / "dashboard-200.png", full_page=True)
     if os.environ.get("UPRISING_DOC_SCREENSHOTS"):
         page.screenshot(path=DOCS_IMG / "dashboard-200x200.png", full_page=True)
+
+
+def test_site_picker_for_several_sites(page):
+    assert not page.is_visible("#site")
+    page.select_option("#scenario", "mechanisms-tour-sites")
+    page.wait_for_function("window.dash.init.scenario === 'mechanisms-tour-sites'")
+    assert page.is_visible("#site")
+    options = page.eval_on_selector_all("#site option", "os => os.map(o => o.textContent)")
+    assert options[1:] == ["oil_town", "capital", "south"]
+    step(page, 3)
+    total_cops = last(page, "cops")  # all sites summed
+    page.select_option("#site", "1")  # the capital: police density 0.05 on 30x30 = 45 cops
+    page.wait_for_function(f"window.dash.rows[0].at(-1)[4] !== {total_cops}")
+    assert last(page, "cops") == 45 < total_cops
+    assert cells(page, "lattice-main", "cop") == 45
+    assert len(page.evaluate("window.dash.rows[0]")) == tick(page) + 1  # the site's history
