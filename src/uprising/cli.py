@@ -14,7 +14,6 @@ import math
 import re
 import statistics
 import sys
-import tempfile
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Annotated, Any
@@ -33,7 +32,7 @@ from rich.table import Table
 
 from uprising.observer import SUMMARY_KEYS
 from uprising.results import SIDECAR_FILE, SUMMARY_FILE, TIMESERIES_FILE, RunResult
-from uprising.scenario import Scenario, ScenarioError, load_scenario, preset_names
+from uprising.scenario import Scenario, ScenarioError, preset_names
 from uprising.simulation.memory import check_scenario_fits
 from uprising.terminal import (
     EXIT_USAGE,
@@ -41,7 +40,9 @@ from uprising.terminal import (
     err_console,
     error_message,
     fail,
+    prepare_output,
     print_error,
+    resolve,
     user_errors,
 )
 
@@ -49,6 +50,7 @@ PLOT_FILE = "timeseries.png"
 PLUGIN_MODULES = (
     "uprising.experiments.cli",
     "uprising.reproduction.cli",
+    "uprising.dashboard.cli",
 )
 
 app = typer.Typer(
@@ -84,23 +86,6 @@ MAX_REPLICATE_COLUMNS = 6
 
 
 # -- error handling ------------------------------------------------------------------------
-def resolve(scenario: str, overrides: Sequence[str] | None = None) -> Scenario:
-    """Returns the validated scenario, or exits with code 2 and the validation message."""
-    with user_errors():
-        return load_scenario(scenario, list(overrides or []))
-
-
-def prepare_output(directory: Path) -> Path:
-    """Returns ``directory`` once it exists and accepts files; otherwise exits with code 2."""
-    try:
-        directory.mkdir(parents=True, exist_ok=True)
-        with tempfile.NamedTemporaryFile(dir=directory, prefix=".uprising-write-test-"):
-            pass
-    except OSError as exc:
-        fail(f"cannot write to output folder {directory}: {exc.strerror or exc}")
-    return directory
-
-
 # -- run -----------------------------------------------------------------------------------
 def _safe_name(name: str) -> str:
     return re.sub(r"[^\w.-]+", "_", name).strip("._") or "run"

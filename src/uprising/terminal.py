@@ -7,14 +7,17 @@ loads them.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import tempfile
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
+from pathlib import Path
 from typing import NoReturn
 
 import typer
 from pydantic import ValidationError
 from rich.console import Console
 
+from uprising.scenario import Scenario, load_scenario
 from uprising.scenario.errors import ScenarioError, format_validation_error
 
 EXIT_USAGE = 2
@@ -50,3 +53,20 @@ def user_errors() -> Iterator[None]:
         yield
     except (ScenarioError, ValidationError) as exc:
         fail(error_message(exc))
+
+
+def resolve(scenario: str, overrides: Sequence[str] | None = None) -> Scenario:
+    """Returns the validated scenario, or exits with code 2 and the validation message."""
+    with user_errors():
+        return load_scenario(scenario, list(overrides or []))
+
+
+def prepare_output(directory: Path) -> Path:
+    """Returns ``directory`` once it exists and accepts files; otherwise exits with code 2."""
+    try:
+        directory.mkdir(parents=True, exist_ok=True)
+        with tempfile.NamedTemporaryFile(dir=directory, prefix=".uprising-write-test-"):
+            pass
+    except OSError as exc:
+        fail(f"cannot write to output folder {directory}: {exc.strerror or exc}")
+    return directory
