@@ -29,7 +29,7 @@ def same_world(
 
     import uprising
     from uprising.engine import reference as ref
-    from uprising.engine.lattice import COP, QUIET
+    from uprising.engine.codes import COP, K_COP, QUIET
     from uprising.engine.rng import seed_state
     from uprising.engine.state import kernel_config
 
@@ -46,7 +46,7 @@ def same_world(
     occupant = np.full(code.shape, -1, np.int32)
     pos = np.zeros(n, np.int32)
     kind = np.zeros(n, np.int8)
-    kind[n_cit:] = ref.K_COP
+    kind[n_cit:] = K_COP
     hardship = np.zeros(n)
     risk = np.zeros(n)
     for i, agent in enumerate(cits + cops):

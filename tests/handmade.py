@@ -7,8 +7,16 @@ import dataclasses
 import numpy as np
 
 from uprising import Model
-from uprising.engine import reference as ref
-from uprising.engine.lattice import ACTIVE, COP, EMPTY, QUIET
+from uprising.engine.codes import (
+    ACTIVE,
+    COP,
+    EMPTY,
+    QUIET,
+    S_ACTIVE,
+    S_DEAD,
+    S_OFF,
+    S_QUIET,
+)
 
 
 def handmade(overrides: list[str], citizens: list[tuple[int, int, bool]],
@@ -29,21 +37,21 @@ def handmade(overrides: list[str], citizens: list[tuple[int, int, bool]],
     st.occupant[:] = -1
     st.pos[:] = -1
     n_cit = st.n_citizens
-    st.state[:n_cit] = ref.S_DEAD
-    st.state[n_cit:] = ref.S_OFF
+    st.state[:n_cit] = S_DEAD
+    st.state[n_cit:] = S_OFF
     assert len(citizens) <= n_cit and len(cops) <= len(st.kind) - n_cit
     for i, (x, y, active) in enumerate(citizens):
         cell = y * size + x
         st.pos[i] = cell
         st.occupant[cell] = i
-        st.state[i] = ref.S_ACTIVE if active else ref.S_QUIET
+        st.state[i] = S_ACTIVE if active else S_QUIET
         st.code[cell] = ACTIVE if active else QUIET
     for j, (x, y) in enumerate(cops):
         a = n_cit + j
         cell = y * size + x
         st.pos[a] = cell
         st.occupant[cell] = a
-        st.state[a] = ref.S_QUIET
+        st.state[a] = S_QUIET
         st.code[cell] = COP
     return m
 

@@ -23,8 +23,14 @@ import pytest
 
 from handmade import replace_world
 from uprising import Model
-from uprising.engine import reference as ref
-from uprising.engine.lattice import COP, EMPTY, QUIET
+from uprising.engine.codes import (
+    COP,
+    EMPTY,
+    K_COP,
+    QUIET,
+    S_ACTIVE,
+    S_QUIET,
+)
 
 T = 0.1
 
@@ -163,11 +169,11 @@ def forced_world(legitimacy: float, k: float, n_cops_seen: int, seed: int):
         assert (code[((cy + dy) % w) * w + (cx + dx) % w] != QUIET).all()
     assert (seen == n_cops_seen).all()
     kind = np.zeros(n, dtype=np.int8)
-    kind[n_cit:] = ref.K_COP
+    kind[n_cit:] = K_COP
     pad = np.zeros(n - n_cit)
     replace_world(
         m, code=code, occupant=occupant, kind=kind,
-        state=np.full(n, ref.S_QUIET, dtype=np.int8),
+        state=np.full(n, S_QUIET, dtype=np.int8),
         pos=np.concatenate([cit_cells, cop_cells]).astype(np.int32),
         term=np.zeros(n, dtype=np.int32), fresh=np.zeros(n, dtype=bool),
         arrest_cell=np.full(n, -1, dtype=np.int32),
@@ -211,7 +217,7 @@ def test_forced_arrest_probability_active_share(legitimacy, k, c, nominal):
         nc = st.n_citizens
         margin = st.grievance[:nc] - st.risk[:nc] * p - st.threshold[:nc]
         clear = np.abs(margin) > 1e-12
-        got = st.state[:nc] == ref.S_ACTIVE
+        got = st.state[:nc] == S_ACTIVE
         np.testing.assert_array_equal(got[clear], (margin > 0)[clear])
         row = m.get_model_vars_dataframe().iloc[-1]
         assert row["arrests"] == 0 and row["jailed"] == 0

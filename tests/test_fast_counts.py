@@ -5,8 +5,9 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
+from uprising.engine.codes import ACTIVE, COP
 from uprising.engine.fast_counts import DIAMOND, MOORE, ROWS, classify, window_counts
-from uprising.engine.lattice import ACTIVE, COP, spans_from_offsets
+from uprising.engine.lattice import spans_from_offsets
 from uprising.engine.neighbourhood import cells_in_view, offsets
 
 CASES = [

@@ -10,8 +10,18 @@ import pytest
 
 from uprising import Model
 from uprising.engine import blocks, fast
-from uprising.engine import reference as ref
-from uprising.engine.lattice import ACTIVE, COP, EMPTY, JAILED, QUIET
+from uprising.engine.codes import (
+    ACTIVE,
+    COP,
+    EMPTY,
+    JAILED,
+    K_COP,
+    QUIET,
+    S_ACTIVE,
+    S_JAILED,
+    S_OFF,
+    S_QUIET,
+)
 from uprising.engine.neighbourhood import offsets
 
 APP = ["police.density=0.04", "population.legitimacy=0.82", "jail.max_term=30"]
@@ -53,15 +63,15 @@ def check_invariants(m: Model) -> None:
     occupied = np.flatnonzero(st.occupant >= 0)
     assert len(occupied) == len(on)
     assert (st.code[st.occupant < 0] == EMPTY).all()
-    want = np.where(st.kind[on] == ref.K_COP, COP,
+    want = np.where(st.kind[on] == K_COP, COP,
                     np.array([QUIET, ACTIVE, JAILED, EMPTY])[st.state[on]])
     np.testing.assert_array_equal(st.code[st.pos[on]], want)
-    assert (st.state[n_cit:][st.pos[n_cit:] < 0] == ref.S_OFF).all()
+    assert (st.state[n_cit:][st.pos[n_cit:] < 0] == S_OFF).all()
     last = m.get_model_vars_dataframe().iloc[-1]
     cit = st.state[:n_cit]
-    assert last["quiet"] == (cit == ref.S_QUIET).sum()
-    assert last["active"] == (cit == ref.S_ACTIVE).sum()
-    assert last["jailed"] == (cit == ref.S_JAILED).sum()
+    assert last["quiet"] == (cit == S_QUIET).sum()
+    assert last["active"] == (cit == S_ACTIVE).sum()
+    assert last["jailed"] == (cit == S_JAILED).sum()
     assert last["quiet"] + last["active"] + last["jailed"] == n_cit
 
 
@@ -168,7 +178,7 @@ def test_without_cops_active_iff_grievance_exceeds_threshold():
     st = m.state
     n = st.n_citizens
     want = st.grievance[:n] > st.threshold[:n]
-    np.testing.assert_array_equal(st.state[:n] == ref.S_ACTIVE, want)
+    np.testing.assert_array_equal(st.state[:n] == S_ACTIVE, want)
     assert 0 < want.sum() < n
 
 
@@ -204,7 +214,7 @@ def test_arrests_bounded_by_cops_and_terms_in_range():
     assert df["arrests"].sum() > 0
     assert (df["arrests"] <= df["cops"]).all()
     st = m.state
-    jailed = st.state[: st.n_citizens] == ref.S_JAILED
+    jailed = st.state[: st.n_citizens] == S_JAILED
     terms = st.term[: st.n_citizens][jailed]
     assert ((terms >= 0) & (terms <= 30)).all()
     check_invariants(m)

@@ -15,7 +15,18 @@ import pytest
 
 from handmade import replace_world
 from uprising import Model
-from uprising.engine.lattice import ACTIVE, COP, EMPTY, JAILED, QUIET, count_view
+from uprising.engine.codes import (
+    ACTIVE,
+    COP,
+    EMPTY,
+    JAILED,
+    K_CITIZEN,
+    K_COP,
+    QUIET,
+    S_ACTIVE,
+    S_QUIET,
+)
+from uprising.engine.lattice import count_view
 from uprising.engine.neighbourhood import SHAPES, offsets
 from uprising.engine.state import kernel_config
 from uprising.scenario import load_scenario
@@ -166,8 +177,6 @@ def test_kernel_agent_at_corner_reacts_to_cop_across_the_edge():
     """Through the real kernel: a lone citizen at (0, 0) with a cop at (39, 39) (seen only
     through the wrap) has C = 1, A = 1, so with R = 1, G = 0.5 it stays quiet (0.5 − 0.8997
     < 0.1); with the cop at (20, 20) (not seen) it turns active."""
-    from uprising.engine import reference as ref
-
     for cop_xy, want_active in (((39, 39), False), ((20, 20), True)):
         m = Model("epstein2002-run2", rng=0, overrides=[
             "rules.movement=false", "rules.cops_move_when_movement_off=false",
@@ -180,11 +189,11 @@ def test_kernel_agent_at_corner_reacts_to_cop_across_the_edge():
         code[cop_cell], occupant[cop_cell] = COP, 1
         replace_world(
             m, code=code, occupant=occupant,
-            kind=np.array([ref.K_CITIZEN, ref.K_COP], dtype=np.int8),
-            state=np.array([ref.S_QUIET, ref.S_QUIET], dtype=np.int8),
+            kind=np.array([K_CITIZEN, K_COP], dtype=np.int8),
+            state=np.array([S_QUIET, S_QUIET], dtype=np.int8),
             pos=np.array([0, cop_cell], dtype=np.int32), term=np.zeros(2, dtype=np.int32),
             fresh=np.zeros(2, dtype=bool), arrest_cell=np.full(2, -1, dtype=np.int32),
             hardship=np.array([0.5, 0.0]), grievance=np.array([0.5, 0.0]),
             risk=np.array([1.0, 0.0]), threshold=np.array([0.1, 0.1]), n_citizens=1)
         m.step()
-        assert bool(m.state.state[0] == ref.S_ACTIVE) is want_active
+        assert bool(m.state.state[0] == S_ACTIVE) is want_active

@@ -11,7 +11,18 @@ import pandas as pd
 
 from uprising.engine import get_kernel
 from uprising.engine import reference as ref
-from uprising.engine.lattice import COP, EMPTY
+from uprising.engine.codes import (
+    COP,
+    COUNT_COLUMNS,
+    EMPTY,
+    K_COP,
+    MECH_COLUMNS,
+    S_ACTIVE,
+    S_JAILED,
+    S_OFF,
+    S_QUIET,
+    SW_MAX_TERM,
+)
 from uprising.engine.lattice import random_empty_anywhere as _random_empty_anywhere
 from uprising.engine.rng import seed_state
 from uprising.engine.state import build_state, count_for, kernel_config
@@ -25,9 +36,9 @@ from uprising.timeline import Timeline
 
 def _columns(scenario: Scenario) -> list[str]:
     """Returns the time-series columns a scenario produces."""
-    cols = ["tick", *ref.COUNT_COLUMNS, "legitimacy"]
+    cols = ["tick", *COUNT_COLUMNS, "legitimacy"]
     if scenario.micro_mechanisms:
-        cols += list(ref.MECH_COLUMNS)
+        cols += list(MECH_COLUMNS)
     names = scenario.group_names
     if len(names) > 1:
         for what in ("quiet", "active", "jailed", "legitimacy"):
@@ -182,7 +193,7 @@ class Model:
         return pd.DataFrame(
             {
                 "agent": np.arange(len(st.kind)),
-                "kind": np.where(st.kind == ref.K_COP, "cop", "citizen"),
+                "kind": np.where(st.kind == K_COP, "cop", "citizen"),
                 "state": np.array(["quiet", "active", "jailed", "off"])[st.state],
                 "x": np.where(st.pos >= 0, st.pos % w, -1),
                 "y": np.where(st.pos >= 0, st.pos // w, -1),
@@ -239,7 +250,7 @@ class Model:
                 st.term, st.fresh, st.arrest_cell, st.grievance, st.risk, st.threshold,
                 cfg.cit_offs, cfg.cit_spans, cfg.cop_offs, cfg.cop_spans, self.switches, cfg.k,
             )
-            return np.hstack([base, np.zeros((n_ticks, len(ref.MECH_COLUMNS)), dtype=np.int64)])
+            return np.hstack([base, np.zeros((n_ticks, len(MECH_COLUMNS)), dtype=np.int64)])
         return ref.run_ticks_mech(
             n_ticks, self.kernel_rng, st.code, st.occupant, st.kind, st.state, st.pos, st.term,
             st.fresh, st.arrest_cell, st.grievance, st.risk, st.threshold, st.group, st.flags,
@@ -253,11 +264,11 @@ class Model:
 
     def _current_counts(self) -> np.ndarray:
         st = self.state
-        civ = st.state[st.kind != ref.K_COP]
-        cops = int(((st.kind == ref.K_COP) & (st.state != ref.S_OFF)).sum())
-        counts = np.zeros(len(ref.COUNT_COLUMNS) + len(ref.MECH_COLUMNS), dtype=np.int64)
-        counts[:4] = [(civ == ref.S_QUIET).sum(), (civ == ref.S_ACTIVE).sum(),
-                      (civ == ref.S_JAILED).sum(), cops]
+        civ = st.state[st.kind != K_COP]
+        cops = int(((st.kind == K_COP) & (st.state != S_OFF)).sum())
+        counts = np.zeros(len(COUNT_COLUMNS) + len(MECH_COLUMNS), dtype=np.int64)
+        counts[:4] = [(civ == S_QUIET).sum(), (civ == S_ACTIVE).sum(),
+                      (civ == S_JAILED).sum(), cops]
         return counts
 
     def _counts_row(self, counts: np.ndarray, tick: int) -> np.ndarray:
@@ -273,7 +284,7 @@ class Model:
         n = st.n_citizens
         k = len(self.parameters.groups)
         out: list[float] = []
-        for s in (ref.S_QUIET, ref.S_ACTIVE, ref.S_JAILED):
+        for s in (S_QUIET, S_ACTIVE, S_JAILED):
             out += np.bincount(st.group[:n][st.state[:n] == s], minlength=k).tolist()
         out += self.parameters.group_vector("legitimacy").tolist()
         return out
@@ -290,7 +301,7 @@ class Model:
                 if key.startswith("groups."):
                     citizens = True
                 elif key == "jail.max_term":
-                    self.switches[ref.SW_MAX_TERM] = -1 if np.isinf(value) else int(value)
+                    self.switches[SW_MAX_TERM] = -1 if np.isinf(value) else int(value)
                 elif key == "police.density":
                     self._set_cop_count(count_for(value, len(st.code)))
                 elif key == "population.vision":
@@ -304,14 +315,14 @@ class Model:
     def _set_cop_count(self, target: int) -> None:
         st = self.state
         cop_ids = np.arange(st.n_citizens, len(st.kind))
-        on_duty = cop_ids[st.state[cop_ids] != ref.S_OFF]
-        off_duty = cop_ids[st.state[cop_ids] == ref.S_OFF]
+        on_duty = cop_ids[st.state[cop_ids] != S_OFF]
+        off_duty = cop_ids[st.state[cop_ids] == S_OFF]
         if target < len(on_duty):
             for a in self.macro_rng.choice(on_duty, len(on_duty) - target, replace=False):
                 st.code[st.pos[a]] = EMPTY
                 st.occupant[st.pos[a]] = -1
                 st.pos[a] = -1
-                st.state[a] = ref.S_OFF
+                st.state[a] = S_OFF
         else:
             for a in off_duty[: target - len(on_duty)]:
                 cell = _random_empty_anywhere(self.kernel_rng, st.code)
@@ -320,4 +331,4 @@ class Model:
                 st.code[cell] = COP
                 st.occupant[cell] = a
                 st.pos[a] = cell
-                st.state[a] = ref.S_QUIET
+                st.state[a] = S_QUIET

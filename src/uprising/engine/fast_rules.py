@@ -15,10 +15,13 @@ from collections import namedtuple
 import numba
 import numpy as np
 
-from uprising.engine.fast_rng import LOW32, draw, draw_below
-from uprising.engine.fields import move_window, recode, split
-from uprising.engine.lattice import ACTIVE, COP, EMPTY, JAILED, QUIET, site
-from uprising.engine.rules import (
+from uprising.engine.codes import (
+    ACTIVE,
+    COP,
+    EMPTY,
+    JAILED,
+    JAILED_STAY_AND_BLOCK,
+    QUIET,
     S_ACTIVE,
     S_JAILED,
     S_QUIET,
@@ -26,10 +29,11 @@ from uprising.engine.rules import (
     SW_COP_TO_ARRESTEE,
     SW_JAILED,
     SW_TWICE_IF_ACTIVE,
-    _draw_term,
-    _release,
-    arrest_probability,
 )
+from uprising.engine.fast_rng import LOW32, draw, draw_below
+from uprising.engine.fields import move_window, recode, split
+from uprising.engine.lattice import site
+from uprising.engine.rules import _draw_term, _release, arrest_probability
 from uprising.engine.stencils import apply_stencil
 
 _LOW16 = np.uint64(0xFFFF)
@@ -284,7 +288,7 @@ def jail(rng, code, occupant, state, pos, term, arrest_cell, cops, actives, vict
     state[victim] = S_JAILED
     term[victim] = _draw_term(rng, sw)
     arrest_cell[victim] = target_cell
-    if sw[SW_JAILED] == 1:
+    if sw[SW_JAILED] == JAILED_STAY_AND_BLOCK:
         recode(code, cops, actives, target_cell, JAILED, sp, w, h, t)
         return
     recode(code, cops, actives, target_cell, EMPTY, sp, w, h, t)

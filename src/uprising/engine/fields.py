@@ -15,8 +15,8 @@ from __future__ import annotations
 import numba
 import numpy as np
 
+from uprising.engine.codes import ACTIVE, COP
 from uprising.engine.fast_counts import LOW, SHIFT, count_band, workspace_size
-from uprising.engine.lattice import ACTIVE, COP
 
 BAND = 32  # rows per band when building the fields (any value gives the same fields)
 

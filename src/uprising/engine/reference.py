@@ -11,10 +11,12 @@ from __future__ import annotations
 import numba
 import numpy as np
 
-from uprising.engine.lattice import COP, count_view
-from uprising.engine.mechanisms import (
+from uprising.engine.codes import (
+    COP,
     F_MOBILISER,
     F_VIOLENT,
+    K_COP,
+    K_DEFECTOR,
     M_DEFECT_JOIN,
     M_DEFECT_REVERSIBLE,
     M_DEFECTION,
@@ -28,42 +30,25 @@ from uprising.engine.mechanisms import (
     M_RELUCTANCE,
     M_RELUCTANCE_HALF,
     M_VIOLENCE,
-    N_MECH,
-    census,
-    local_active_share,
-    reluctance_skip_probability,
-)
-from uprising.engine.rng import shuffle, uniform
-from uprising.engine.rules import (  # noqa: F401  (re-exported for callers of this module)
-    ARREST_RULES,
-    COUNT_COLUMNS,
-    JAILED_MODES,
-    K_CITIZEN,
-    K_COP,
-    K_DEFECTOR,
     MECH_COLUMNS,
-    N_SWITCHES,
-    RELEASE_MODES,
+    N_MECH,
     S_ACTIVE,
     S_DEAD,
     S_JAILED,
     S_OFF,
     S_QUIET,
-    SW_ARREST_RULE,
-    SW_COP_TO_ARRESTEE,
     SW_COPS_MOVE_WHEN_OFF,
     SW_COUNTDOWN_OWN_STEP,
     SW_HEIGHT,
-    SW_JAILED,
-    SW_MAX_TERM,
     SW_MOVE_FIRST,
     SW_MOVEMENT,
-    SW_RELEASE,
-    SW_TERM_RANGE,
     SW_TORUS,
-    SW_TWICE_IF_ACTIVE,
     SW_WIDTH,
-    TERM_RANGES,
+)
+from uprising.engine.lattice import count_view
+from uprising.engine.mechanisms import census, local_active_share, reluctance_skip_probability
+from uprising.engine.rng import shuffle, uniform
+from uprising.engine.rules import (
     _decide,
     _decide_mech,
     _escalate,
@@ -74,8 +59,6 @@ from uprising.engine.rules import (  # noqa: F401  (re-exported for callers of t
     _release,
     _set_civilian_state,
     _take_off_lattice,
-    arrest_probability,
-    arrest_ratio,
 )
 
 

@@ -20,7 +20,7 @@ from __future__ import annotations
 import numba
 import numpy as np
 
-from uprising.engine.lattice import EMPTY
+from uprising.engine.codes import EMPTY
 from uprising.engine.rng import shuffle, uniform
 from uprising.intergroup.codes import (
     IW_AGE_IN_JAIL,

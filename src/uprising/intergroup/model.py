@@ -10,8 +10,14 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from uprising.engine import reference as ref
-from uprising.engine.lattice import COP, EMPTY, QUIET
+from uprising.engine.codes import (
+    ARREST_RULES,
+    COP,
+    EMPTY,
+    QUIET,
+    RELEASE_MODES,
+    TERM_RANGES,
+)
 from uprising.engine.lattice import random_empty_anywhere as _random_empty_anywhere
 from uprising.engine.neighbourhood import offsets
 from uprising.engine.rng import seed_state
@@ -143,13 +149,13 @@ class InterGroupModel:
         self.clone_offs = _move_offsets(ig.clone_site, 1.0)
         r = sc.rules
         sw = np.zeros(kc.N_SWITCHES, dtype=np.int64)
-        sw[kc.IW_ARREST_RULE] = ref.ARREST_RULES.index(r.arrest_ratio)
+        sw[kc.IW_ARREST_RULE] = ARREST_RULES.index(r.arrest_ratio)
         sw[kc.IW_TWICE_IF_ACTIVE] = int(r.self_count == "twice_if_active")
         sw[kc.IW_MOVE_FIRST] = int(r.order == "move_then_act")
         sw[kc.IW_MOVEMENT] = int(r.movement)
         sw[kc.IW_COPS_MOVE_WHEN_OFF] = int(r.cops_move_when_movement_off)
-        sw[kc.IW_RELEASE] = ref.RELEASE_MODES.index(r.release)
-        sw[kc.IW_TERM_RANGE] = ref.TERM_RANGES.index(sc.jail.term_range)
+        sw[kc.IW_RELEASE] = RELEASE_MODES.index(r.release)
+        sw[kc.IW_TERM_RANGE] = TERM_RANGES.index(sc.jail.term_range)
         sw[kc.IW_MAX_TERM] = -1 if sc.jail.infinite else int(sc.jail.max_term)
         sw[kc.IW_WIDTH] = w
         sw[kc.IW_HEIGHT] = h

@@ -8,17 +8,10 @@ from __future__ import annotations
 
 import numba
 
-from uprising.engine.lattice import (
-    ACTIVE,
-    COP,
-    EMPTY,
-    QUIET,
-    neighbour,
-    random_empty_anywhere,
-    random_empty_in_view,
-)
-from uprising.engine.reference import arrest_probability
+from uprising.engine.codes import ACTIVE, COP, EMPTY, QUIET
+from uprising.engine.lattice import neighbour, random_empty_anywhere, random_empty_in_view
 from uprising.engine.rng import below, uniform
+from uprising.engine.rules import arrest_probability
 from uprising.engine.rules import draw_term as term_draw
 from uprising.intergroup.codes import (
     IW_ARREST_RULE,
