@@ -9,7 +9,6 @@ import numpy as np
 import pytest
 
 from uprising import Model
-from uprising.engine import blocks, fast
 from uprising.engine.codes import (
     ACTIVE,
     COP,
@@ -22,6 +21,7 @@ from uprising.engine.codes import (
     S_OFF,
     S_QUIET,
 )
+from uprising.engine.fast import blocks, fast
 from uprising.engine.neighbourhood import offsets
 
 APP = ["police.density=0.04", "population.legitimacy=0.82", "jail.max_term=30"]
@@ -128,7 +128,7 @@ def test_window_count_fields_stay_exact(name, monkeypatch):
 
 def test_fields_check_catches_a_wrong_field(monkeypatch):
     """The check above can fail: a field off by one in one cell is reported."""
-    from uprising.engine import fields
+    from uprising.engine.fast import fields
 
     real = fields.build_fields
 
@@ -250,7 +250,7 @@ def test_block_plans_keep_same_colour_blocks_apart(max_width, monkeypatch):
     """For many sizes and radii, any two blocks of one colour are ≥ 2·footprint apart along x
     or along y (cyclically, whatever the offset), which is what lets them run at the same
     time; every colour has the same number of blocks."""
-    from uprising.engine.blocks import block_plan, footprint
+    from uprising.engine.fast.blocks import block_plan, footprint
 
     monkeypatch.setattr(blocks, "MAX_BLOCK_WIDTH", max_width)
     for v, v_cop in ((1, 1), (3, 2), (7, 7), (10, 4)):
@@ -280,7 +280,7 @@ def test_kernels_cached_tells_a_cold_cache(tmp_path):
     import subprocess
     import sys
 
-    code = "from uprising.engine.fast import kernels_cached; print(kernels_cached())"
+    code = "from uprising.engine.fast.scheduler import kernels_cached; print(kernels_cached())"
     env = {**os.environ, "NUMBA_CACHE_DIR": str(tmp_path)}
     cold = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True,
                           check=True)

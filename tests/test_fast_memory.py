@@ -12,7 +12,7 @@ from uprising.engine.codes import (
     K_COP,
     S_ACTIVE,
 )
-from uprising.engine.fast_memory import estimate_bytes, physical_memory, state_bytes
+from uprising.engine.fast.memory import estimate_bytes, physical_memory, state_bytes
 
 
 def _measured(engine: str, size: int) -> tuple[float, float]:

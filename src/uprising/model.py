@@ -112,7 +112,7 @@ class Model:
         self.kernel_rng = seed_state(_child(self.seed_sequence, 1))
         self.state = build_state(self.scenario, init_rng)
         if self.scenario.engine == "fast":  # float32 attributes, lattice-ordered agents
-            from uprising.engine.fast_memory import compact_state
+            from uprising.engine.fast.memory import compact_state
 
             compact_state(self.state)
         self.config = kernel_config(self.scenario)

@@ -11,7 +11,7 @@ from typing import Literal
 
 from pydantic import Field, field_validator, model_validator
 
-from uprising.engine.fast_memory import check_fits
+from uprising.engine.fast.memory import check_fits
 from uprising.intergroup.schema import InterGroup
 from uprising.intergroup.schema import check_scenario as check_intergroup
 from uprising.scenario.actors import (

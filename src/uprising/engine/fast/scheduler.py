@@ -9,11 +9,11 @@ from the reference):
 2. the block grid (``blocks.block_plan``) is shifted by a random offset and its colours are
    put in a random order; colour by colour, the blocks of the colour run in parallel
    (``numba.prange``); inside a block, every agent on it not yet activated this tick is
-   activated once, in a random order, with the reference rules (``fast_rules``): move, decide
+   activated once, in a random order, with the reference rules (``fast.rules``): move, decide
    (C and A from window-count ``fields``, O(1)), arrest;
 3. end-of-tick count-down and releases (``jail.countdown = end_of_tick``), then the tally.
 
-Each block draws from its own streams (``fast_rng``) seeded by (tick key, block), and the tick
+Each block draws from its own streams (``fast.rng``) seeded by (tick key, block), and the tick
 key is one output of the run's stream, so a seed gives the same run with any number of
 threads, and ``run(n)`` equals n calls of ``step()``. A lattice too small to hold two blocks of
 one colour, or smaller than ``PARALLEL_MIN_CELLS``, is one block: the reference schedule exactly,
@@ -27,7 +27,6 @@ import os
 import numba
 import numpy as np
 
-from uprising.engine.blocks import BlockPlan, block_plan
 from uprising.engine.codes import (
     ACTIVE,
     COP,
@@ -45,10 +44,13 @@ from uprising.engine.codes import (
     SW_TORUS,
     SW_WIDTH,
 )
-from uprising.engine.fast_counts import classify
-from uprising.engine.fast_passes import CHUNK, count_down_all, release_due, tally_and_clear
-from uprising.engine.fast_rng import COUNTER, GOLDEN, mix64, seed_state, shuffle_counter
-from uprising.engine.fast_rules import (
+from uprising.engine.fast.blocks import BlockPlan, block_plan
+from uprising.engine.fast.counts import classify
+from uprising.engine.fast.fields import band_edges, build_fields, build_workspace, field_dtype
+from uprising.engine.fast.passes import CHUNK, count_down_all, release_due, tally_and_clear
+from uprising.engine.fast.prefetch import prefetch
+from uprising.engine.fast.rng import COUNTER, GOLDEN, mix64, seed_state, shuffle_counter
+from uprising.engine.fast.rules import (
     TABLE_LIMIT,
     Geometry,
     count_down,
@@ -59,10 +61,8 @@ from uprising.engine.fast_rules import (
     probability_table,
     probe_threshold,
 )
-from uprising.engine.fields import band_edges, build_fields, build_workspace, field_dtype
-from uprising.engine.prefetch import prefetch
+from uprising.engine.fast.stencils import move_stencils
 from uprising.engine.rng import below, next_u64, shuffle
-from uprising.engine.stencils import move_stencils
 
 AHEAD = 4  # prefetch hints: an agent's arrays 2·AHEAD activations before its own, its cell
 # AHEAD before (0: no hints). Results do not depend on it; 2 threads on 160×160 run ~20 % faster
@@ -346,7 +346,7 @@ def run_ticks(
 
 def _verify(code, width, height, torus, spans, cops, actives) -> None:
     """Raises AssertionError unless the fields equal a brute-force count of the lattice."""
-    from uprising.engine.fast_counts import ROWS, window_counts
+    from uprising.engine.fast.counts import ROWS, window_counts
 
     want_cops, want_actives = window_counts(code, width, height, torus, spans, method=ROWS)
     want_cops -= code == COP

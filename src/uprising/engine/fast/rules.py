@@ -3,7 +3,7 @@
 Each function acts on one agent with the law of its counterpart in ``uprising.engine.rules``,
 except that C and A come from the ``fields`` arrays in O(1), every cell change goes through
 ``fields.recode`` so that the fields stay exact, and the empty-cell and arrestee draws come
-from the block's counter stream (``fast_rng``) with cheaper, equally uniform probes. Jail
+from the block's counter stream (``fast.rng``) with cheaper, equally uniform probes. Jail
 terms and releases use the reference's own functions and xoshiro256** draws.
 ``Geometry`` bundles what the functions need to know about the lattice and the views.
 """
@@ -30,11 +30,11 @@ from uprising.engine.codes import (
     SW_JAILED,
     SW_TWICE_IF_ACTIVE,
 )
-from uprising.engine.fast_rng import LOW32, draw, draw_below
-from uprising.engine.fields import move_window, recode, split
+from uprising.engine.fast.fields import move_window, recode, split
+from uprising.engine.fast.rng import LOW32, draw, draw_below
+from uprising.engine.fast.stencils import apply_stencil
 from uprising.engine.lattice import site
 from uprising.engine.rules import _draw_term, _release, arrest_probability
-from uprising.engine.stencils import apply_stencil
 
 _LOW16 = np.uint64(0xFFFF)
 
