@@ -106,3 +106,37 @@ MECH_COLUMNS = (
     "targets_damaged",
     "targets_destroyed",
 )
+
+# -- Model II (engine/intergroup) ---------------------------------------------------------------
+# Groups (array ``group``).
+BLUE = 0
+GREEN = 1
+
+# Model II's switch array holds Model I's indices above with the same meaning (SW_JAILED is
+# always JAILED_REMOVED, SW_COP_TO_ARRESTEE 0, SW_COUNTDOWN_OWN_STEP unused), then its own:
+SW_IG_OWN_GROUP_ONLY = N_SWITCHES  # 1: a citizen counts only actives of its own group
+SW_IG_CLONE_RISK_INHERIT = N_SWITCHES + 1  # 1: a clone inherits R, else draws it
+SW_IG_MAX_AGE = N_SWITCHES + 2
+SW_IG_AGE_IN_JAIL = N_SWITCHES + 3
+SW_IG_STOP_AT_EXTINCTION = N_SWITCHES + 4
+SW_IG_N_COP_SLOTS = N_SWITCHES + 5  # agent slots 0 .. n−1 are cops, the rest citizens
+N_IG_SWITCHES = N_SWITCHES + 6
+
+# Per-tick count columns of Model II.
+IG_COUNT_COLUMNS = (
+    "blue",
+    "green",
+    "blue_active",
+    "green_active",
+    "quiet",
+    "active",
+    "jailed",
+    "cops",
+    "arrests",
+    "releases",
+    "kills",
+    "births",
+    "deaths",
+    "births_blocked",
+)
+IG_N_COLUMNS = len(IG_COUNT_COLUMNS)
