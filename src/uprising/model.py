@@ -246,16 +246,13 @@ class Model:
         st, cfg = self.state, self.config
         if self.scenario.engine != "reference":
             base = get_kernel(self.scenario.engine)(
-                n_ticks, self.kernel_rng, st.code, st.occupant, st.kind, st.state, st.pos,
-                st.term, st.fresh, st.arrest_cell, st.grievance, st.risk, st.threshold,
-                cfg.cit_offs, cfg.cit_spans, cfg.cop_offs, cfg.cop_spans, self.switches, cfg.k,
+                n_ticks, self.kernel_rng, st.world(), st.agents(), cfg.views, self.switches,
+                cfg.k,
             )
             return np.hstack([base, np.zeros((n_ticks, len(MECH_COLUMNS)), dtype=np.int64)])
         return ref.run_ticks_mech(
-            n_ticks, self.kernel_rng, st.code, st.occupant, st.kind, st.state, st.pos, st.term,
-            st.fresh, st.arrest_cell, st.grievance, st.risk, st.threshold, st.group, st.flags,
-            st.loyalty, st.defect_threshold, st.target_index, st.damage, cfg.cit_offs,
-            cfg.cit_spans, cfg.cop_offs, cfg.cop_spans, self.switches, cfg.k, self.mech,
+            n_ticks, self.kernel_rng, st.world(), st.agents(), st.mechanisms(), cfg.views,
+            self.switches, cfg.k, self.mech,
         )
 
     @property

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from uprising.engine.bundles import Agents, Mechanisms, Views, World
 from uprising.engine.codes import (
     ACTIVE,
     ARREST_RULES,
@@ -69,6 +70,20 @@ class WorldState:
     target_index: np.ndarray  # int32 per cell: index into damage, −1 (size 1 without targets)
     damage: np.ndarray  # float64 per target building, in [0, 1]
 
+    def world(self) -> World:
+        """Returns the lattice arrays as the kernels' ``World`` bundle (views, not copies)."""
+        return World(self.code, self.occupant)
+
+    def agents(self) -> Agents:
+        """Returns the per-agent arrays of Epstein's rules as the kernels' ``Agents`` bundle."""
+        return Agents(self.kind, self.state, self.pos, self.term, self.fresh, self.arrest_cell,
+                      self.grievance, self.risk, self.threshold)
+
+    def mechanisms(self) -> Mechanisms:
+        """Returns the micro mechanisms' arrays as the kernels' ``Mechanisms`` bundle."""
+        return Mechanisms(self.group, self.flags, self.loyalty, self.defect_threshold,
+                          self.target_index, self.damage)
+
 
 @dataclass(frozen=True)
 class KernelConfig:
@@ -80,6 +95,11 @@ class KernelConfig:
     cop_spans: np.ndarray
     switches: np.ndarray
     k: float
+
+    @property
+    def views(self) -> Views:
+        """Returns the neighbourhoods as the kernels' ``Views`` bundle."""
+        return Views(self.cit_offs, self.cit_spans, self.cop_offs, self.cop_spans)
 
 
 def draw(dist: Distribution, rng: np.random.Generator, n: int) -> np.ndarray:

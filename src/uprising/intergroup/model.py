@@ -11,6 +11,7 @@ import numpy as np
 import pandas as pd
 
 from uprising.engine import codes as kc
+from uprising.engine.bundles import InterGroupAgents, Views, World
 from uprising.engine.codes import (
     ARREST_RULES,
     COP,
@@ -147,7 +148,8 @@ class InterGroupModel:
         nb = sc.neighbourhood.shape
         self.cit_offs = _move_offsets(nb, sc.population.vision)
         self.cop_offs = _move_offsets(nb, sc.police.vision)
-        self.cop_spans = spans_from_offsets(self.cop_offs)
+        self.views = Views(self.cit_offs, spans_from_offsets(self.cit_offs), self.cop_offs,
+                           spans_from_offsets(self.cop_offs))
         self.clone_offs = _move_offsets(ig.clone_site, 1.0)
         r = sc.rules
         sw = np.zeros(kc.N_IG_SWITCHES, dtype=np.int64)
@@ -272,12 +274,14 @@ class InterGroupModel:
 
     # -- internals -----------------------------------------------------------------------
     def _kernel(self, n_ticks: int) -> tuple[np.ndarray, int]:
+        agents = InterGroupAgents(
+            self.state, self.group, self.pos, self.term, self.fresh, self.arrest_cell,
+            self.hardship, self.risk, self.age, self.death_age, self.newborn, self.free_stack,
+            self.free_top,
+        )
         counts, done = run_ticks(
-            n_ticks, self.kernel_rng, self.code, self.occupant, self.state, self.group, self.pos,
-            self.term, self.fresh, self.arrest_cell, self.hardship, self.risk, self.age,
-            self.death_age, self.newborn, self.free_stack, self.free_top, self.cit_offs,
-            self.cop_offs, self.cop_spans, self.clone_offs, self.switches,
-            float(self.scenario.police.k),
+            n_ticks, self.kernel_rng, World(self.code, self.occupant), agents, self.views,
+            self.clone_offs, self.switches, float(self.scenario.police.k),
             float(self.params["population.threshold"]), float(self.ig.clone_probability),
             float(self.params["population.legitimacy"]),
         )

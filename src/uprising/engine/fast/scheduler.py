@@ -269,32 +269,19 @@ def _reach(offs: np.ndarray) -> int:
     return int(np.abs(offs).max()) if offs.size else 0
 
 
-def run_ticks(
-    n_ticks,
-    rng,
-    code,
-    occupant,
-    kind,
-    state,
-    pos,
-    term,
-    fresh,
-    arrest_cell,
-    grievance,
-    risk,
-    threshold,
-    cit_offs,
-    cit_spans,
-    cop_offs,
-    cop_spans,
-    sw,
-    k,
-):
+def run_ticks(n_ticks, rng, world, agents, views, sw, k):
     """Runs ``n_ticks`` ticks in place; returns int64 (n_ticks, 6) counts.
 
-    Same arguments and columns (``reference.COUNT_COLUMNS``) as ``reference.run_ticks``
-    (``fresh`` holds the activation stamps during a call and is all False after it).
+    Same arguments (``bundles.World``, ``Agents``, ``Views``) and columns
+    (``codes.COUNT_COLUMNS``) as ``reference.run_ticks`` (``agents.fresh`` holds the activation
+    stamps during a call and is all False after it). The bundles are unpacked here, in Python:
+    the parallel loop below takes the arrays themselves.
     """
+    code, occupant = world.code, world.occupant
+    kind, state, pos, term = agents.kind, agents.state, agents.pos, agents.term
+    fresh, arrest_cell = agents.fresh, agents.arrest_cell
+    grievance, risk, threshold = agents.grievance, agents.risk, agents.threshold
+    cit_offs, cit_spans, cop_offs, _ = views
     width = int(sw[SW_WIDTH])
     height = int(sw[SW_HEIGHT])
     torus = bool(sw[SW_TORUS] == 1)

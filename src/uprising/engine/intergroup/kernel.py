@@ -48,39 +48,25 @@ from uprising.engine.rules import _move as move
 
 
 @numba.njit(cache=True)
-def run_ticks(
-    n_ticks,
-    rng,
-    code,
-    occupant,
-    state,
-    group,
-    pos,
-    term,
-    fresh,
-    arrest_cell,
-    hardship,
-    risk,
-    age,
-    death_age,
-    newborn,
-    free_stack,
-    free_top,
-    cit_offs,
-    cop_offs,
-    cop_spans,
-    clone_offs,
-    sw,
-    k,
-    threshold,
-    clone_p,
-    legitimacy,
-):
+def run_ticks(n_ticks, rng, world, agents, views, clone_offs, sw, k, threshold, clone_p,
+              legitimacy):
     """Runs up to ``n_ticks`` ticks in place.
 
-    Returns (counts, ticks_done): int64 (n_ticks, IG_N_COLUMNS) per-tick counts (IG_COUNT_COLUMNS)
-    and the number of ticks run, fewer than ``n_ticks`` when ``stop_at_extinction`` ends it.
+    ``world``: a ``bundles.World``; ``agents``: a ``bundles.InterGroupAgents``; ``views``: a
+    ``bundles.Views`` (the citizens' spans are not used); ``clone_offs``: the sites a clone can
+    be put on; ``sw``: the switch array (``codes.SW_*`` then ``codes.SW_IG_*``); ``k``, the
+    threshold T, the cloning probability and the legitimacy L are scalars.
+
+    Returns (counts, ticks_done): int64 (n_ticks, IG_N_COLUMNS) per-tick counts
+    (IG_COUNT_COLUMNS) and the number of ticks run, fewer than ``n_ticks`` when
+    ``stop_at_extinction`` ends it.
     """
+    code, occupant = world.code, world.occupant
+    state, group, pos, term = agents.state, agents.group, agents.pos, agents.term
+    fresh, arrest_cell = agents.fresh, agents.arrest_cell
+    hardship, risk, age, death_age = agents.hardship, agents.risk, agents.age, agents.death_age
+    newborn, free_stack, free_top = agents.newborn, agents.free_stack, agents.free_top
+    cit_offs, _, cop_offs, cop_spans = views
     n = state.shape[0]
     n_cops = sw[SW_IG_N_COP_SLOTS]
     order = np.empty(n, dtype=np.int64)
