@@ -21,7 +21,8 @@ from uprising.engine.codes import (
     S_OFF,
     S_QUIET,
 )
-from uprising.engine.fast import blocks, fast
+from uprising.engine.fast import blocks
+from uprising.engine.fast import scheduler as fast
 from uprising.engine.neighbourhood import offsets
 
 APP = ["police.density=0.04", "population.legitimacy=0.82", "jail.max_term=30"]
