@@ -178,7 +178,7 @@ class Parameters:
         state.threshold[:n] = self.group_vector("threshold")[g]
 
     def mech(self) -> np.ndarray:
-        """Returns the kernel's scalar mechanism parameters (engine.mechanisms.M_*)."""
+        """Returns the kernel's scalar mechanism parameters (engine.codes.M_*)."""
         sc = self.scenario
         m = mk.default_mech()
         m[M_IN_GROUP] = float(sc.crowd.in_group_only)
