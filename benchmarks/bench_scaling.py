@@ -34,7 +34,7 @@ import numpy as np
 from machine_info import cpu_model  # benchmarks/ (the script's own folder)
 from uprising import Model
 from uprising.atomic import write_json_atomic, write_text_atomic
-from uprising.engine.fast_memory import state_bytes
+from uprising.engine.fast.memory import state_bytes
 
 ROOT = Path(__file__).resolve().parents[1]
 OUT = ROOT / "benchmarks" / "results"

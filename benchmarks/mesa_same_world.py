@@ -29,7 +29,8 @@ def same_world(
 
     import uprising
     from uprising.engine import reference as ref
-    from uprising.engine.lattice import COP, QUIET
+    from uprising.engine.bundles import Agents, World
+    from uprising.engine.codes import COP, K_COP, QUIET
     from uprising.engine.rng import seed_state
     from uprising.engine.state import kernel_config
 
@@ -46,7 +47,7 @@ def same_world(
     occupant = np.full(code.shape, -1, np.int32)
     pos = np.zeros(n, np.int32)
     kind = np.zeros(n, np.int8)
-    kind[n_cit:] = ref.K_COP
+    kind[n_cit:] = K_COP
     hardship = np.zeros(n)
     risk = np.zeros(n)
     for i, agent in enumerate(cits + cops):
@@ -64,21 +65,11 @@ def same_world(
         out = ref.run_ticks(
             steps,
             seed_state(np.random.SeedSequence(trial)),
-            code.copy(),
-            occupant.copy(),
-            kind.copy(),
-            np.zeros(n, np.int8),
-            pos.copy(),
-            np.zeros(n, np.int32),
-            np.zeros(n, bool),
-            np.full(n, -1, np.int32),
-            grievance.copy(),
-            risk.copy(),
-            threshold.copy(),
-            cfg.cit_offs,
-            cfg.cit_spans,
-            cfg.cop_offs,
-            cfg.cop_spans,
+            World(code.copy(), occupant.copy()),
+            Agents(kind.copy(), np.zeros(n, np.int8), pos.copy(), np.zeros(n, np.int32),
+                   np.zeros(n, bool), np.full(n, -1, np.int32), grievance.copy(), risk.copy(),
+                   threshold.copy()),
+            cfg.views,
             cfg.switches.copy(),
             cfg.k,
         )

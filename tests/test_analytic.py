@@ -22,8 +22,11 @@ import numpy as np
 import pytest
 
 from uprising import Model
-from uprising.engine import reference as ref
-from uprising.engine.lattice import COP, QUIET
+from uprising.engine.codes import (
+    COP,
+    QUIET,
+    S_ACTIVE,
+)
 from uprising.testing import handmade_world
 
 T = 0.1
@@ -193,7 +196,7 @@ def test_forced_arrest_probability_active_share(legitimacy, k, c, nominal):
         nc = st.n_citizens
         margin = st.grievance[:nc] - st.risk[:nc] * p - st.threshold[:nc]
         clear = np.abs(margin) > 1e-12
-        got = st.state[:nc] == ref.S_ACTIVE
+        got = st.state[:nc] == S_ACTIVE
         np.testing.assert_array_equal(got[clear], (margin > 0)[clear])
         row = m.get_model_vars_dataframe().iloc[-1]
         assert row["arrests"] == 0 and row["jailed"] == 0

@@ -5,8 +5,9 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from uprising.engine.fast_counts import DIAMOND, MOORE, ROWS, classify, window_counts
-from uprising.engine.lattice import ACTIVE, COP, spans_from_offsets
+from uprising.engine.codes import ACTIVE, COP
+from uprising.engine.fast.counts import DIAMOND, MOORE, ROWS, classify, window_counts
+from uprising.engine.lattice import spans_from_offsets
 from uprising.engine.neighbourhood import cells_in_view, offsets
 
 CASES = [
@@ -88,7 +89,7 @@ def test_counts_extreme_densities():
 def test_split_is_exact_divmod(width):
     """fields.split (multiply by the rounded reciprocal) equals divmod for cells up to 10⁹,
     including every row's first and last cell, where an inexact floor would show."""
-    from uprising.engine.fields import split
+    from uprising.engine.fast.fields import split
 
     rng = np.random.default_rng(width)
     rows = np.concatenate([np.arange(200), rng.integers(0, 10**9 // width, 2000)])

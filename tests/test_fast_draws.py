@@ -16,9 +16,9 @@ import numpy as np
 import pytest
 from scipy import stats
 
-from uprising.engine.fast_rng import COUNTER, shuffle_counter
-from uprising.engine.fast_rules import SMALL_VIEW, pick_empty, probe_threshold
-from uprising.engine.lattice import EMPTY, QUIET
+from uprising.engine.codes import EMPTY, QUIET
+from uprising.engine.fast.rng import COUNTER, shuffle_counter
+from uprising.engine.fast.rules import SMALL_VIEW, pick_empty, probe_threshold
 from uprising.engine.neighbourhood import offsets
 
 

@@ -9,8 +9,12 @@ import numpy as np
 import pytest
 
 from uprising import Model
-from uprising.engine import blocks, fast
-from uprising.engine import reference as ref
+from uprising.engine.codes import (
+    S_ACTIVE,
+    S_JAILED,
+)
+from uprising.engine.fast import blocks
+from uprising.engine.fast import scheduler as fast
 from uprising.engine.neighbourhood import offsets
 from uprising.testing import assert_lattice_consistent
 
@@ -96,7 +100,7 @@ def test_window_count_fields_stay_exact(name, monkeypatch):
 
 def test_fields_check_catches_a_wrong_field(monkeypatch):
     """The check above can fail: a field off by one in one cell is reported."""
-    from uprising.engine import fields
+    from uprising.engine.fast import fields
 
     real = fields.build_fields
 
@@ -146,7 +150,7 @@ def test_without_cops_active_iff_grievance_exceeds_threshold():
     st = m.state
     n = st.n_citizens
     want = st.grievance[:n] > st.threshold[:n]
-    np.testing.assert_array_equal(st.state[:n] == ref.S_ACTIVE, want)
+    np.testing.assert_array_equal(st.state[:n] == S_ACTIVE, want)
     assert 0 < want.sum() < n
 
 
@@ -182,7 +186,7 @@ def test_arrests_bounded_by_cops_and_terms_in_range():
     assert df["arrests"].sum() > 0
     assert (df["arrests"] <= df["cops"]).all()
     st = m.state
-    jailed = st.state[: st.n_citizens] == ref.S_JAILED
+    jailed = st.state[: st.n_citizens] == S_JAILED
     terms = st.term[: st.n_citizens][jailed]
     assert ((terms >= 0) & (terms <= 30)).all()
     assert_lattice_consistent(m, counts=True)
@@ -218,7 +222,7 @@ def test_block_plans_keep_same_colour_blocks_apart(max_width, monkeypatch):
     """For many sizes and radii, any two blocks of one colour are ≥ 2·footprint apart along x
     or along y (cyclically, whatever the offset), which is what lets them run at the same
     time; every colour has the same number of blocks."""
-    from uprising.engine.blocks import block_plan, footprint
+    from uprising.engine.fast.blocks import block_plan, footprint
 
     monkeypatch.setattr(blocks, "MAX_BLOCK_WIDTH", max_width)
     for v, v_cop in ((1, 1), (3, 2), (7, 7), (10, 4)):
@@ -248,7 +252,7 @@ def test_kernels_cached_tells_a_cold_cache(tmp_path):
     import subprocess
     import sys
 
-    code = "from uprising.engine.fast import kernels_cached; print(kernels_cached())"
+    code = "from uprising.engine.fast.scheduler import kernels_cached; print(kernels_cached())"
     env = {**os.environ, "NUMBA_CACHE_DIR": str(tmp_path)}
     cold = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True,
                           check=True)

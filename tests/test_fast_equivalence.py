@@ -17,8 +17,8 @@ import numpy as np
 import pytest
 
 from uprising import Model
-from uprising.engine import fast as fast_engine
-from uprising.engine.blocks import block_plan
+from uprising.engine.fast import scheduler as fast_engine
+from uprising.engine.fast.blocks import block_plan
 
 N_SEEDS = 8
 WORLD = ["world.width=128", "world.height=128", "ticks=400"]

@@ -4,11 +4,15 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from uprising.engine.fast.memory import estimate_bytes, physical_memory, state_bytes
 
 import uprising
 from uprising import Model
-from uprising.engine import reference as ref
-from uprising.engine.fast_memory import estimate_bytes, physical_memory, state_bytes
+from uprising.engine.codes import (
+    K_CITIZEN,
+    K_COP,
+    S_ACTIVE,
+)
 from uprising.testing import assert_lattice_consistent
 
 
@@ -55,7 +59,7 @@ def test_compaction_keeps_the_world_and_orders_agents_by_cell():
     cell_g_a[a.state.pos[:n]] = a.state.grievance[:n]
     cell_g_b[st.pos[:n]] = st.grievance[:n]
     np.testing.assert_allclose(cell_g_a, cell_g_b, rtol=1e-6)
-    assert (st.kind[:n] == ref.K_CITIZEN).all() and (st.kind[n:] == ref.K_COP).all()
+    assert (st.kind[:n] == K_CITIZEN).all() and (st.kind[n:] == K_COP).all()
 
 
 @pytest.mark.parametrize("engine", ["reference", "fast"])
@@ -89,7 +93,7 @@ def test_shared_threshold_follows_timeline_events():
     assert float(st.threshold[0]) == pytest.approx(0.3)
     assert (st.threshold[:10] == st.threshold[0]).all()
     n = st.n_citizens
-    active = st.state[:n] == ref.S_ACTIVE
+    active = st.state[:n] == S_ACTIVE
     # With T = 0.3 nobody with G ≤ 0.3 is active.
     assert not (active & (st.grievance[:n] <= 0.3)).any()
 

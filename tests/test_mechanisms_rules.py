@@ -8,13 +8,15 @@ import numpy as np
 import pytest
 
 from uprising import Model
-from uprising.engine import reference as ref
-from uprising.engine.mechanisms import (
+from uprising.engine.codes import (
     F_MOBILISER,
-    float_ratio,
-    local_active_share,
-    reluctance_skip_probability,
+    K_COP,
+    K_DEFECTOR,
+    S_ACTIVE,
+    S_QUIET,
 )
+from uprising.engine.mechanisms import float_ratio, local_active_share, reluctance_skip_probability
+from uprising.engine.rules import arrest_ratio
 from uprising.simulation.parameters import WeaknessSignal
 from uprising.testing import CitizenSpec, handmade_world
 
@@ -54,7 +56,7 @@ def test_float_ratio_rules_agree_with_integer_rules_on_integer_crowds() -> None:
     for c in range(6):
         for a in range(1, 6):
             for rule in range(4):
-                assert float_ratio(c, float(a), rule) == ref.arrest_ratio(c, a, rule)
+                assert float_ratio(c, float(a), rule) == arrest_ratio(c, a, rule)
 
 
 @pytest.mark.parametrize(("weight", "expect_active"), [(0.0, False), (1.0, True)])
@@ -72,7 +74,7 @@ def test_in_group_counting_weights_out_group_actives(weight: float, expect_activ
     for i in (1, 2, 3):
         _set_citizen(m, i, g=1.0, r=0.0, group=1)
     m.step()
-    assert bool(m.state.state[0] == ref.S_ACTIVE) is expect_active
+    assert bool(m.state.state[0] == S_ACTIVE) is expect_active
 
 
 def test_mobilisers_stay_active_and_lower_neighbours_threshold() -> None:
@@ -92,8 +94,8 @@ def test_mobilisers_stay_active_and_lower_neighbours_threshold() -> None:
         m.step()
         return int(m.state.state[0]), int(m.state.state[1])
 
-    assert run(False) == (ref.S_QUIET, ref.S_QUIET)
-    assert run(True) == (ref.S_ACTIVE, ref.S_ACTIVE)
+    assert run(False) == (S_QUIET, S_QUIET)
+    assert run(True) == (S_ACTIVE, S_ACTIVE)
 
 
 def test_reluctance_probability_formula() -> None:
@@ -130,8 +132,8 @@ def test_cop_defects_when_local_share_exceeds_threshold() -> None:
         _set_citizen(m, i, g=1.0 if i < 2 else 0.0, r=0.0)
     cop = m.state.n_citizens
     m.step()
-    assert m.state.kind[cop] == ref.K_DEFECTOR  # share 2/3 > 0.5
-    assert m.state.state[cop] == ref.S_ACTIVE  # joined the crowd
+    assert m.state.kind[cop] == K_DEFECTOR  # share 2/3 > 0.5
+    assert m.state.state[cop] == S_ACTIVE  # joined the crowd
     row = m.last_row()
     assert row["defected"] == 1 and row["cops"] == 0
 
@@ -145,7 +147,7 @@ def test_cop_stays_loyal_below_threshold() -> None:
     for i in range(3):
         _set_citizen(m, i, g=1.0 if i == 0 else 0.0, r=0.0)
     m.step()
-    assert m.state.kind[m.state.n_citizens] == ref.K_COP
+    assert m.state.kind[m.state.n_citizens] == K_COP
     assert local_active_share(1, 2) == pytest.approx(1 / 3)
 
 
@@ -171,7 +173,7 @@ def test_violent_crowd_damages_adjacent_target_and_lethal_arrest_kills() -> None
     m.state.pos[cop] = 9 * 15 + 9
     m.state.occupant[9 * 15 + 9] = cop
     m.state.code[9 * 15 + 9] = 4
-    m.state.state[cop] = ref.S_QUIET
+    m.state.state[cop] = S_QUIET
     m.step()
     row = m.last_row()
     assert row["killed"] == 1 and row["jailed"] == 0 and row["arrests"] == 0

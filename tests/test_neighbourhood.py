@@ -14,7 +14,15 @@ import numpy as np
 import pytest
 
 from uprising import Model
-from uprising.engine.lattice import ACTIVE, COP, EMPTY, JAILED, QUIET, count_view
+from uprising.engine.codes import (
+    ACTIVE,
+    COP,
+    EMPTY,
+    JAILED,
+    QUIET,
+    S_ACTIVE,
+)
+from uprising.engine.lattice import count_view
 from uprising.engine.neighbourhood import SHAPES, offsets
 from uprising.engine.state import kernel_config
 from uprising.scenario import load_scenario
@@ -166,12 +174,10 @@ def test_kernel_agent_at_corner_reacts_to_cop_across_the_edge():
     """Through the real kernel: a lone citizen at (0, 0) with a cop at (39, 39) (seen only
     through the wrap) has C = 1, A = 1, so with R = 1, G = 0.5 it stays quiet (0.5 − 0.8997
     < 0.1); with the cop at (20, 20) (not seen) it turns active."""
-    from uprising.engine import reference as ref
-
     for cop_xy, want_active in (((39, 39), False), ((20, 20), True)):
         m = Model("epstein2002-run2", rng=0, overrides=[
             "rules.movement=false", "rules.cops_move_when_movement_off=false",
             "police.vision=1"])
         handmade_world(m, [{"x": 0, "y": 0, "g": 0.5, "r": 1.0, "t": 0.1}], [cop_xy])
         m.step()
-        assert bool(m.state.state[0] == ref.S_ACTIVE) is want_active
+        assert bool(m.state.state[0] == S_ACTIVE) is want_active

@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 
 from uprising.api import make_model
-from uprising.engine import reference as ref
+from uprising.engine.codes import SW_MAX_TERM
 from uprising.engine.state import count_for
 from uprising.scenario import ScenarioError, load_scenario
 from uprising.scenario.loader import raw_scenario
@@ -85,7 +85,7 @@ def _check_cop_count(row, m, before, value) -> None:
 
 
 def _check_max_term(row, m, before, value) -> None:
-    assert m.switches[m.max_term_switch] == (-1 if math.isinf(value) else int(value))
+    assert m.switches[SW_MAX_TERM] == (-1 if math.isinf(value) else int(value))
 
 
 def _check_vision(row, m, before, value) -> None:
@@ -182,4 +182,3 @@ def test_registry_is_the_timeline_vocabulary() -> None:
     from uprising.scenario.events import SetEvent
 
     assert get_args(SetEvent.model_fields["path"].annotation) == PATHS
-    assert ref.SW_MAX_TERM >= 0

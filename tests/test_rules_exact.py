@@ -17,9 +17,24 @@ import numpy as np
 import pytest
 
 from uprising import Model
-from uprising.engine import reference as ref
 from uprising.engine import rules
-from uprising.engine.lattice import COP, EMPTY, QUIET
+from uprising.engine.codes import (
+    ARREST_RULES,
+    COP,
+    EMPTY,
+    K_CITIZEN,
+    K_COP,
+    N_SWITCHES,
+    QUIET,
+    S_ACTIVE,
+    S_JAILED,
+    S_OFF,
+    S_QUIET,
+    SW_ARREST_RULE,
+    SW_MAX_TERM,
+    SW_TERM_RANGE,
+    TERM_RANGES,
+)
 from uprising.engine.rng import seed_state
 from uprising.engine.state import build_state
 from uprising.scenario import load_scenario
@@ -98,53 +113,53 @@ SPEC_TABLE = [
 @pytest.mark.parametrize(("c", "a", "lit", "flo", "rhe"), SPEC_TABLE)
 def test_arrest_probability_matches_spec_table(c, a, lit, flo, rhe):
     for rule, want in (("literal", lit), ("floor", flo), ("round_half_even", rhe)):
-        got = ref.arrest_probability(c, a, ref.ARREST_RULES.index(rule), K)
+        got = rules.arrest_probability(c, a, ARREST_RULES.index(rule), K)
         assert abs(got - want) < 6e-4, (c, a, rule, got, want)
 
 
 def test_arrest_probability_spec_611_values():
-    code = ref.ARREST_RULES.index
-    for rule in ref.ARREST_RULES:
-        assert ref.arrest_probability(1, 1, code(rule), K) == pytest.approx(0.899741, abs=1e-6)
-    assert ref.arrest_probability(1, 2, code("literal"), K) == pytest.approx(0.683, abs=5e-4)
-    assert ref.arrest_probability(1, 2, code("floor"), K) == 0.0
-    assert ref.arrest_probability(1, 2, code("round_half_even"), K) == 0.0
-    assert ref.arrest_probability(2, 3, code("round_half_even"), K) == pytest.approx(
+    code = ARREST_RULES.index
+    for rule in ARREST_RULES:
+        assert rules.arrest_probability(1, 1, code(rule), K) == pytest.approx(0.899741, abs=1e-6)
+    assert rules.arrest_probability(1, 2, code("literal"), K) == pytest.approx(0.683, abs=5e-4)
+    assert rules.arrest_probability(1, 2, code("floor"), K) == 0.0
+    assert rules.arrest_probability(1, 2, code("round_half_even"), K) == 0.0
+    assert rules.arrest_probability(2, 3, code("round_half_even"), K) == pytest.approx(
         0.8997, abs=1e-4)
-    assert ref.arrest_probability(2, 3, code("floor"), K) == 0.0
-    assert ref.arrest_probability(3, 2, code("floor"), K) == pytest.approx(0.8997, abs=1e-4)
-    assert ref.arrest_probability(3, 2, code("round_half_even"), K) == pytest.approx(
+    assert rules.arrest_probability(2, 3, code("floor"), K) == 0.0
+    assert rules.arrest_probability(3, 2, code("floor"), K) == pytest.approx(0.8997, abs=1e-4)
+    assert rules.arrest_probability(3, 2, code("round_half_even"), K) == pytest.approx(
         0.98995, abs=1e-5)
     # round_half_up differs from half-even at x.5 with x even: 0.5 → 1, 2.5 → 3
-    assert ref.arrest_probability(1, 2, code("round_half_up"), K) == pytest.approx(P11, abs=1e-12)
-    assert ref.arrest_probability(5, 2, code("round_half_up"), K) == pytest.approx(
+    assert rules.arrest_probability(1, 2, code("round_half_up"), K) == pytest.approx(P11, abs=1e-12)
+    assert rules.arrest_probability(5, 2, code("round_half_up"), K) == pytest.approx(
         1 - math.exp(-3 * K), abs=1e-12)
-    assert ref.arrest_probability(5, 2, code("round_half_even"), K) == pytest.approx(
+    assert rules.arrest_probability(5, 2, code("round_half_even"), K) == pytest.approx(
         1 - math.exp(-2 * K), abs=1e-12)
 
 
-@pytest.mark.parametrize("rule", ref.ARREST_RULES)
+@pytest.mark.parametrize("rule", ARREST_RULES)
 def test_arrest_probability_exhaustive_small_counts(rule):
     """Every C in 0..40 and A in 1..40 against exact rational rounding (ties included)."""
-    code = ref.ARREST_RULES.index(rule)
+    code = ARREST_RULES.index(rule)
     for c in range(41):
         for a in range(1, 41):
-            got = ref.arrest_probability(c, a, code, K)
+            got = rules.arrest_probability(c, a, code, K)
             assert got == pytest.approx(expected_p(c, a, rule), abs=1e-12), (c, a)
 
 
-@pytest.mark.parametrize("rule", ref.ARREST_RULES)
+@pytest.mark.parametrize("rule", ARREST_RULES)
 def test_no_cops_means_zero_probability(rule):
     """§6.1 item 1 and §6.2 item 13: P(C = 0) = 0 for any A (exactly)."""
-    code = ref.ARREST_RULES.index(rule)
+    code = ARREST_RULES.index(rule)
     for a in range(1, 200):
-        assert ref.arrest_probability(0, a, code, K) == 0.0
+        assert rules.arrest_probability(0, a, code, K) == 0.0
 
 
-@pytest.mark.parametrize("rule", ref.ARREST_RULES)
+@pytest.mark.parametrize("rule", ARREST_RULES)
 def test_scenario_switch_selects_rule(rule):
     m = Model("epstein2002-run2", rng=0, overrides=[f"rules.arrest_ratio={rule}"])
-    assert m.switches[ref.SW_ARREST_RULE] == ref.ARREST_RULES.index(rule)
+    assert m.switches[SW_ARREST_RULE] == ARREST_RULES.index(rule)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -173,11 +188,11 @@ def focal_outcome(rule: str, n_cops: int, n_active_helpers: int, g: float, *extr
     handmade_world(m, citizens, cops)
     counts = one_tick(m)
     assert counts["arrests"] == 0 and counts["jailed"] == 0
-    assert (m.state.state[1:len(citizens)] == ref.S_ACTIVE).all()  # helpers stay active
-    return bool(m.state.state[0] == ref.S_ACTIVE), counts
+    assert (m.state.state[1:len(citizens)] == S_ACTIVE).all()  # helpers stay active
+    return bool(m.state.state[0] == S_ACTIVE), counts
 
 
-@pytest.mark.parametrize("rule", ref.ARREST_RULES)
+@pytest.mark.parametrize("rule", ARREST_RULES)
 @pytest.mark.parametrize(("c", "a"), [(1, 1), (1, 2), (2, 3), (3, 2), (1, 4), (3, 4)])
 def test_kernel_decision_pins_arrest_probability(rule, c, a):
     """With R = 1 and T = 0.1 the focal citizen is active iff G > 0.1 + P; bracketing G by
@@ -191,7 +206,7 @@ def test_kernel_decision_pins_arrest_probability(rule, c, a):
 
 def test_isolated_agent_counts_itself():
     """§6.1 item 3: alone with one cop, A = 1 and P = 0.8997 (not A = 0, not P = 1)."""
-    for rule in ref.ARREST_RULES:
+    for rule in ARREST_RULES:
         assert focal_outcome(rule, 1, 0, 0.1 + P11 + DELTA)[0]
         assert not focal_outcome(rule, 1, 0, 0.1 + P11 - DELTA)[0]
 
@@ -216,7 +231,7 @@ def test_netlogo_double_count_of_an_active_agent():
 
 def test_strict_threshold_no_cops():
     """§6.1 item 4: G − R·P = T exactly (here P = 0, G = T) → quiet; the next float → active."""
-    for rule in ref.ARREST_RULES:
+    for rule in ARREST_RULES:
         assert not focal_outcome(rule, 0, 0, 0.1)[0]
         assert focal_outcome(rule, 0, 0, math.nextafter(0.1, 1.0))[0]
 
@@ -224,7 +239,7 @@ def test_strict_threshold_no_cops():
 def test_strict_threshold_with_positive_arrest_probability():
     """§6.1 item 4 with P > 0: T is set to the float G − R·P itself (R = 0.5 keeps R·P exact,
     and G − R·P is exact by Sterbenz), so the rule must answer quiet; one ulp more → active."""
-    p = ref.arrest_probability(1, 1, ref.ARREST_RULES.index("floor"), K)
+    p = rules.arrest_probability(1, 1, ARREST_RULES.index("floor"), K)
     g, r = 0.6, 0.5
     t = g - r * p
     assert g - r * p == t
@@ -232,7 +247,7 @@ def test_strict_threshold_with_positive_arrest_probability():
         m = small_model("rules.arrest_ratio=floor")
         handmade_world(m, [{"x": 7, "y": 7, "g": g_try, "r": r, "t": t}], [COP_CELLS[0]])
         one_tick(m)
-        assert bool(m.state.state[0] == ref.S_ACTIVE) is want, g_try
+        assert bool(m.state.state[0] == S_ACTIVE) is want, g_try
 
 
 # ---------------------------------------------------------------------------------------------
@@ -270,8 +285,8 @@ def test_exact_initial_counts(cop_density, n_cops):
     for seed in range(5):
         m = Model("epstein2002-run2", rng=seed, overrides=[f"police.density={cop_density}"])
         st = m.state
-        cit = st.kind == ref.K_CITIZEN
-        on_duty = (st.kind == ref.K_COP) & (st.state != ref.S_OFF)
+        cit = st.kind == K_CITIZEN
+        on_duty = (st.kind == K_COP) & (st.state != S_OFF)
         assert cit.sum() == 1120
         assert on_duty.sum() == n_cops
         assert (st.code == QUIET).sum() == 1120
@@ -310,9 +325,9 @@ def test_jail_term_draw_ranges(mode, lo, hi):
     occurs and the counts are uniform (chi-square, p > 1e-4 with this fixed seed)."""
     from scipy import stats
 
-    sw = np.zeros(ref.N_SWITCHES, dtype=np.int64)
-    sw[ref.SW_MAX_TERM] = 30
-    sw[ref.SW_TERM_RANGE] = ref.TERM_RANGES.index(mode)
+    sw = np.zeros(N_SWITCHES, dtype=np.int64)
+    sw[SW_MAX_TERM] = 30
+    sw[SW_TERM_RANGE] = TERM_RANGES.index(mode)
     rng = seed_state(np.random.SeedSequence(11))
     draws = np.array([rules._draw_term(rng, sw) for _ in range(20_000)])
     assert draws.min() == lo and draws.max() == hi
@@ -322,8 +337,8 @@ def test_jail_term_draw_ranges(mode, lo, hi):
 
 
 def test_jail_term_infinite_draw():
-    sw = np.zeros(ref.N_SWITCHES, dtype=np.int64)
-    sw[ref.SW_MAX_TERM] = -1
+    sw = np.zeros(N_SWITCHES, dtype=np.int64)
+    sw[SW_MAX_TERM] = -1
     rng = seed_state(np.random.SeedSequence(1))
     assert {rules._draw_term(rng, sw) for _ in range(100)} == {-1}
 
@@ -337,7 +352,7 @@ def test_infinite_jail_never_releases():
     assert df["releases"].sum() == 0
     assert (np.diff(df["jailed"].to_numpy()) >= 0).all()
     assert df["jailed"].iloc[-1] == df["arrests"].sum()
-    jailed = m.state.state == ref.S_JAILED
+    jailed = m.state.state == S_JAILED
     assert (m.state.term[jailed] == -1).all()
 
 
@@ -357,8 +372,8 @@ def _served_ticks(overrides: list[str], ticks: int, seed: int = 0) -> tuple[list
     for t in range(1, ticks + 1):
         m.step()
         cur = m.state.state[:n]
-        new = np.flatnonzero((cur == ref.S_JAILED) & (prev != ref.S_JAILED))
-        out = np.flatnonzero((cur != ref.S_JAILED) & (prev == ref.S_JAILED))
+        new = np.flatnonzero((cur == S_JAILED) & (prev != S_JAILED))
+        out = np.flatnonzero((cur != S_JAILED) & (prev == S_JAILED))
         for a in out:
             served.append(t - since.pop(int(a)))
         for a in new:
@@ -410,8 +425,8 @@ def test_own_step_countdown_mesa_semantics():
         cur = m.state.state[:n]
         term = m.state.term[:n]
         arrests = int(m.get_model_vars_dataframe()["arrests"].iloc[-1])
-        was = prev_state == ref.S_JAILED
-        now = cur == ref.S_JAILED
+        was = prev_state == S_JAILED
+        now = cur == S_JAILED
         counting = was & (prev_term > 0)
         assert now[counting].all()
         np.testing.assert_array_equal(term[counting], prev_term[counting] - 1)
@@ -584,7 +599,7 @@ def test_lattice_invariants_and_moves_within_vision(preset, extra):
     w, h = sc.world.width, sc.world.height
     shape = sc.neighbourhood.shape
     st = m.state
-    cop = st.kind == ref.K_COP
+    cop = st.kind == K_COP
     assert_lattice_consistent(m, counts=True)
     moved_cit = moved_cop = 0
     for _ in range(250):
@@ -595,8 +610,8 @@ def test_lattice_invariants_and_moves_within_vision(preset, extra):
         st = m.state
         assert_lattice_consistent(m, counts=True)
         released = int(m.get_model_vars_dataframe()["releases"].sum()) - releases_before
-        free_both = (pos0 >= 0) & (st.pos >= 0) & (state0 != ref.S_JAILED) & (
-            st.state != ref.S_JAILED)
+        free_both = (pos0 >= 0) & (st.pos >= 0) & (state0 != S_JAILED) & (
+            st.state != S_JAILED)
         moved = free_both & (pos0 != st.pos)
         dx, dy = wrapped(pos0.astype(np.int64), st.pos.astype(np.int64), w, h)
         cop_vision = sc.police.vision
@@ -647,7 +662,7 @@ def test_move_then_act_versus_act_then_move(order, want_active):
     st = m.state
     assert (int(st.pos[0]) % 15, int(st.pos[0]) // 15) in {(8, 6), (8, 7), (8, 8)}
     assert int(st.pos[len(citizens)]) == 7 * 15 + 6  # the cop did not move
-    assert bool(st.state[0] == ref.S_ACTIVE) is want_active
+    assert bool(st.state[0] == S_ACTIVE) is want_active
 
 
 @pytest.mark.parametrize("moves", [True, False])
@@ -661,7 +676,7 @@ def test_cop_moves_onto_the_arrestee(moves):
     st = m.state
     want = 8 * 15 + 9 if moves else 7 * 15 + 7
     assert int(st.pos[1]) == want and st.code[want] == COP and st.occupant[want] == 1
-    assert st.pos[0] == -1 and st.state[0] == ref.S_JAILED
+    assert st.pos[0] == -1 and st.state[0] == S_JAILED
     assert_lattice_consistent(m, counts=True)
 
 
@@ -678,9 +693,9 @@ def test_release_near_the_arrest_site():
     for _ in range(300):
         m.step()
         st = m.state
-        back = np.flatnonzero((prev == ref.S_JAILED) & (st.state[:n] != ref.S_JAILED))
+        back = np.flatnonzero((prev == S_JAILED) & (st.state[:n] != S_JAILED))
         if len(back):
-            assert (st.state[back] == ref.S_QUIET).all()
+            assert (st.state[back] == S_QUIET).all()
             dx, dy = wrapped(st.arrest_cell[back].astype(np.int64),
                              st.pos[back].astype(np.int64), w, w)
             assert (in_view(dx, dy, "euclidean", v) | ((dx == 0) & (dy == 0))).all()

@@ -7,10 +7,10 @@ import numba
 import numpy as np
 import pytest
 
-from uprising.engine.fields import add_window
+from uprising.engine.fast.fields import add_window
+from uprising.engine.fast.stencils import apply_stencil, move_stencils
 from uprising.engine.lattice import spans_from_offsets
 from uprising.engine.neighbourhood import offsets
-from uprising.engine.stencils import apply_stencil, move_stencils
 
 VIEWS = [("von_neumann", 7.0), ("moore", 3.0), ("euclidean", 1.7), ("euclidean", 4.5),
          ("cross", 5.0)]
@@ -45,7 +45,7 @@ def test_stencil_equals_two_window_updates(shape, radius, mover_radius):
 
 
 def test_too_big_tables_are_not_built(monkeypatch):
-    from uprising.engine import stencils
+    from uprising.engine.fast import stencils
 
     monkeypatch.setattr(stencils, "STENCIL_LIMIT", 100)
     view = offsets("moore", 3.0)

@@ -6,8 +6,7 @@ import numpy as np
 import pytest
 
 from uprising import Model
-from uprising.engine import reference as ref
-from uprising.engine.lattice import ACTIVE, QUIET
+from uprising.engine.codes import ACTIVE, QUIET, S_ACTIVE, S_JAILED, S_OFF, S_QUIET
 from uprising.testing import assert_lattice_consistent, flaky, handmade_world, process_id
 
 SMALL = ["world.width=15", "world.height=15", "rules.movement=false",
@@ -22,7 +21,7 @@ def test_handmade_world_holds_exactly_the_given_agents() -> None:
     st = m.state
     assert st.n_citizens == 3 and len(st.kind) == 5
     assert st.pos.tolist() == [2 * 15 + 1, 4 * 15 + 3, 6 * 15 + 5, 7 * 15 + 7, -1]
-    assert st.state.tolist() == [ref.S_QUIET, ref.S_ACTIVE, ref.S_JAILED, ref.S_QUIET, ref.S_OFF]
+    assert st.state.tolist() == [S_QUIET, S_ACTIVE, S_JAILED, S_QUIET, S_OFF]
     assert st.hardship[1] == h0  # the model's own draw for citizen 1
     assert (st.grievance[2], st.risk[2], st.threshold[2], st.term[2]) == (0.3, 0.2, 0.05, -1)
     assert (st.occupant >= 0).sum() == 4
@@ -44,7 +43,7 @@ def test_lattice_assertion_holds_on_runs_and_catches_a_broken_world(engine: str)
     assert_lattice_consistent(m, counts=True)
     st = m.state
     n = st.n_citizens
-    quiet = np.flatnonzero((st.state[:n] == ref.S_QUIET) & (st.pos[:n] >= 0))
+    quiet = np.flatnonzero((st.state[:n] == S_QUIET) & (st.pos[:n] >= 0))
     cell = int(st.pos[quiet[0]])
     st.code[cell] = ACTIVE
     with pytest.raises(AssertionError, match="cell code"):

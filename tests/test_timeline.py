@@ -15,8 +15,11 @@ import numpy as np
 import pytest
 
 from uprising import Model
-from uprising.engine import reference as ref
-from uprising.engine.lattice import COP
+from uprising.engine.codes import (
+    COP,
+    K_COP,
+    S_OFF,
+)
 
 
 def salami(t: int) -> float:
@@ -78,10 +81,10 @@ def test_run5_cop_count_falls_linearly():
     for stop in (49, 50, 177, 300, 549, 550, 600):
         m.run(stop - m.tick)
         st = m.state
-        on_duty = int(((st.kind == ref.K_COP) & (st.state != ref.S_OFF)).sum())
+        on_duty = int(((st.kind == K_COP) & (st.state != S_OFF)).sum())
         assert on_duty == expected_cops(stop)
         assert int((st.code == COP).sum()) == on_duty
-        off = (st.kind == ref.K_COP) & (st.state == ref.S_OFF)
+        off = (st.kind == K_COP) & (st.state == S_OFF)
         assert (st.pos[off] == -1).all()
     df = m.get_model_vars_dataframe()
     cops = df["cops"].to_numpy()

@@ -206,7 +206,7 @@ def run(
         f"seed {sc.seed} → {out}", highlight=False,
     )
     if sc.engine == "fast":
-        from uprising.engine.fast import kernels_cached
+        from uprising.engine.fast.scheduler import kernels_cached
 
         if not kernels_cached():
             err_console.print("First run of the fast engine here: compiling its kernels (about "

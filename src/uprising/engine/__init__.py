@@ -9,7 +9,10 @@ from __future__ import annotations
 from collections.abc import Callable
 from importlib import import_module
 
-ENGINE_MODULES = {"reference": "uprising.engine.reference", "fast": "uprising.engine.fast"}
+ENGINE_MODULES = {
+    "reference": "uprising.engine.reference",
+    "fast": "uprising.engine.fast.scheduler",
+}
 
 
 def get_kernel(name: str) -> Callable[..., object]:

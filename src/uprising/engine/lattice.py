@@ -11,13 +11,8 @@ from __future__ import annotations
 import numba
 import numpy as np
 
+from uprising.engine.codes import ACTIVE, COP, EMPTY
 from uprising.engine.rng import below
-
-EMPTY = 0
-QUIET = 1
-ACTIVE = 2
-JAILED = 3  # a jailed citizen that keeps (and blocks) its cell
-COP = 4
 
 
 def spans_from_offsets(offs: np.ndarray) -> np.ndarray:

@@ -10,33 +10,20 @@ import math
 import numba
 import numpy as np
 
-from uprising.engine.lattice import ACTIVE, COP, QUIET
-
-TARGET = 5  # a target building: blocks its cell, never counted
-
-# Per-agent bit flags (array ``flags``).
-F_MOBILISER = 1
-F_VIOLENT = 2
-
-# Scalar mechanism parameters (array ``mech``, float64).
-M_IN_GROUP = 0  # 1: A counts co-group actives + w · out-group actives
-M_OUT_WEIGHT = 1
-M_MOBILISERS = 2  # 1: mobilisers present
-M_MOB_THRESHOLD_DROP = 3
-M_MOB_GRIEVANCE_BOOST = 4
-M_RELUCTANCE = 5
-M_RELUCTANCE_HALF = 6
-M_DEFECTION = 7
-M_DEFECT_JOIN = 8
-M_DEFECT_REVERSIBLE = 9
-M_VIOLENCE = 10
-M_VIOLENCE_CROWD = 11
-M_DAMAGE = 12
-M_P_PROTESTER_CASUALTY = 13
-M_P_POLICE_CASUALTY = 14
-M_MOVE_PROBABILITY = 15
-M_LOYALTY_SCALE = 16
-N_MECH = 17
+from uprising.engine.codes import (
+    ACTIVE,
+    ARREST_FLOOR,
+    ARREST_LITERAL,
+    ARREST_ROUND_HALF_EVEN,
+    COP,
+    F_MOBILISER,
+    M_LOYALTY_SCALE,
+    M_MOVE_PROBABILITY,
+    M_OUT_WEIGHT,
+    N_MECH,
+    QUIET,
+    TARGET,
+)
 
 
 def default_mech() -> np.ndarray:
@@ -96,11 +83,11 @@ def census(code, occupant, group, flags, cell, spans, width, height, torus, own_
 def float_ratio(cops: int, crowd: float, rule: int) -> float:
     """Returns the arrest ratio for a possibly fractional crowd size A (in-group counting)."""
     q = cops / crowd
-    if rule == 0:
+    if rule == ARREST_LITERAL:
         return q
-    if rule == 1:
+    if rule == ARREST_FLOOR:
         return math.floor(q)
-    if rule == 2:
+    if rule == ARREST_ROUND_HALF_EVEN:
         return float(np.rint(q))
     return math.floor(q + 0.5)
 

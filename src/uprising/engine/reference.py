@@ -11,10 +11,13 @@ from __future__ import annotations
 import numba
 import numpy as np
 
-from uprising.engine.lattice import COP, count_view
-from uprising.engine.mechanisms import (
+from uprising.engine.bundles import Mechanisms
+from uprising.engine.codes import (
+    COP,
     F_MOBILISER,
     F_VIOLENT,
+    K_COP,
+    K_DEFECTOR,
     M_DEFECT_JOIN,
     M_DEFECT_REVERSIBLE,
     M_DEFECTION,
@@ -28,42 +31,25 @@ from uprising.engine.mechanisms import (
     M_RELUCTANCE,
     M_RELUCTANCE_HALF,
     M_VIOLENCE,
-    N_MECH,
-    census,
-    local_active_share,
-    reluctance_skip_probability,
-)
-from uprising.engine.rng import shuffle, uniform
-from uprising.engine.rules import (  # noqa: F401  (re-exported for callers of this module)
-    ARREST_RULES,
-    COUNT_COLUMNS,
-    JAILED_MODES,
-    K_CITIZEN,
-    K_COP,
-    K_DEFECTOR,
     MECH_COLUMNS,
-    N_SWITCHES,
-    RELEASE_MODES,
+    N_MECH,
     S_ACTIVE,
     S_DEAD,
     S_JAILED,
     S_OFF,
     S_QUIET,
-    SW_ARREST_RULE,
-    SW_COP_TO_ARRESTEE,
     SW_COPS_MOVE_WHEN_OFF,
     SW_COUNTDOWN_OWN_STEP,
     SW_HEIGHT,
-    SW_JAILED,
-    SW_MAX_TERM,
     SW_MOVE_FIRST,
     SW_MOVEMENT,
-    SW_RELEASE,
-    SW_TERM_RANGE,
     SW_TORUS,
-    SW_TWICE_IF_ACTIVE,
     SW_WIDTH,
-    TERM_RANGES,
+)
+from uprising.engine.lattice import count_view
+from uprising.engine.mechanisms import census, local_active_share, reluctance_skip_probability
+from uprising.engine.rng import shuffle, uniform
+from uprising.engine.rules import (
     _decide,
     _decide_mech,
     _escalate,
@@ -74,39 +60,42 @@ from uprising.engine.rules import (  # noqa: F401  (re-exported for callers of t
     _release,
     _set_civilian_state,
     _take_off_lattice,
-    arrest_probability,
-    arrest_ratio,
 )
 
 
 @numba.njit(cache=True)
-def run_ticks(
-    n_ticks, rng, code, occupant, kind, state, pos, term, fresh, arrest_cell, grievance, risk,
-    threshold, cit_offs, cit_spans, cop_offs, cop_spans, sw, k,
-):
-    """Runs ``n_ticks`` ticks with every mechanism off; returns int64 (n_ticks, 6) counts."""
-    n = kind.shape[0]
+def run_ticks(n_ticks, rng, world, agents, views, sw, k):
+    """Runs ``n_ticks`` ticks with every mechanism off; returns int64 (n_ticks, 6) counts.
+
+    ``world``, ``agents``, ``views``: ``bundles.World``, ``Agents``, ``Views``; ``sw``: the
+    switch array (``codes.SW_*``); ``k``: the arrest constant.
+    """
+    n = agents.kind.shape[0]
     mech = np.zeros(N_MECH)
     mech[M_OUT_WEIGHT] = 1.0
     mech[M_MOVE_PROBABILITY] = 1.0
     mech[M_LOYALTY_SCALE] = 1.0
-    out = run_ticks_mech(
-        n_ticks, rng, code, occupant, kind, state, pos, term, fresh, arrest_cell, grievance, risk,
-        threshold, np.zeros(n, dtype=np.int8), np.zeros(n, dtype=np.int8), np.zeros(1),
-        np.zeros(1), np.zeros(1, dtype=np.int32), np.zeros(0), cit_offs, cit_spans, cop_offs,
-        cop_spans, sw, k, mech,
-    )
+    off = Mechanisms(np.zeros(n, dtype=np.int8), np.zeros(n, dtype=np.int8), np.zeros(1),
+                     np.zeros(1), np.zeros(1, dtype=np.int32), np.zeros(0))
+    out = run_ticks_mech(n_ticks, rng, world, agents, off, views, sw, k, mech)
     return out[:, :6].copy()
 
 
 @numba.njit(cache=True)
-def run_ticks_mech(
-    n_ticks, rng, code, occupant, kind, state, pos, term, fresh, arrest_cell, grievance, risk,
-    threshold, group, flags, loyalty, defect_threshold, target_index, damage, cit_offs,
-    cit_spans, cop_offs, cop_spans, sw, k, mech,
-):
+def run_ticks_mech(n_ticks, rng, world, agents, mechanisms, views, sw, k, mech):
     """Runs ``n_ticks`` ticks in place, mechanisms switched by ``mech``; returns int64
-    (n_ticks, 13) counts: COUNT_COLUMNS then MECH_COLUMNS."""
+    (n_ticks, 13) counts: COUNT_COLUMNS then MECH_COLUMNS.
+
+    ``mechanisms``: a ``bundles.Mechanisms``; the other arguments as ``run_ticks``.
+    """
+    code, occupant = world.code, world.occupant
+    kind, state, pos, term = agents.kind, agents.state, agents.pos, agents.term
+    fresh, arrest_cell = agents.fresh, agents.arrest_cell
+    grievance, risk, threshold = agents.grievance, agents.risk, agents.threshold
+    group, flags, loyalty = mechanisms.group, mechanisms.flags, mechanisms.loyalty
+    defect_threshold = mechanisms.defect_threshold
+    target_index, damage = mechanisms.target_index, mechanisms.damage
+    cit_offs, cit_spans, cop_offs, cop_spans = views
     n = kind.shape[0]
     order = np.arange(n)
     scratch = np.empty(max(cit_offs.shape[0], cop_offs.shape[0], 1), dtype=np.int64)

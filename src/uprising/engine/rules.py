@@ -1,7 +1,7 @@
 """Agent rules of Epstein's Model I and the article's micro mechanisms, as Numba functions.
 
 Each function acts on one agent over struct-of-arrays state; the schedulers (reference.py) call
-them. Constants name the cell codes, agent states and kinds, and the integer switch codes.
+them. The integer codes they use live in ``uprising.engine.codes``.
 """
 
 from __future__ import annotations
@@ -10,88 +10,57 @@ import math
 
 import numba
 
-from uprising.engine.lattice import (
+from uprising.engine.codes import (
     ACTIVE,
+    ARREST_FLOOR,
+    ARREST_LITERAL,
+    ARREST_ROUND_HALF_EVEN,
     COP,
     EMPTY,
-    JAILED,
-    QUIET,
-    count_view,
-    random_empty_anywhere,
-    random_empty_in_view,
-)
-from uprising.engine.mechanisms import (
     F_VIOLENT,
+    JAILED,
+    JAILED_STAY_AND_BLOCK,
+    JAILED_STAY_AS_EMPTY,
     M_DAMAGE,
     M_IN_GROUP,
     M_MOB_GRIEVANCE_BOOST,
     M_MOB_THRESHOLD_DROP,
     M_OUT_WEIGHT,
     M_VIOLENCE_CROWD,
-    census,
-    damage_targets,
-    float_ratio,
+    QUIET,
+    RELEASE_ANYWHERE,
+    RELEASE_IN_PLACE,
+    S_ACTIVE,
+    S_JAILED,
+    S_QUIET,
+    SW_ARREST_RULE,
+    SW_COP_TO_ARRESTEE,
+    SW_HEIGHT,
+    SW_JAILED,
+    SW_MAX_TERM,
+    SW_RELEASE,
+    SW_TERM_RANGE,
+    SW_TORUS,
+    SW_TWICE_IF_ACTIVE,
+    SW_WIDTH,
+    TERM_ONE_TO_MAX,
+    TERM_ZERO_TO_MAX_MINUS_ONE,
 )
+from uprising.engine.lattice import count_view, random_empty_anywhere, random_empty_in_view
+from uprising.engine.mechanisms import census, damage_targets, float_ratio
 from uprising.engine.rng import below, uniform
-
-# Agent states (array ``state``).
-S_QUIET = 0
-S_ACTIVE = 1
-S_JAILED = 2
-S_OFF = 3  # a cop slot not on duty (removed by a timeline event, not yet deployed, or injured)
-S_DEAD = 4  # a protester killed during an arrest (violence mechanism)
-
-# Agent kinds (array ``kind``).
-K_CITIZEN = 0
-K_COP = 1
-K_DEFECTOR = 2  # a former cop who changed sides (defection mechanism)
-
-# Integer switch codes (array ``switches``); names mirror uprising.scenario.schema.Rules.
-ARREST_RULES = ("literal", "floor", "round_half_even", "round_half_up")
-JAILED_MODES = ("removed", "stay_and_block", "stay_as_empty")
-RELEASE_MODES = ("near_arrest", "anywhere", "in_place")
-TERM_RANGES = ("one_to_max", "zero_to_max_minus_one", "zero_to_max")
-
-SW_ARREST_RULE = 0
-SW_TWICE_IF_ACTIVE = 1
-SW_MOVE_FIRST = 2
-SW_MOVEMENT = 3
-SW_COPS_MOVE_WHEN_OFF = 4
-SW_JAILED = 5
-SW_RELEASE = 6
-SW_COP_TO_ARRESTEE = 7
-SW_TERM_RANGE = 8
-SW_COUNTDOWN_OWN_STEP = 9
-SW_MAX_TERM = 10  # −1 means infinite
-SW_WIDTH = 11
-SW_HEIGHT = 12
-SW_TORUS = 13
-N_SWITCHES = 14
-
-# Columns of the per-tick counts the kernel returns.
-COUNT_COLUMNS = ("quiet", "active", "jailed", "cops", "arrests", "releases")
-# Further columns returned by run_ticks_mech.
-MECH_COLUMNS = (
-    "violent",
-    "reluctant",
-    "defected",
-    "killed",
-    "police_casualties",
-    "targets_damaged",
-    "targets_destroyed",
-)
 
 
 @numba.njit(inline="always")
 def arrest_ratio(cops: int, actives: int, rule: int) -> float:
     """Returns the ratio entering P = 1 − exp(−k·ratio) under an arrest-ratio rule code."""
-    if rule == 0:
+    if rule == ARREST_LITERAL:
         return cops / actives
     q = cops // actives
     r = cops - q * actives
-    if rule == 1:
+    if rule == ARREST_FLOOR:
         return float(q)
-    if rule == 2:
+    if rule == ARREST_ROUND_HALF_EVEN:
         if 2 * r > actives or (2 * r == actives and q % 2 == 1):
             return float(q + 1)
         return float(q)
@@ -159,9 +128,9 @@ def draw_term(rng, max_term, mode):
         return -1
     if max_term == 0:
         return 0
-    if mode == 0:
+    if mode == TERM_ONE_TO_MAX:
         return 1 + below(rng, max_term)
-    if mode == 1:
+    if mode == TERM_ZERO_TO_MAX_MINUS_ONE:
         return below(rng, max_term)
     return below(rng, max_term + 1)
 
@@ -218,7 +187,7 @@ def _jail(rng, code, occupant, state, pos, term, fresh, arrest_cell, victim, cop
     term[victim] = _draw_term(rng, sw)
     fresh[victim] = True
     arrest_cell[victim] = target_cell
-    if sw[SW_JAILED] == 1:
+    if sw[SW_JAILED] == JAILED_STAY_AND_BLOCK:
         code[target_cell] = JAILED
         return
     _take_off_lattice(code, occupant, pos, victim)
@@ -233,15 +202,15 @@ def _jail(rng, code, occupant, state, pos, term, fresh, arrest_cell, victim, cop
 def _release(rng, code, occupant, state, pos, term, arrest_cell, agent, cit_offs, sw, scratch):
     """Frees a jailed citizen (quiet) and puts it back on the lattice; returns 1 if placed."""
     state[agent] = S_QUIET
-    if sw[SW_JAILED] == 1:
+    if sw[SW_JAILED] == JAILED_STAY_AND_BLOCK:
         code[pos[agent]] = QUIET
         return 1
     site = arrest_cell[agent]
     mode = sw[SW_RELEASE]
     target = -1
-    if (mode == 2 or sw[SW_JAILED] == 2) and code[site] == EMPTY:
+    if (mode == RELEASE_IN_PLACE or sw[SW_JAILED] == JAILED_STAY_AS_EMPTY) and code[site] == EMPTY:
         target = site
-    if target < 0 and mode != 1:
+    if target < 0 and mode != RELEASE_ANYWHERE:
         target = random_empty_in_view(
             rng, code, site, cit_offs, sw[SW_WIDTH], sw[SW_HEIGHT], sw[SW_TORUS] == 1, scratch
         )

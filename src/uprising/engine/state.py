@@ -6,9 +6,39 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from uprising.engine import reference as ref
-from uprising.engine.lattice import ACTIVE, COP, EMPTY, QUIET, spans_from_offsets
-from uprising.engine.mechanisms import F_MOBILISER, TARGET
+from uprising.engine.bundles import Agents, Mechanisms, Views, World
+from uprising.engine.codes import (
+    ACTIVE,
+    ARREST_RULES,
+    COP,
+    EMPTY,
+    F_MOBILISER,
+    JAILED_MODES,
+    K_COP,
+    N_SWITCHES,
+    QUIET,
+    RELEASE_MODES,
+    S_ACTIVE,
+    S_OFF,
+    S_QUIET,
+    SW_ARREST_RULE,
+    SW_COP_TO_ARRESTEE,
+    SW_COPS_MOVE_WHEN_OFF,
+    SW_COUNTDOWN_OWN_STEP,
+    SW_HEIGHT,
+    SW_JAILED,
+    SW_MAX_TERM,
+    SW_MOVE_FIRST,
+    SW_MOVEMENT,
+    SW_RELEASE,
+    SW_TERM_RANGE,
+    SW_TORUS,
+    SW_TWICE_IF_ACTIVE,
+    SW_WIDTH,
+    TARGET,
+    TERM_RANGES,
+)
+from uprising.engine.lattice import spans_from_offsets
 from uprising.engine.neighbourhood import offsets
 from uprising.scenario.actors import max_police_density
 from uprising.scenario.events import timeline_max_density
@@ -40,6 +70,20 @@ class WorldState:
     target_index: np.ndarray  # int32 per cell: index into damage, −1 (size 1 without targets)
     damage: np.ndarray  # float64 per target building, in [0, 1]
 
+    def world(self) -> World:
+        """Returns the lattice arrays as the kernels' ``World`` bundle (views, not copies)."""
+        return World(self.code, self.occupant)
+
+    def agents(self) -> Agents:
+        """Returns the per-agent arrays of Epstein's rules as the kernels' ``Agents`` bundle."""
+        return Agents(self.kind, self.state, self.pos, self.term, self.fresh, self.arrest_cell,
+                      self.grievance, self.risk, self.threshold)
+
+    def mechanisms(self) -> Mechanisms:
+        """Returns the micro mechanisms' arrays as the kernels' ``Mechanisms`` bundle."""
+        return Mechanisms(self.group, self.flags, self.loyalty, self.defect_threshold,
+                          self.target_index, self.damage)
+
 
 @dataclass(frozen=True)
 class KernelConfig:
@@ -51,6 +95,11 @@ class KernelConfig:
     cop_spans: np.ndarray
     switches: np.ndarray
     k: float
+
+    @property
+    def views(self) -> Views:
+        """Returns the neighbourhoods as the kernels' ``Views`` bundle."""
+        return Views(self.cit_offs, self.cit_spans, self.cop_offs, self.cop_spans)
 
 
 def draw(dist: Distribution, rng: np.random.Generator, n: int) -> np.ndarray:
@@ -80,21 +129,21 @@ def kernel_config(scenario: Scenario, citizen_vision: float | None = None) -> Ke
     cit_move = cit_offs[(cit_offs != 0).any(axis=1)]
     cop_move = cop_offs[(cop_offs != 0).any(axis=1)]
     r = scenario.rules
-    sw = np.zeros(ref.N_SWITCHES, dtype=np.int64)
-    sw[ref.SW_ARREST_RULE] = ref.ARREST_RULES.index(r.arrest_ratio)
-    sw[ref.SW_TWICE_IF_ACTIVE] = int(r.self_count == "twice_if_active")
-    sw[ref.SW_MOVE_FIRST] = int(r.order == "move_then_act")
-    sw[ref.SW_MOVEMENT] = int(r.movement)
-    sw[ref.SW_COPS_MOVE_WHEN_OFF] = int(r.cops_move_when_movement_off)
-    sw[ref.SW_JAILED] = ref.JAILED_MODES.index(r.jailed)
-    sw[ref.SW_RELEASE] = ref.RELEASE_MODES.index(r.release)
-    sw[ref.SW_COP_TO_ARRESTEE] = int(r.cop_moves_to_arrestee)
-    sw[ref.SW_TERM_RANGE] = ref.TERM_RANGES.index(scenario.jail.term_range)
-    sw[ref.SW_COUNTDOWN_OWN_STEP] = int(scenario.jail.countdown == "own_step")
-    sw[ref.SW_MAX_TERM] = -1 if scenario.jail.infinite else int(scenario.jail.max_term)
-    sw[ref.SW_WIDTH] = scenario.world.width
-    sw[ref.SW_HEIGHT] = scenario.world.height
-    sw[ref.SW_TORUS] = int(scenario.world.torus)
+    sw = np.zeros(N_SWITCHES, dtype=np.int64)
+    sw[SW_ARREST_RULE] = ARREST_RULES.index(r.arrest_ratio)
+    sw[SW_TWICE_IF_ACTIVE] = int(r.self_count == "twice_if_active")
+    sw[SW_MOVE_FIRST] = int(r.order == "move_then_act")
+    sw[SW_MOVEMENT] = int(r.movement)
+    sw[SW_COPS_MOVE_WHEN_OFF] = int(r.cops_move_when_movement_off)
+    sw[SW_JAILED] = JAILED_MODES.index(r.jailed)
+    sw[SW_RELEASE] = RELEASE_MODES.index(r.release)
+    sw[SW_COP_TO_ARRESTEE] = int(r.cop_moves_to_arrestee)
+    sw[SW_TERM_RANGE] = TERM_RANGES.index(scenario.jail.term_range)
+    sw[SW_COUNTDOWN_OWN_STEP] = int(scenario.jail.countdown == "own_step")
+    sw[SW_MAX_TERM] = -1 if scenario.jail.infinite else int(scenario.jail.max_term)
+    sw[SW_WIDTH] = scenario.world.width
+    sw[SW_HEIGHT] = scenario.world.height
+    sw[SW_TORUS] = int(scenario.world.torus)
     return KernelConfig(
         cit_offs=np.ascontiguousarray(cit_move),
         cit_spans=spans_from_offsets(cit_move),
@@ -208,9 +257,9 @@ def build_state(scenario: Scenario, rng: np.random.Generator) -> WorldState:
     occupant = np.full(cells, -1, dtype=np.int32)
     code[targets] = TARGET
     kind = np.zeros(n, dtype=np.int8)
-    kind[n_cit:] = ref.K_COP
-    state = np.full(n, ref.S_QUIET, dtype=np.int8)
-    state[n_cit + n_cop :] = ref.S_OFF
+    kind[n_cit:] = K_COP
+    state = np.full(n, S_QUIET, dtype=np.int8)
+    state[n_cit + n_cop :] = S_OFF
     pos = np.full(n, -1, dtype=np.int32)
     pos[:n_cit] = cit_cells
     pos[n_cit : n_cit + n_cop] = cop_cells
@@ -227,7 +276,7 @@ def build_state(scenario: Scenario, rng: np.random.Generator) -> WorldState:
     flags = np.zeros(n, dtype=np.int8)
     flags[:n_cit] = _mobiliser_flags(scenario, rng, group[:n_cit])
     mobilisers = np.flatnonzero(flags[:n_cit] & F_MOBILISER)
-    state[mobilisers] = ref.S_ACTIVE  # always active while free, from the start
+    state[mobilisers] = S_ACTIVE  # always active while free, from the start
     code[pos[mobilisers]] = ACTIVE
     loyalty = np.ones(n)
     defect_threshold = np.full(n, np.inf)

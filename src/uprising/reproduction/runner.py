@@ -118,7 +118,7 @@ def _deception_step(model: Any) -> dict[str, int]:
     rates ``quiet_ticks`` / ``quiet_cop_left`` (and ``active_ticks`` / ``active_cop_came``)
     count the same cop changes for citizens that kept their state.
     """
-    from uprising.engine.lattice import COP
+    from uprising.engine.codes import COP
     from uprising.engine.neighbourhood import offsets
 
     st, sc = model.state, model.scenario

@@ -10,6 +10,15 @@ import pandas as pd
 from uprising.actors import build_actors
 from uprising.engine import get_kernel
 from uprising.engine import reference as ref
+from uprising.engine.codes import (
+    COUNT_COLUMNS,
+    K_COP,
+    MECH_COLUMNS,
+    S_ACTIVE,
+    S_JAILED,
+    S_OFF,
+    S_QUIET,
+)
 from uprising.engine.state import build_state, kernel_config
 from uprising.observer import summarize
 from uprising.scenario import Scenario
@@ -23,9 +32,9 @@ from uprising.simulation.seeds import SeedLike
 
 def _columns(scenario: Scenario) -> list[str]:
     """Returns the time-series columns a scenario produces."""
-    cols = ["tick", *ref.COUNT_COLUMNS, "legitimacy"]
+    cols = ["tick", *COUNT_COLUMNS, "legitimacy"]
     if scenario.micro_mechanisms:
-        cols += list(ref.MECH_COLUMNS)
+        cols += list(MECH_COLUMNS)
     names = scenario.group_names
     if len(names) > 1:
         for what in ("quiet", "active", "jailed", "legitimacy"):
@@ -55,8 +64,6 @@ class Model(LatticeSimulation):
         True
     """
 
-    max_term_switch = ref.SW_MAX_TERM
-
     def __init__(
         self,
         scenario: ScenarioLike = "epstein2002-run2",
@@ -69,7 +76,7 @@ class Model(LatticeSimulation):
         check_buildable(s)
         self.state = build_state(s, self._streams())
         if s.engine == "fast":  # float32 attributes, lattice-ordered agents
-            from uprising.engine.fast_memory import compact_state
+            from uprising.engine.fast.memory import compact_state
 
             compact_state(self.state)
         self.config = kernel_config(s)
@@ -106,7 +113,7 @@ class Model(LatticeSimulation):
         return pd.DataFrame(
             {
                 "agent": np.arange(len(st.kind)),
-                "kind": np.where(st.kind == ref.K_COP, "cop", "citizen"),
+                "kind": np.where(st.kind == K_COP, "cop", "citizen"),
                 "state": np.array(["quiet", "active", "jailed", "off"])[st.state],
                 "x": np.where(st.pos >= 0, st.pos % w, -1),
                 "y": np.where(st.pos >= 0, st.pos // w, -1),
@@ -150,17 +157,14 @@ class Model(LatticeSimulation):
         st, cfg = self.state, self.config
         if self.scenario.engine != "reference":
             base = get_kernel(self.scenario.engine)(
-                n_ticks, self.kernel_rng, st.code, st.occupant, st.kind, st.state, st.pos,
-                st.term, st.fresh, st.arrest_cell, st.grievance, st.risk, st.threshold,
-                cfg.cit_offs, cfg.cit_spans, cfg.cop_offs, cfg.cop_spans, self.switches, cfg.k,
+                n_ticks, self.kernel_rng, st.world(), st.agents(), cfg.views, self.switches,
+                cfg.k,
             )
-            mech = np.zeros((n_ticks, len(ref.MECH_COLUMNS)), dtype=np.int64)
+            mech = np.zeros((n_ticks, len(MECH_COLUMNS)), dtype=np.int64)
             return np.hstack([base, mech]), n_ticks
         counts = ref.run_ticks_mech(
-            n_ticks, self.kernel_rng, st.code, st.occupant, st.kind, st.state, st.pos, st.term,
-            st.fresh, st.arrest_cell, st.grievance, st.risk, st.threshold, st.group, st.flags,
-            st.loyalty, st.defect_threshold, st.target_index, st.damage, cfg.cit_offs,
-            cfg.cit_spans, cfg.cop_offs, cfg.cop_spans, self.switches, cfg.k, self.mech,
+            n_ticks, self.kernel_rng, st.world(), st.agents(), st.mechanisms(), cfg.views,
+            self.switches, cfg.k, self.mech,
         )
         return counts, n_ticks
 
@@ -170,11 +174,11 @@ class Model(LatticeSimulation):
 
     def _current_counts(self) -> np.ndarray:
         st = self.state
-        civ = st.state[st.kind != ref.K_COP]
-        cops = int(((st.kind == ref.K_COP) & (st.state != ref.S_OFF)).sum())
-        counts = np.zeros(len(ref.COUNT_COLUMNS) + len(ref.MECH_COLUMNS), dtype=np.int64)
-        counts[:4] = [(civ == ref.S_QUIET).sum(), (civ == ref.S_ACTIVE).sum(),
-                      (civ == ref.S_JAILED).sum(), cops]
+        civ = st.state[st.kind != K_COP]
+        cops = int(((st.kind == K_COP) & (st.state != S_OFF)).sum())
+        counts = np.zeros(len(COUNT_COLUMNS) + len(MECH_COLUMNS), dtype=np.int64)
+        counts[:4] = [(civ == S_QUIET).sum(), (civ == S_ACTIVE).sum(),
+                      (civ == S_JAILED).sum(), cops]
         return counts
 
     def _counts_row(self, counts: np.ndarray, tick: int) -> np.ndarray:
@@ -190,7 +194,7 @@ class Model(LatticeSimulation):
         n = st.n_citizens
         k = len(self.parameters.groups)
         out: list[float] = []
-        for s in (ref.S_QUIET, ref.S_ACTIVE, ref.S_JAILED):
+        for s in (S_QUIET, S_ACTIVE, S_JAILED):
             out += np.bincount(st.group[:n][st.state[:n] == s], minlength=k).tolist()
         out += self.parameters.group_vector("legitimacy").tolist()
         return out

@@ -8,12 +8,20 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from uprising.engine import reference as ref
-from uprising.engine.lattice import COP, EMPTY, QUIET
+from uprising.engine import codes as kc
+from uprising.engine.bundles import InterGroupAgents, Views, World
+from uprising.engine.codes import (
+    ARREST_RULES,
+    COP,
+    EMPTY,
+    QUIET,
+    RELEASE_MODES,
+    TERM_RANGES,
+)
+from uprising.engine.intergroup.kernel import run_ticks
+from uprising.engine.lattice import spans_from_offsets
 from uprising.engine.neighbourhood import offsets
 from uprising.engine.state import count_for, draw, max_cops
-from uprising.intergroup import codes as kc
-from uprising.intergroup.kernel import run_ticks
 from uprising.scenario import Scenario
 from uprising.scenario.intergroup import InterGroup
 from uprising.simulation.base import ScenarioLike
@@ -22,7 +30,7 @@ from uprising.simulation.memory import check_buildable
 from uprising.simulation.seeds import SeedLike
 
 GROUP_NAMES = ("blue", "green")
-TIMESERIES_COLUMNS = ("tick", *kc.COUNT_COLUMNS, "legitimacy")
+TIMESERIES_COLUMNS = ("tick", *kc.IG_COUNT_COLUMNS, "legitimacy")
 
 
 def _move_offsets(shape: str, radius: float) -> np.ndarray:
@@ -46,8 +54,6 @@ class InterGroupModel(LatticeSimulation):
         >>> m.result().summary["victor"]
         'blue'
     """
-
-    max_term_switch = kc.IW_MAX_TERM
 
     def __init__(
         self,
@@ -128,26 +134,30 @@ class InterGroupModel(LatticeSimulation):
         nb = sc.neighbourhood.shape
         self.cit_offs = _move_offsets(nb, sc.population.vision)
         self.cop_offs = _move_offsets(nb, sc.police.vision)
+        self.views = Views(self.cit_offs, spans_from_offsets(self.cit_offs), self.cop_offs,
+                           spans_from_offsets(self.cop_offs))
         self.clone_offs = _move_offsets(ig.clone_site, 1.0)
         r = sc.rules
-        sw = np.zeros(kc.N_SWITCHES, dtype=np.int64)
-        sw[kc.IW_ARREST_RULE] = ref.ARREST_RULES.index(r.arrest_ratio)
-        sw[kc.IW_TWICE_IF_ACTIVE] = int(r.self_count == "twice_if_active")
-        sw[kc.IW_MOVE_FIRST] = int(r.order == "move_then_act")
-        sw[kc.IW_MOVEMENT] = int(r.movement)
-        sw[kc.IW_COPS_MOVE_WHEN_OFF] = int(r.cops_move_when_movement_off)
-        sw[kc.IW_RELEASE] = ref.RELEASE_MODES.index(r.release)
-        sw[kc.IW_TERM_RANGE] = ref.TERM_RANGES.index(sc.jail.term_range)
-        sw[kc.IW_MAX_TERM] = -1 if sc.jail.infinite else int(sc.jail.max_term)
-        sw[kc.IW_WIDTH] = w
-        sw[kc.IW_HEIGHT] = h
-        sw[kc.IW_TORUS] = int(sc.world.torus)
-        sw[kc.IW_OWN_GROUP_ONLY] = int(ig.actives_counted == "own_group")
-        sw[kc.IW_CLONE_RISK_INHERIT] = int(ig.clone_risk == "inherit")
-        sw[kc.IW_MAX_AGE] = ig.max_age
-        sw[kc.IW_AGE_IN_JAIL] = int(ig.age_in_jail)
-        sw[kc.IW_STOP_AT_EXTINCTION] = int(ig.stop_at_extinction)
-        sw[kc.IW_N_COP_SLOTS] = slots
+        sw = np.zeros(kc.N_IG_SWITCHES, dtype=np.int64)
+        sw[kc.SW_ARREST_RULE] = ARREST_RULES.index(r.arrest_ratio)
+        sw[kc.SW_TWICE_IF_ACTIVE] = int(r.self_count == "twice_if_active")
+        sw[kc.SW_MOVE_FIRST] = int(r.order == "move_then_act")
+        sw[kc.SW_MOVEMENT] = int(r.movement)
+        sw[kc.SW_COPS_MOVE_WHEN_OFF] = int(r.cops_move_when_movement_off)
+        sw[kc.SW_JAILED] = kc.JAILED_REMOVED  # Model II: always off the lattice
+        sw[kc.SW_COP_TO_ARRESTEE] = 0
+        sw[kc.SW_RELEASE] = RELEASE_MODES.index(r.release)
+        sw[kc.SW_TERM_RANGE] = TERM_RANGES.index(sc.jail.term_range)
+        sw[kc.SW_MAX_TERM] = -1 if sc.jail.infinite else int(sc.jail.max_term)
+        sw[kc.SW_WIDTH] = w
+        sw[kc.SW_HEIGHT] = h
+        sw[kc.SW_TORUS] = int(sc.world.torus)
+        sw[kc.SW_IG_OWN_GROUP_ONLY] = int(ig.actives_counted == "own_group")
+        sw[kc.SW_IG_CLONE_RISK_INHERIT] = int(ig.clone_risk == "inherit")
+        sw[kc.SW_IG_MAX_AGE] = ig.max_age
+        sw[kc.SW_IG_AGE_IN_JAIL] = int(ig.age_in_jail)
+        sw[kc.SW_IG_STOP_AT_EXTINCTION] = int(ig.stop_at_extinction)
+        sw[kc.SW_IG_N_COP_SLOTS] = slots
         self.switches = sw
 
     # -- records -------------------------------------------------------------------------
@@ -214,11 +224,14 @@ class InterGroupModel(LatticeSimulation):
             self.extinct = True
 
     def _kernel(self, n_ticks: int) -> tuple[np.ndarray, int]:
+        agents = InterGroupAgents(
+            self.state, self.group, self.pos, self.term, self.fresh, self.arrest_cell,
+            self.hardship, self.risk, self.age, self.death_age, self.newborn, self.free_stack,
+            self.free_top,
+        )
         counts, done = run_ticks(
-            n_ticks, self.kernel_rng, self.code, self.occupant, self.state, self.group, self.pos,
-            self.term, self.fresh, self.arrest_cell, self.hardship, self.risk, self.age,
-            self.death_age, self.newborn, self.free_stack, self.free_top, self.cit_offs,
-            self.cop_offs, self.clone_offs, self.switches, float(self.scenario.police.k),
+            n_ticks, self.kernel_rng, World(self.code, self.occupant), agents, self.views,
+            self.clone_offs, self.switches, float(self.scenario.police.k),
             float(self.params["population.threshold"]), float(self.ig.clone_probability),
             float(self.params["population.legitimacy"]),
         )
@@ -230,7 +243,7 @@ class InterGroupModel(LatticeSimulation):
         alive = cit[st[cit] != kc.S_DEAD]
         g = self.group[alive]
         s = st[alive]
-        row = np.zeros(kc.N_COLUMNS, dtype=np.int64)
+        row = np.zeros(kc.IG_N_COLUMNS, dtype=np.int64)
         row[0] = (g == kc.BLUE).sum()
         row[1] = (g == kc.GREEN).sum()
         row[2] = ((g == kc.BLUE) & (s == kc.S_ACTIVE)).sum()

@@ -9,6 +9,7 @@ from abc import abstractmethod
 import numpy as np
 import pandas as pd
 
+from uprising.engine.codes import SW_MAX_TERM
 from uprising.engine.rng import seed_state
 from uprising.engine.state import count_for
 from uprising.scenario.registry import Effect, row_for
@@ -27,8 +28,6 @@ class LatticeSimulation(Simulation):
     """
 
     columns: list[str]
-    #: Index of the maximum-jail-term entry in ``self.switches``.
-    max_term_switch: int
 
     def _streams(self) -> np.random.Generator:
         """Returns the initialisation Generator after creating the macro and kernel streams."""
@@ -94,7 +93,7 @@ class LatticeSimulation(Simulation):
     def _on_change(self, effect: Effect, value: float) -> None:
         """Applies the effect of a changed scalar parameter."""
         if effect is Effect.MAX_TERM:
-            self.switches[self.max_term_switch] = -1 if math.isinf(value) else int(value)
+            self.switches[SW_MAX_TERM] = -1 if math.isinf(value) else int(value)
         elif effect is Effect.COP_COUNT:
             world, slots = self._world(), self._cop_ids()
             target = count_for(value, len(world[0]))

@@ -13,6 +13,25 @@ from dataclasses import dataclass
 import numpy as np
 
 from uprising.engine import mechanisms as mk
+from uprising.engine.codes import (
+    M_DAMAGE,
+    M_DEFECT_JOIN,
+    M_DEFECT_REVERSIBLE,
+    M_DEFECTION,
+    M_IN_GROUP,
+    M_LOYALTY_SCALE,
+    M_MOB_GRIEVANCE_BOOST,
+    M_MOB_THRESHOLD_DROP,
+    M_MOBILISERS,
+    M_MOVE_PROBABILITY,
+    M_OUT_WEIGHT,
+    M_P_POLICE_CASUALTY,
+    M_P_PROTESTER_CASUALTY,
+    M_RELUCTANCE,
+    M_RELUCTANCE_HALF,
+    M_VIOLENCE,
+    M_VIOLENCE_CROWD,
+)
 from uprising.engine.state import WorldState
 from uprising.scenario import Scenario
 from uprising.scenario.events import ConcessionEvent
@@ -142,26 +161,26 @@ class Parameters:
         state.threshold[:n] = self.group_vector("threshold")[g]
 
     def mech(self) -> np.ndarray:
-        """Returns the kernel's scalar mechanism parameters (engine.mechanisms.M_*)."""
+        """Returns the kernel's scalar mechanism parameters (engine.codes.M_*)."""
         sc = self.scenario
         m = mk.default_mech()
-        m[mk.M_IN_GROUP] = float(sc.crowd.in_group_only)
-        m[mk.M_OUT_WEIGHT] = sc.crowd.out_group_weight
-        m[mk.M_MOBILISERS] = float(sc.mobilisers.share > 0)
-        m[mk.M_MOB_THRESHOLD_DROP] = sc.mobilisers.threshold_drop
-        m[mk.M_MOB_GRIEVANCE_BOOST] = sc.mobilisers.grievance_boost
-        m[mk.M_RELUCTANCE] = float(sc.reluctance.enabled)
-        m[mk.M_RELUCTANCE_HALF] = sc.reluctance.half_ratio
-        m[mk.M_DEFECTION] = float(sc.defection.enabled)
-        m[mk.M_DEFECT_JOIN] = float(sc.defection.join_crowd)
-        m[mk.M_DEFECT_REVERSIBLE] = float(sc.defection.reversible)
-        m[mk.M_VIOLENCE] = float(sc.violence.enabled)
-        m[mk.M_VIOLENCE_CROWD] = sc.violence.crowd_threshold
-        m[mk.M_DAMAGE] = sc.violence.damage_per_tick
+        m[M_IN_GROUP] = float(sc.crowd.in_group_only)
+        m[M_OUT_WEIGHT] = sc.crowd.out_group_weight
+        m[M_MOBILISERS] = float(sc.mobilisers.share > 0)
+        m[M_MOB_THRESHOLD_DROP] = sc.mobilisers.threshold_drop
+        m[M_MOB_GRIEVANCE_BOOST] = sc.mobilisers.grievance_boost
+        m[M_RELUCTANCE] = float(sc.reluctance.enabled)
+        m[M_RELUCTANCE_HALF] = sc.reluctance.half_ratio
+        m[M_DEFECTION] = float(sc.defection.enabled)
+        m[M_DEFECT_JOIN] = float(sc.defection.join_crowd)
+        m[M_DEFECT_REVERSIBLE] = float(sc.defection.reversible)
+        m[M_VIOLENCE] = float(sc.violence.enabled)
+        m[M_VIOLENCE_CROWD] = sc.violence.crowd_threshold
+        m[M_DAMAGE] = sc.violence.damage_per_tick
         level = FORCE_LEVELS[min(2, max(0, round(self.values["violence.force_level"])))]
         rates = sc.violence.casualty_rates[level]
-        m[mk.M_P_PROTESTER_CASUALTY] = rates.protester
-        m[mk.M_P_POLICE_CASUALTY] = rates.police
-        m[mk.M_MOVE_PROBABILITY] = self.values["rules.move_probability"]
-        m[mk.M_LOYALTY_SCALE] = self.values["police.loyalty_scale"]
+        m[M_P_PROTESTER_CASUALTY] = rates.protester
+        m[M_P_POLICE_CASUALTY] = rates.police
+        m[M_MOVE_PROBABILITY] = self.values["rules.move_probability"]
+        m[M_LOYALTY_SCALE] = self.values["police.loyalty_scale"]
         return m

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from uprising.engine.lattice import COP, EMPTY, random_empty_anywhere
-from uprising.engine.rules import S_OFF, S_QUIET
+from uprising.engine.codes import COP, EMPTY, S_OFF, S_QUIET
+from uprising.engine.lattice import random_empty_anywhere
 
 
 def set_cop_count(

@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from uprising.testing._codes import (
+from uprising.engine.codes import (
     ACTIVE,
     COP,
     EMPTY,

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from uprising.testing._codes import (
+from uprising.engine.codes import (
     ACTIVE,
     COP,
     EMPTY,

@@ -13,7 +13,16 @@ from typing import Any
 
 import numpy as np
 
-from uprising.engine.lattice import ACTIVE, COP, EMPTY, JAILED, QUIET
+from uprising.engine.codes import (
+    ACTIVE,
+    COP,
+    EMPTY,
+    F_VIOLENT,
+    JAILED,
+    K_DEFECTOR,
+    QUIET,
+    TARGET,
+)
 
 #: (display code, label, hex colour), in legend order. Okabe–Ito colours.
 CATEGORIES: tuple[tuple[int, str, str], ...] = (
@@ -30,15 +39,12 @@ CATEGORIES: tuple[tuple[int, str, str], ...] = (
 D_EMPTY, D_QUIET, D_ACTIVE, D_VIOLENT, D_JAILED, D_COP, D_DEFECTOR, D_TARGET, D_DESTROYED = range(9)
 
 #: Engine cell code -> display code (codes the engine does not use map to empty).
-_TARGET_CODE = 5  # uprising.engine.mechanisms.TARGET
 _LUT = np.zeros(256, dtype=np.uint8)
 _LUT[EMPTY], _LUT[QUIET], _LUT[ACTIVE], _LUT[JAILED], _LUT[COP] = (
     D_EMPTY, D_QUIET, D_ACTIVE, D_JAILED, D_COP,
 )
-_LUT[_TARGET_CODE] = D_TARGET
+_LUT[TARGET] = D_TARGET
 
-_F_VIOLENT = 2  # uprising.engine.mechanisms.F_VIOLENT
-_K_DEFECTOR = 2  # uprising.engine.rules.K_DEFECTOR
 
 
 def palette_rgb() -> np.ndarray:
@@ -80,11 +86,11 @@ def display_codes(model: Any, site: int = 0) -> np.ndarray:
     if hasattr(st, "flags"):
         occ = st.occupant
         active = np.flatnonzero(code == ACTIVE)
-        if active.size and (st.flags & _F_VIOLENT).any():
-            out[active[(st.flags[occ[active]] & _F_VIOLENT) != 0]] = D_VIOLENT
-        if (st.kind == _K_DEFECTOR).any():
+        if active.size and (st.flags & F_VIOLENT).any():
+            out[active[(st.flags[occ[active]] & F_VIOLENT) != 0]] = D_VIOLENT
+        if (st.kind == K_DEFECTOR).any():
             held = np.flatnonzero(occ >= 0)
-            out[held[st.kind[occ[held]] == _K_DEFECTOR]] = D_DEFECTOR
+            out[held[st.kind[occ[held]] == K_DEFECTOR]] = D_DEFECTOR
         if st.damage.size:
             cells = np.flatnonzero(st.target_index >= 0)
             out[cells[st.damage[st.target_index[cells]] >= 1.0]] = D_DESTROYED

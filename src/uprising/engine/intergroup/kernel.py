@@ -8,8 +8,8 @@ waiting on a free-slot stack for a newborn. A tick is:
    grants the other); an active citizen then kills one random free citizen of the other group
    in its vision, if any. A cop moves and arrests one random active citizen of either group in
    its vision. The order of move and act is the ``rules.order`` switch;
-2. jail terms count down and served citizens are released (as the core engine's end-of-tick
-   countdown);
+2. jail terms count down and served citizens are released (``rules.count_down``: unlike the
+   core engine's end-of-tick count-down, the arrest tick does not count);
 3. demography: in a fresh random order every free citizen clones with probability p onto a random
    empty neighbouring cell (the clone keeps group and hardship), then every citizen not born this
    tick ages by one tick and dies on reaching its death age.
@@ -20,75 +20,62 @@ from __future__ import annotations
 import numba
 import numpy as np
 
-from uprising.engine.lattice import EMPTY
-from uprising.engine.rng import shuffle, uniform
-from uprising.intergroup.codes import (
-    IW_AGE_IN_JAIL,
-    IW_COPS_MOVE_WHEN_OFF,
-    IW_MOVE_FIRST,
-    IW_MOVEMENT,
-    IW_N_COP_SLOTS,
-    IW_STOP_AT_EXTINCTION,
-    N_COLUMNS,
+from uprising.engine.codes import (
+    EMPTY,
+    IG_N_COLUMNS,
     S_ACTIVE,
     S_DEAD,
     S_JAILED,
     S_OFF,
     S_QUIET,
+    SW_COPS_MOVE_WHEN_OFF,
+    SW_IG_AGE_IN_JAIL,
+    SW_IG_N_COP_SLOTS,
+    SW_IG_STOP_AT_EXTINCTION,
+    SW_MOVE_FIRST,
+    SW_MOVEMENT,
 )
-from uprising.intergroup.rules import (
+from uprising.engine.intergroup.rules import (
     arrest,
     clone,
+    count_down,
     decide,
     free_slot,
     kill,
-    move,
-    release,
 )
+from uprising.engine.rng import shuffle, uniform
+from uprising.engine.rules import _move as move
 
 
 @numba.njit(cache=True)
-def run_ticks(
-    n_ticks,
-    rng,
-    code,
-    occupant,
-    state,
-    group,
-    pos,
-    term,
-    fresh,
-    arrest_cell,
-    hardship,
-    risk,
-    age,
-    death_age,
-    newborn,
-    free_stack,
-    free_top,
-    cit_offs,
-    cop_offs,
-    clone_offs,
-    sw,
-    k,
-    threshold,
-    clone_p,
-    legitimacy,
-):
+def run_ticks(n_ticks, rng, world, agents, views, clone_offs, sw, k, threshold, clone_p,
+              legitimacy):
     """Runs up to ``n_ticks`` ticks in place.
 
-    Returns (counts, ticks_done): int64 (n_ticks, N_COLUMNS) per-tick counts (COUNT_COLUMNS)
-    and the number of ticks run, fewer than ``n_ticks`` when ``stop_at_extinction`` ends it.
+    ``world``: a ``bundles.World``; ``agents``: a ``bundles.InterGroupAgents``; ``views``: a
+    ``bundles.Views`` (the citizens' spans are not used); ``clone_offs``: the sites a clone can
+    be put on; ``sw``: the switch array (``codes.SW_*`` then ``codes.SW_IG_*``); ``k``, the
+    threshold T, the cloning probability and the legitimacy L are scalars.
+
+    Returns (counts, ticks_done): int64 (n_ticks, IG_N_COLUMNS) per-tick counts
+    (IG_COUNT_COLUMNS) and the number of ticks run, fewer than ``n_ticks`` when
+    ``stop_at_extinction`` ends it.
     """
+    code, occupant = world.code, world.occupant
+    state, group, pos, term = agents.state, agents.group, agents.pos, agents.term
+    fresh, arrest_cell = agents.fresh, agents.arrest_cell
+    hardship, risk, age, death_age = agents.hardship, agents.risk, agents.age, agents.death_age
+    newborn, free_stack, free_top = agents.newborn, agents.free_stack, agents.free_top
+    cit_offs, _, cop_offs, cop_spans = views
     n = state.shape[0]
-    n_cops = sw[IW_N_COP_SLOTS]
+    n_cops = sw[SW_IG_N_COP_SLOTS]
     order = np.empty(n, dtype=np.int64)
     scratch = np.empty(max(cit_offs.shape[0], cop_offs.shape[0], clone_offs.shape[0], 1),
                        dtype=np.int64)
-    out = np.zeros((n_ticks, N_COLUMNS), dtype=np.int64)
-    move_first = sw[IW_MOVE_FIRST] == 1
-    citizens_move = sw[IW_MOVEMENT] == 1
-    cops_move = citizens_move or sw[IW_COPS_MOVE_WHEN_OFF] == 1
+    out = np.zeros((n_ticks, IG_N_COLUMNS), dtype=np.int64)
+    move_first = sw[SW_MOVE_FIRST] == 1
+    citizens_move = sw[SW_MOVEMENT] == 1
+    cops_move = citizens_move or sw[SW_COPS_MOVE_WHEN_OFF] == 1
     for t in range(n_ticks):
         arrests = 0
         releases = 0
@@ -114,8 +101,8 @@ def run_ticks(
                 if move_first and cops_move:
                     move(rng, code, occupant, pos, a, cop_offs, sw, scratch)
                 arrests += arrest(
-                    rng, code, occupant, state, pos, term, fresh, arrest_cell, a, cop_offs, sw,
-                    scratch,
+                    rng, code, occupant, state, pos, term, fresh, arrest_cell, a, cop_offs,
+                    cop_spans, sw, scratch,
                 )
                 if not move_first and cops_move:
                     move(rng, code, occupant, pos, a, cop_offs, sw, scratch)
@@ -138,17 +125,10 @@ def run_ticks(
                 move(rng, code, occupant, pos, a, cit_offs, sw, scratch)
         # 2. jail countdown and release
         for a in range(n_cops, n):
-            if state[a] != S_JAILED:
-                continue
-            if fresh[a]:
-                fresh[a] = False
-                if term[a] != 0:
-                    continue
-            elif term[a] > 0:
-                term[a] -= 1
-            if term[a] == 0:
-                releases += release(
-                    rng, code, occupant, state, pos, term, arrest_cell, a, cit_offs, sw, scratch
+            if state[a] == S_JAILED:
+                releases += count_down(
+                    rng, code, occupant, state, pos, term, fresh, arrest_cell, a, cit_offs, sw,
+                    scratch,
                 )
         # 3. demography: cloning in a fresh random order, then ageing and death
         m = 0
@@ -170,7 +150,7 @@ def run_ticks(
                 births += 1
             elif got < 0:
                 blocked += 1
-        age_in_jail = sw[IW_AGE_IN_JAIL] == 1
+        age_in_jail = sw[SW_IG_AGE_IN_JAIL] == 1
         for a in range(n_cops, n):
             s = state[a]
             if s == S_DEAD or newborn[a] or (s == S_JAILED and not age_in_jail):
@@ -206,6 +186,6 @@ def run_ticks(
         row[11] = births
         row[12] = deaths
         row[13] = blocked
-        if sw[IW_STOP_AT_EXTINCTION] == 1 and (row[0] == 0 or row[1] == 0):
+        if sw[SW_IG_STOP_AT_EXTINCTION] == 1 and (row[0] == 0 or row[1] == 0):
             return out, t + 1
     return out, n_ticks

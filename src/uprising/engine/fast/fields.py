@@ -4,7 +4,7 @@ The fast scheduler reads a citizen's cop count C and active count A from two per
 instead of scanning its view: ``cops[c]`` and ``actives[c]`` count the COP and ACTIVE cells in
 the citizen view around ``c``, the centre excluded (as ``lattice.count_view``). They are built
 from the lattice at the start of every kernel call with the O(1)-per-cell window tables of
-``fast_counts`` (summed-area tables for Moore, rotated tables for von Neumann, row prefixes
+``fast.counts`` (summed-area tables for Moore, rotated tables for von Neumann, row prefixes
 otherwise), in parallel over bands of rows, and then updated whenever a cell changes between
 "cop", "active" and anything else: every view is symmetric, so the cells that see ``z`` are the
 view around ``z``, and one change adds ±1 to them.
@@ -15,8 +15,8 @@ from __future__ import annotations
 import numba
 import numpy as np
 
-from uprising.engine.fast_counts import LOW, SHIFT, count_band, workspace_size
-from uprising.engine.lattice import ACTIVE, COP
+from uprising.engine.codes import ACTIVE, COP
+from uprising.engine.fast.counts import LOW, SHIFT, count_band, workspace_size
 
 BAND = 32  # rows per band when building the fields (any value gives the same fields)
 

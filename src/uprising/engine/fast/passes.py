@@ -13,6 +13,13 @@ import numba
 import numpy as np
 
 from uprising.engine import rules as ru
+from uprising.engine.codes import (
+    K_COP,
+    S_ACTIVE,
+    S_JAILED,
+    S_OFF,
+    S_QUIET,
+)
 
 CHUNK = 4096  # agents per chunk of the parallel count-down and tally passes
 
@@ -24,7 +31,7 @@ def count_down_all(state, pos, term, stamp, own_step, need):
     for c in numba.prange(need.shape[0]):
         due = 0
         for a in range(c * CHUNK, min(n, (c + 1) * CHUNK)):
-            if state[a] != ru.S_JAILED or (own_step and pos[a] >= 0):
+            if state[a] != S_JAILED or (own_step and pos[a] >= 0):
                 continue
             if own_step:
                 if term[a] != 0:  # the prisoner's own step: one tick less
@@ -54,7 +61,7 @@ def release_due(rng, code, occupant, state, pos, term, arrest_cell, stamp, own_s
         if need[c] == 0:
             continue
         for a in range(c * CHUNK, min(n, (c + 1) * CHUNK)):
-            if state[a] != ru.S_JAILED or term[a] != 0:
+            if state[a] != S_JAILED or term[a] != 0:
                 continue
             if own_step and (pos[a] >= 0 or stamp[a] != 0):
                 continue
@@ -85,12 +92,12 @@ def tally_and_clear(kind, state, stamp, row, n_chunks):
         stamp[lo:hi] = 0
         for a in range(lo, hi):
             s = state[a]
-            cop = np.int32(kind[a] == ru.K_COP)
+            cop = np.int32(kind[a] == K_COP)
             citizen = 1 - cop
-            quiet += citizen * np.int32(s == ru.S_QUIET)
-            active += citizen * np.int32(s == ru.S_ACTIVE)
-            jailed += citizen * np.int32(s == ru.S_JAILED)
-            on_duty += cop * np.int32(s != ru.S_OFF)
+            quiet += citizen * np.int32(s == S_QUIET)
+            active += citizen * np.int32(s == S_ACTIVE)
+            jailed += citizen * np.int32(s == S_JAILED)
+            on_duty += cop * np.int32(s != S_OFF)
         parts[c, 0] = quiet
         parts[c, 1] = active
         parts[c, 2] = jailed

@@ -9,11 +9,11 @@ from the reference):
 2. the block grid (``blocks.block_plan``) is shifted by a random offset and its colours are
    put in a random order; colour by colour, the blocks of the colour run in parallel
    (``numba.prange``); inside a block, every agent on it not yet activated this tick is
-   activated once, in a random order, with the reference rules (``fast_rules``): move, decide
+   activated once, in a random order, with the reference rules (``fast.rules``): move, decide
    (C and A from window-count ``fields``, O(1)), arrest;
 3. end-of-tick count-down and releases (``jail.countdown = end_of_tick``), then the tally.
 
-Each block draws from its own streams (``fast_rng``) seeded by (tick key, block), and the tick
+Each block draws from its own streams (``fast.rng``) seeded by (tick key, block), and the tick
 key is one output of the run's stream, so a seed gives the same run with any number of
 threads, and ``run(n)`` equals n calls of ``step()``. A lattice too small to hold two blocks of
 one colour, or smaller than ``PARALLEL_MIN_CELLS``, is one block: the reference schedule exactly,
@@ -27,12 +27,30 @@ import os
 import numba
 import numpy as np
 
-from uprising.engine import rules as ru
-from uprising.engine.blocks import BlockPlan, block_plan
-from uprising.engine.fast_counts import classify
-from uprising.engine.fast_passes import CHUNK, count_down_all, release_due, tally_and_clear
-from uprising.engine.fast_rng import COUNTER, GOLDEN, mix64, seed_state, shuffle_counter
-from uprising.engine.fast_rules import (
+from uprising.engine.codes import (
+    ACTIVE,
+    COP,
+    JAILED_STAY_AND_BLOCK,
+    K_COP,
+    S_JAILED,
+    S_OFF,
+    SW_ARREST_RULE,
+    SW_COPS_MOVE_WHEN_OFF,
+    SW_COUNTDOWN_OWN_STEP,
+    SW_HEIGHT,
+    SW_JAILED,
+    SW_MOVE_FIRST,
+    SW_MOVEMENT,
+    SW_TORUS,
+    SW_WIDTH,
+)
+from uprising.engine.fast.blocks import BlockPlan, block_plan
+from uprising.engine.fast.counts import classify
+from uprising.engine.fast.fields import band_edges, build_fields, build_workspace, field_dtype
+from uprising.engine.fast.passes import CHUNK, count_down_all, release_due, tally_and_clear
+from uprising.engine.fast.prefetch import prefetch
+from uprising.engine.fast.rng import COUNTER, GOLDEN, mix64, seed_state, shuffle_counter
+from uprising.engine.fast.rules import (
     TABLE_LIMIT,
     Geometry,
     count_down,
@@ -43,11 +61,8 @@ from uprising.engine.fast_rules import (
     probability_table,
     probe_threshold,
 )
-from uprising.engine.fields import band_edges, build_fields, build_workspace, field_dtype
-from uprising.engine.lattice import ACTIVE, COP
-from uprising.engine.prefetch import prefetch
+from uprising.engine.fast.stencils import move_stencils
 from uprising.engine.rng import below, next_u64, shuffle
-from uprising.engine.stencils import move_stencils
 
 AHEAD = 4  # prefetch hints: an agent's arrays 2·AHEAD activations before its own, its cell
 # AHEAD before (0: no hints). Results do not depend on it; 2 threads on 160×160 run ~20 % faster
@@ -70,15 +85,15 @@ def _activate(a, rng, code, occupant, kind, state, pos, term, arrest_cell, griev
         return
     stamp[ua] = 1
     s = state[ua]
-    if s >= ru.S_OFF:
+    if s >= S_OFF:
         return
-    move_first = sw[ru.SW_MOVE_FIRST] == 1
-    cit_move = sw[ru.SW_MOVEMENT] == 1
-    cop_move = cit_move or sw[ru.SW_COPS_MOVE_WHEN_OFF] == 1
-    own_step = sw[ru.SW_COUNTDOWN_OWN_STEP] == 1
+    move_first = sw[SW_MOVE_FIRST] == 1
+    cit_move = sw[SW_MOVEMENT] == 1
+    cop_move = cit_move or sw[SW_COPS_MOVE_WHEN_OFF] == 1
+    own_step = sw[SW_COUNTDOWN_OWN_STEP] == 1
     # Four inlined move sites: one site for both kinds and orders compiles in half the time
     # but ran 4–8 % slower.
-    if kind[ua] == ru.K_COP:
+    if kind[ua] == K_COP:
         if move_first and cop_move:
             move(rng, code, occupant, pos, cops, actives, a, geo.cop_offs, geo.cop_flat,
                  geo.cop_reach, geo.cop_threshold, geo.cop_steps, geo.cop_bounds, geo, scratch)
@@ -87,7 +102,8 @@ def _activate(a, rng, code, occupant, kind, state, pos, term, arrest_cell, griev
             jail(rng, code, occupant, state, pos, term, arrest_cell, cops, actives, victim, a,
                  sw, geo)
             counts[0] += 1
-            if own_step and sw[ru.SW_JAILED] != 1 and stamp[victim] == 0 and term[victim] != 0:
+            if (own_step and sw[SW_JAILED] != JAILED_STAY_AND_BLOCK and stamp[victim] == 0
+                    and term[victim] != 0):
                 # Off the lattice, the victim would not be reached by its own block: its
                 # own-step count-down (the reference's later activation) happens now.
                 stamp[victim] = 1
@@ -97,7 +113,7 @@ def _activate(a, rng, code, occupant, kind, state, pos, term, arrest_cell, griev
             move(rng, code, occupant, pos, cops, actives, a, geo.cop_offs, geo.cop_flat,
                  geo.cop_reach, geo.cop_threshold, geo.cop_steps, geo.cop_bounds, geo, scratch)
         return
-    if s == ru.S_JAILED:
+    if s == S_JAILED:
         if not own_step:
             return
         placed = count_down(rng, code, occupant, state, pos, term, arrest_cell, a, sw, geo,
@@ -151,7 +167,7 @@ def _hint(order, i, m, ahead, stamp, state, kind, pos, term, grievance, risk, co
             prefetch(occupant, c)
             prefetch(cops, c)
             prefetch(actives, c)
-            if kind[b] == ru.K_COP and c >= lo and c < hi:
+            if kind[b] == K_COP and c >= lo and c < hi:
                 # a cop's move shifts its count in the cop field around its cell
                 for dy in range(-reach, reach + 1):
                     prefetch(cops, c + dy * width - reach)
@@ -194,7 +210,7 @@ def _run(n_ticks, rng, code, occupant, kind, state, pos, term, arrest_cell, grie
     out = np.zeros((n_ticks, 6), dtype=np.int64)
     width = geo.width
     height = geo.height
-    own_step = sw[ru.SW_COUNTDOWN_OWN_STEP] == 1
+    own_step = sw[SW_COUNTDOWN_OWN_STEP] == 1
     nbx, cx, nby, cy = plan[0], plan[1], plan[2], plan[3]
     per_x = nbx // cx
     per_y = nby // cy
@@ -212,7 +228,7 @@ def _run(n_ticks, rng, code, occupant, kind, state, pos, term, arrest_cell, grie
         shuffle(serial, colours)
         arrests = 0
         releases = 0
-        if own_step and sw[ru.SW_JAILED] != 1:
+        if own_step and sw[SW_JAILED] != JAILED_STAY_AND_BLOCK:
             count_down_all(state, pos, term, stamp, True, need)
             releases += release_due(serial, code, occupant, state, pos, term, arrest_cell,
                                      stamp, True, need, sw, geo.cit_offs, scratch[0])
@@ -253,40 +269,27 @@ def _reach(offs: np.ndarray) -> int:
     return int(np.abs(offs).max()) if offs.size else 0
 
 
-def run_ticks(
-    n_ticks,
-    rng,
-    code,
-    occupant,
-    kind,
-    state,
-    pos,
-    term,
-    fresh,
-    arrest_cell,
-    grievance,
-    risk,
-    threshold,
-    cit_offs,
-    cit_spans,
-    cop_offs,
-    cop_spans,
-    sw,
-    k,
-):
+def run_ticks(n_ticks, rng, world, agents, views, sw, k):
     """Runs ``n_ticks`` ticks in place; returns int64 (n_ticks, 6) counts.
 
-    Same arguments and columns (``reference.COUNT_COLUMNS``) as ``reference.run_ticks``
-    (``fresh`` holds the activation stamps during a call and is all False after it).
+    Same arguments (``bundles.World``, ``Agents``, ``Views``) and columns
+    (``codes.COUNT_COLUMNS``) as ``reference.run_ticks`` (``agents.fresh`` holds the activation
+    stamps during a call and is all False after it). The bundles are unpacked here, in Python:
+    the parallel loop below takes the arrays themselves.
     """
-    width = int(sw[ru.SW_WIDTH])
-    height = int(sw[ru.SW_HEIGHT])
-    torus = bool(sw[ru.SW_TORUS] == 1)
+    code, occupant = world.code, world.occupant
+    kind, state, pos, term = agents.kind, agents.state, agents.pos, agents.term
+    fresh, arrest_cell = agents.fresh, agents.arrest_cell
+    grievance, risk, threshold = agents.grievance, agents.risk, agents.threshold
+    cit_offs, cit_spans, cop_offs, _ = views
+    width = int(sw[SW_WIDTH])
+    height = int(sw[SW_HEIGHT])
+    torus = bool(sw[SW_TORUS] == 1)
     spans = np.ascontiguousarray(cit_spans, dtype=np.int64)
     method, r = classify(spans)
     same_view = cop_offs.shape == cit_offs.shape and bool(np.array_equal(cop_offs, cit_offs))
     view = int(cit_offs.shape[0])
-    ptab = (probability_table(view, int(sw[ru.SW_ARREST_RULE]), float(k))
+    ptab = (probability_table(view, int(sw[SW_ARREST_RULE]), float(k))
             if (view + 1) * (view + 3) <= TABLE_LIMIT else np.zeros((1, 1)))
     cit64 = np.ascontiguousarray(cit_offs, dtype=np.int64)
     cop64 = np.ascontiguousarray(cop_offs, dtype=np.int64)
@@ -330,7 +333,7 @@ def run_ticks(
 
 def _verify(code, width, height, torus, spans, cops, actives) -> None:
     """Raises AssertionError unless the fields equal a brute-force count of the lattice."""
-    from uprising.engine.fast_counts import ROWS, window_counts
+    from uprising.engine.fast.counts import ROWS, window_counts
 
     want_cops, want_actives = window_counts(code, width, height, torus, spans, method=ROWS)
     want_cops -= code == COP

@@ -3,7 +3,7 @@
 Each function acts on one agent with the law of its counterpart in ``uprising.engine.rules``,
 except that C and A come from the ``fields`` arrays in O(1), every cell change goes through
 ``fields.recode`` so that the fields stay exact, and the empty-cell and arrestee draws come
-from the block's counter stream (``fast_rng``) with cheaper, equally uniform probes. Jail
+from the block's counter stream (``fast.rng``) with cheaper, equally uniform probes. Jail
 terms and releases use the reference's own functions and xoshiro256** draws.
 ``Geometry`` bundles what the functions need to know about the lattice and the views.
 """
@@ -15,10 +15,13 @@ from collections import namedtuple
 import numba
 import numpy as np
 
-from uprising.engine.fast_rng import LOW32, draw, draw_below
-from uprising.engine.fields import move_window, recode, split
-from uprising.engine.lattice import ACTIVE, COP, EMPTY, JAILED, QUIET, site
-from uprising.engine.rules import (
+from uprising.engine.codes import (
+    ACTIVE,
+    COP,
+    EMPTY,
+    JAILED,
+    JAILED_STAY_AND_BLOCK,
+    QUIET,
     S_ACTIVE,
     S_JAILED,
     S_QUIET,
@@ -26,11 +29,12 @@ from uprising.engine.rules import (
     SW_COP_TO_ARRESTEE,
     SW_JAILED,
     SW_TWICE_IF_ACTIVE,
-    _draw_term,
-    _release,
-    arrest_probability,
 )
-from uprising.engine.stencils import apply_stencil
+from uprising.engine.fast.fields import move_window, recode, split
+from uprising.engine.fast.rng import LOW32, draw, draw_below
+from uprising.engine.fast.stencils import apply_stencil
+from uprising.engine.lattice import site
+from uprising.engine.rules import _draw_term, _release, arrest_probability
 
 _LOW16 = np.uint64(0xFFFF)
 
@@ -284,7 +288,7 @@ def jail(rng, code, occupant, state, pos, term, arrest_cell, cops, actives, vict
     state[victim] = S_JAILED
     term[victim] = _draw_term(rng, sw)
     arrest_cell[victim] = target_cell
-    if sw[SW_JAILED] == 1:
+    if sw[SW_JAILED] == JAILED_STAY_AND_BLOCK:
         recode(code, cops, actives, target_cell, JAILED, sp, w, h, t)
         return
     recode(code, cops, actives, target_cell, EMPTY, sp, w, h, t)

@@ -24,7 +24,7 @@ from __future__ import annotations
 import numba
 import numpy as np
 
-from uprising.engine.lattice import ACTIVE, COP
+from uprising.engine.codes import ACTIVE, COP
 
 ROWS = 0
 MOORE = 1
