@@ -1,26 +1,32 @@
 """Macro actors that act between ticks: government, external power, elite.
 
 ``build_actors(scenario)``, called by ``uprising.simulation.civil_violence.Model``, returns the
-actors a scenario
-switches on, each with ``before_tick(model, tick)``. They change parameters only through the
-Model API (``set_parameter``, ``concede``, ``log_event``); equations: docs/ODD.md §8.1 (E8–E10).
+actors a scenario switches on, each with ``before_tick(model, tick)``. They see a model only
+through ``interface.ActorModel`` and change it only through ``set_parameter``, ``concede`` and
+``log_event``; equations: docs/ODD.md §8.1 (E8–E10).
 """
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING
 
 from uprising.actors.common import PoliceLevers
 from uprising.actors.elite import EliteActor
 from uprising.actors.external_power import ExternalPowerActor
 from uprising.actors.government import GovernmentActor
+from uprising.actors.interface import Actor, ActorModel
 from uprising.scenario.actors import max_police_density
 from uprising.scenario.events import timeline_max_density
 
-__all__ = ["EliteActor", "ExternalPowerActor", "GovernmentActor", "build_actors"]
+if TYPE_CHECKING:
+    from uprising.scenario import Scenario
+
+__all__ = [
+    "Actor", "ActorModel", "EliteActor", "ExternalPowerActor", "GovernmentActor", "build_actors",
+]
 
 
-def build_actors(scenario: Any) -> list[Any]:
+def build_actors(scenario: Scenario) -> list[Actor]:
     """Returns the scenario's macro actors in the order they act each tick: elite (sets resolve
     and loyalty), government (may request help), external power (answers the same tick)."""
     levers = PoliceLevers(max_police_density(scenario, timeline_max_density(scenario)))

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from collections import deque
-from typing import Any
+
+from uprising.actors.interface import ActorModel
 
 
-def active_share(model: Any, measure: str = "active") -> float:
+def active_share(model: ActorModel, measure: str = "active") -> float:
     """Returns the ``measure`` column (active or violent) / citizens in the latest recorded
     tick (0 when there are no citizens)."""
     n = model.state.n_citizens
@@ -42,7 +43,7 @@ class PoliceLevers:
         self._base: float | None = None
         self._written: float | None = None
 
-    def apply(self, model: Any) -> float:
+    def apply(self, model: ActorModel) -> float:
         """Returns the police density written to ``model`` from the current claims."""
         current = float(model.params["police.density"])
         if self._written is None or current != self._written:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from uprising.actors.interface import ActorModel
 from uprising.scenario.actors import Elite
 
 
@@ -29,7 +30,7 @@ class EliteActor:
         """Returns the multiplier of government resolve implied by the current cohesion."""
         return 1.0 - self.cfg.resolve_sensitivity * (1.0 - self.cohesion)
 
-    def before_tick(self, model: Any, tick: int) -> None:
+    def before_tick(self, model: ActorModel, tick: int) -> None:
         """Applies the initial cohesion (first call) and the split (at ``split_at``)."""
         if not self._started:
             self._started = True
@@ -40,7 +41,7 @@ class EliteActor:
             self.cohesion = self.cfg.split_to
             self._push(model, "split", cohesion_before=before)
 
-    def _push(self, model: Any, action: str, **detail: Any) -> None:
+    def _push(self, model: ActorModel, action: str, **detail: Any) -> None:
         scale = self.loyalty_scale()
         if self.cfg.loyalty_sensitivity > 0:  # λ = 0 switches the loyalty channel off
             model.set_parameter("police.loyalty_scale", scale)

@@ -3,9 +3,8 @@ government request, and its reinforcements arrive after a delay."""
 
 from __future__ import annotations
 
-from typing import Any
-
 from uprising.actors.common import PoliceLevers, ShareWindow, active_share
+from uprising.actors.interface import ActorModel
 from uprising.scenario.actors import ExternalPower, intervention_threshold, stakes_index
 
 
@@ -37,7 +36,7 @@ class ExternalPowerActor:
         if self.requested_at is None:
             self.requested_at = tick
 
-    def before_tick(self, model: Any, tick: int) -> None:
+    def before_tick(self, model: ActorModel, tick: int) -> None:
         """Decides, deploys or withdraws according to the rules in the class docstring."""
         instability = self.window.push(active_share(model, self.cfg.measure))
         cfg = self.cfg

@@ -17,6 +17,9 @@ import math
 from typing import Any
 
 from uprising.actors.common import PoliceLevers, ShareWindow, active_share
+from uprising.actors.elite import EliteActor
+from uprising.actors.external_power import ExternalPowerActor
+from uprising.actors.interface import ActorModel
 from uprising.scenario.actors import FORCE_CODES, GOVERNMENT_ACTIONS, Government
 
 
@@ -29,8 +32,8 @@ class GovernmentActor:
         self,
         cfg: Government,
         levers: PoliceLevers,
-        elite: Any | None = None,
-        external: Any | None = None,
+        elite: EliteActor | None = None,
+        external: ExternalPowerActor | None = None,
     ):
         self.cfg = cfg
         self.levers = levers
@@ -72,7 +75,7 @@ class GovernmentActor:
             return False
         return action not in self.until
 
-    def before_tick(self, model: Any, tick: int) -> None:
+    def before_tick(self, model: ActorModel, tick: int) -> None:
         """Observes the share, restores expired measures, then takes the due actions."""
         share = self.window.push(active_share(model, self.cfg.measure))
         self._restore_due(model, tick)
@@ -93,7 +96,7 @@ class GovernmentActor:
             getattr(self, f"_{action}")(model, tick, reason=reason, observed_share=share)
 
     # -- actions ------------------------------------------------------------------------
-    def _concede(self, model: Any, tick: int, **why: Any) -> None:
+    def _concede(self, model: ActorModel, tick: int, **why: Any) -> None:
         c = self.cfg.concede
         model.concede(
             groups=c.groups, legitimacy_gain=c.legitimacy_gain, hardship_factor=c.hardship_factor,
@@ -104,7 +107,7 @@ class GovernmentActor:
             hardship_factor=c.hardship_factor, weakness_signal=c.weakness_signal, **why,
         )
 
-    def _crackdown(self, model: Any, tick: int, **why: Any) -> None:
+    def _crackdown(self, model: ActorModel, tick: int, **why: Any) -> None:
         c = self.cfg.crackdown
         if self._extend("crackdown", c.duration, tick):
             model.log_event(self.name, "crackdown_extended", until=self.until["crackdown"], **why)
@@ -128,7 +131,7 @@ class GovernmentActor:
             until=self.until.get("crackdown"), **why,
         )
 
-    def _emergency(self, model: Any, tick: int, **why: Any) -> None:
+    def _emergency(self, model: ActorModel, tick: int, **why: Any) -> None:
         c = self.cfg.emergency
         if self._extend("emergency", c.duration, tick):
             model.log_event(self.name, "emergency_extended", until=self.until["emergency"], **why)
@@ -143,7 +146,7 @@ class GovernmentActor:
             until=self.until.get("emergency"), **why,
         )
 
-    def _cut_information(self, model: Any, tick: int, **why: Any) -> None:
+    def _cut_information(self, model: ActorModel, tick: int, **why: Any) -> None:
         c = self.cfg.cut_information
         if self._extend("cut_information", c.duration, tick):
             model.log_event(
@@ -161,7 +164,7 @@ class GovernmentActor:
             news_factor=c.news_factor, until=self.until.get("cut_information"), **why,
         )
 
-    def _request_help(self, model: Any, tick: int, **why: Any) -> None:
+    def _request_help(self, model: ActorModel, tick: int, **why: Any) -> None:
         if self.external is not None:
             self.external.request(tick)
         model.log_event(
@@ -176,7 +179,7 @@ class GovernmentActor:
             return True
         return False
 
-    def _restore_due(self, model: Any, tick: int) -> None:
+    def _restore_due(self, model: ActorModel, tick: int) -> None:
         for action in [a for a, end in self.until.items() if end <= tick]:
             del self.until[action]
             saved = self._saved.pop(action, {})
