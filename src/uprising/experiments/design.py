@@ -16,12 +16,13 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-import yaml
 
 from uprising.experiments.spec import Experiment, ExperimentError, parse_experiment
 from uprising.observer import SUMMARY_KEYS
 from uprising.scenario.loader import ScenarioError, load_scenario
 from uprising.scenario.paths import set_path
+from uprising.scenario.safe_yaml import load_yaml
+from uprising.simulation.memory import check_scenario_fits
 
 ModelFunction = Callable[[dict[str, Any], np.random.SeedSequence], dict[str, Any]]
 
@@ -179,7 +180,8 @@ def build_design(
         base: the resolved base scenario mapping, when already known (e.g. from a manifest).
 
     Raises:
-        ExperimentError: naming the first invalid point and field.
+        ExperimentError: naming the first invalid point and field, or the first point whose
+            world cannot fit in this machine's memory.
     """
     if exp.sampler is not None:
         sample = _sample(exp)
@@ -207,7 +209,7 @@ def build_design(
     design = Design(exp, points, sample, base)
     for point in range(design.n_points):
         try:
-            load_scenario(design.scenario_data(point))
+            check_scenario_fits(load_scenario(design.scenario_data(point)))
         except ScenarioError as exc:
             values = ", ".join(f"{k}={v}" for k, v in design.params(point).items())
             raise ExperimentError(f"point {point} ({values}): {exc}") from None
@@ -218,6 +220,8 @@ def design_from_manifest(manifest: dict[str, Any]) -> Design:
     """Returns the design recorded in a store's manifest."""
     if "experiment_yaml" not in manifest:
         raise ExperimentError("manifest.json has no experiment_yaml (written by an older version)")
-    data = yaml.safe_load(manifest["experiment_yaml"])
+    data = load_yaml(manifest["experiment_yaml"], "manifest.json experiment_yaml", ExperimentError)
+    if not isinstance(data, dict):
+        raise ExperimentError("manifest.json: experiment_yaml is not a mapping")
     exp = parse_experiment(data, "manifest.json")
     return build_design(exp, ".", base=manifest.get("base_scenario"))
