@@ -17,7 +17,7 @@ from typing import Any, Literal
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
-from uprising.scenario.base import Name, PathText, Text
+from uprising.scenario.base import Name, PathText, Text, bool_for_number
 from uprising.scenario.errors import ScenarioError, format_validation_error, shorten
 from uprising.scenario.safe_yaml import read_yaml_file
 
@@ -46,6 +46,18 @@ class _Frozen(BaseModel):
     model_config = ConfigDict(
         frozen=True, extra="forbid", validate_default=True, allow_inf_nan=False
     )
+
+    @model_validator(mode="before")
+    @classmethod
+    def _no_bool_for_number(cls, data: Any) -> Any:
+        if isinstance(data, dict):
+            for name, value in data.items():
+                field = cls.model_fields.get(name) if isinstance(name, str) else None
+                if field is not None and bool_for_number(field.annotation, value):
+                    raise ValueError(
+                        f"{name}: must be a number, not a boolean (true/false/yes/no/on/off)"
+                    )
+        return data
 
 
 class Stepped(_Frozen):

@@ -41,7 +41,12 @@ def raw_scenario(name_or_path: str | Path, _chain: tuple[str, ...] = ()) -> dict
         ScenarioError: unreadable or unsafe YAML, or a ``base:`` chain that is circular (the
             message names the chain) or longer than ``MAX_BASE_CHAIN``.
     """
-    text, source, key = _locate(name_or_path)
+    try:
+        text, source, key = _locate(name_or_path)
+    except ScenarioError as exc:
+        if not _chain:
+            raise
+        raise ScenarioError(f"{shorten(_chain[-1], 200)}: base: {exc}") from None
     if key in _chain:
         loop = " → ".join([*_chain[_chain.index(key):], key])
         raise ScenarioError(f"{source}: base: circular reference {shorten(loop, 400)}")

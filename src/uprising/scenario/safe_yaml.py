@@ -165,8 +165,9 @@ def load_yaml(text: str, source: str, error: type[ScenarioError] = ScenarioError
     """
     if len(text) > MAX_BYTES or len(text.encode("utf-8", "surrogatepass")) > MAX_BYTES:
         raise error(f"{source}: larger than {MAX_BYTES} bytes")
-    loader = _Loader(text)
+    loader = None
     try:
+        loader = _Loader(text)  # the reader refuses control characters here
         return loader.get_single_data()
     except YAMLLimitError as exc:
         raise error(f"{source}: {exc}") from None
@@ -175,7 +176,8 @@ def load_yaml(text: str, source: str, error: type[ScenarioError] = ScenarioError
     except RecursionError:  # a safety net: MAX_DEPTH stops far earlier
         raise error(f"{source}: nested too deeply") from None
     finally:
-        loader.dispose()
+        if loader is not None:
+            loader.dispose()
 
 
 def read_yaml_file(path: Path, error: type[ScenarioError] = ScenarioError) -> Any:
