@@ -248,7 +248,11 @@ def _bound_cases() -> list[Case]:
         _one("cooldown-huge", c, "government: {mode: rule, crackdown: "
              "{cooldown: 100000000000}}\n", "cooldown"),
         _one("targets-1e9", c, v + "targets: 1000000000}\n", "violence.targets"),
-        _one("targets-all-cells-ok", c, v + "targets: 1600}\n", None, refuse=False),
+        _one("targets-all-cells", c, v + "targets: 1600}\n", "violence.targets"),
+        _one("targets-leave-room-ok", c, v + "targets: 416}\n", None, refuse=False),
+        _one("targets-leave-no-room", c, v + "targets: 417}\n", "violence.targets"),
+        _one("targets-all-cells-no-agents-ok", c, v + "targets: 1600}\npopulation: "
+             "{density: 0}\npolice: {density: 0}\n", None, refuse=False),
         _one("targets-cells-plus-one", c, v + "targets: 1601}\n", "violence.targets"),
         _one("targets-10**30", c, v + "targets: 1000000000000000000000000000000}\n",
              "violence.targets"),

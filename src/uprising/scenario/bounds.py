@@ -8,7 +8,6 @@ import math
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from uprising.scenario.mechanisms import Violence
     from uprising.scenario.schema import Scenario
 
 
@@ -37,10 +36,13 @@ def check_crackdown_reach(scenario: Scenario) -> None:
         )
 
 
-def check_violence(violence: Violence, world: Any) -> None:
+def check_violence(scenario: Scenario) -> None:
     """Raises ValueError (naming the field) unless every listed target cell lies in the world,
-    none is listed twice, and the listed plus random targets fit in the world's cells."""
-    width, height = world.width, world.height  # type: ignore[attr-defined]
+    none is listed twice, the listed plus random targets fit in the world's cells and, when
+    the mechanism is on and agents are placed in exact numbers, the cells targets leave free
+    hold every agent (targets never hold one)."""
+    violence, world = scenario.violence, scenario.world
+    width, height = world.width, world.height
     seen: set[tuple[int, int]] = set()
     for i, (x, y) in enumerate(violence.target_cells):
         if not (0 <= x < width and 0 <= y < height):
@@ -52,11 +54,21 @@ def check_violence(violence: Violence, world: Any) -> None:
             raise ValueError(f"violence.target_cells[{i}] = [{x}, {y}] is listed twice")
         seen.add((x, y))
     cells = width * height
-    if violence.targets + len(seen) > cells:
+    blocked = violence.targets + len(seen)
+    if blocked > cells:
         raise ValueError(
             f"violence.targets = {violence.targets} plus {len(seen)} listed target cells "
             f"exceed the world's {cells} cells"
         )
+    if violence.enabled and blocked and scenario.rules.initial_counts == "exact":
+        agents = round(scenario.population.density * cells) + round(
+            scenario.police.density * cells)
+        if agents > cells - blocked:
+            raise ValueError(
+                f"violence.targets = {violence.targets} plus {len(seen)} listed target cells "
+                f"leave {cells - blocked} of the {cells} cells free, too few for the {agents} "
+                "agents (population.density + police.density); targets never hold an agent"
+            )
 
 
 def check_timeline_density(scenario: Any) -> None:

@@ -278,7 +278,7 @@ class Scenario(Frozen):
         for i, ev in enumerate(self.timeline):
             check_event(i, ev, self, set(names))
         check_timeline_density(self)
-        check_violence(self.violence, self.world)
+        check_violence(self)
         for g in self.mobilisers.groups:
             if g not in names:
                 raise ValueError(f"mobilisers.groups: unknown group {g!r}; groups: {names}")
