@@ -11,7 +11,7 @@ import yaml
 
 from uprising.scenario.errors import ScenarioError, shorten, validate_as
 from uprising.scenario.paths import set_path
-from uprising.scenario.safe_yaml import MAX_BYTES, load_yaml
+from uprising.scenario.safe_yaml import MALFORMED, MAX_BYTES, load_yaml
 from uprising.scenario.schema import Scenario
 
 PRESET_PACKAGE = "uprising.scenario.presets"
@@ -121,9 +121,9 @@ def parse_override(text: str) -> tuple[list[str], Any]:
     try:
         value = load_yaml(raw, f"override {shorten(key, 80)}")
     except ScenarioError as exc:
-        if "malformed YAML" not in str(exc):
+        if MALFORMED not in str(exc):  # refused YAML (a tag, a bomb) stays refused
             raise
-        value = raw
+        value = raw  # not YAML at all: the text itself
     return key.split("."), value
 
 

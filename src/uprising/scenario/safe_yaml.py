@@ -41,6 +41,9 @@ MAX_ALIASES = 1_000
 #: Most nodes in one document once every alias is expanded.
 MAX_NODES = 200_000
 
+#: Words that start the message of a text that is not YAML at all (as opposed to refused YAML).
+MALFORMED = "malformed YAML"
+
 _TAG = "tag:yaml.org,2002:"
 ALLOWED_TAGS = frozenset(
     _TAG + t for t in ("str", "int", "float", "bool", "null", "seq", "map", "merge")
@@ -63,6 +66,21 @@ class _Resolver(Resolver):
 
 def _line(node: Node) -> int:
     return node.start_mark.line + 1
+
+
+def _check_unique_keys(node: MappingNode) -> None:
+    """Raises YAMLLimitError when a mapping, as written (before ``<<`` merges), repeats a key."""
+    seen: dict[tuple[str, str], int] = {}
+    for key_node, _ in node.value:
+        if not isinstance(key_node, ScalarNode) or key_node.tag == _TAG + "merge":
+            continue
+        key = (key_node.tag, key_node.value)
+        if key in seen:
+            raise YAMLLimitError(
+                f"duplicate key {shorten(repr(key_node.value), 60)} (line {_line(key_node)}; "
+                f"first at line {seen[key]})"
+            )
+        seen[key] = _line(key_node)
 
 
 class _Composer(Composer):
@@ -104,6 +122,8 @@ class _Composer(Composer):
                 f"tag {shorten(tag, 40)} is not allowed (line {_line(node)}): only plain "
                 "strings, numbers, booleans, null, lists and mappings"
             )
+        if isinstance(node, MappingNode):
+            _check_unique_keys(node)
         size = 1
         if isinstance(node, SequenceNode):
             size += sum(self._sizes[id(c)] for c in node.value)
@@ -118,36 +138,13 @@ class _Composer(Composer):
         return node
 
 
-class _Constructor(SafeConstructor):
-    """Safe construction that refuses a key repeated within one mapping."""
-
-    def construct_mapping(self, node: MappingNode, deep: bool = False) -> dict[Any, Any]:
-        if isinstance(node, MappingNode):
-            seen: dict[Any, int] = {}
-            for key_node, _ in node.value:
-                if key_node.tag == _TAG + "merge" or not isinstance(key_node, ScalarNode):
-                    continue
-                key = self.construct_object(key_node)
-                try:
-                    first = seen.get(key)
-                    seen.setdefault(key, _line(key_node))
-                except TypeError:
-                    continue
-                if first is not None:
-                    raise YAMLLimitError(
-                        f"duplicate key {shorten(repr(key), 60)} (line {_line(key_node)}; "
-                        f"first at line {first})"
-                    )
-        return super().construct_mapping(node, deep=deep)
-
-
-class _Loader(Reader, Scanner, Parser, _Composer, _Constructor, _Resolver):
+class _Loader(Reader, Scanner, Parser, _Composer, SafeConstructor, _Resolver):
     def __init__(self, stream: str) -> None:
         Reader.__init__(self, stream)
         Scanner.__init__(self)
         Parser.__init__(self)
         _Composer.__init__(self)
-        _Constructor.__init__(self)
+        SafeConstructor.__init__(self)
         _Resolver.__init__(self)
 
 
@@ -172,7 +169,7 @@ def load_yaml(text: str, source: str, error: type[ScenarioError] = ScenarioError
     except YAMLLimitError as exc:
         raise error(f"{source}: {exc}") from None
     except yaml.YAMLError as exc:
-        raise error(f"{source}: malformed YAML: {_yaml_message(exc)}") from None
+        raise error(f"{source}: {MALFORMED}: {_yaml_message(exc)}") from None
     except RecursionError:  # a safety net: MAX_DEPTH stops far earlier
         raise error(f"{source}: nested too deeply") from None
     finally:
