@@ -19,7 +19,7 @@ import pandas as pd
 
 from uprising.experiments.spec import Experiment, ExperimentError, parse_experiment
 from uprising.observer import SUMMARY_KEYS
-from uprising.scenario.loader import ScenarioError, load_scenario
+from uprising.scenario.loader import ScenarioError, load_scenario, validate
 from uprising.scenario.paths import set_path
 from uprising.scenario.safe_yaml import load_yaml
 from uprising.simulation.memory import check_scenario_fits
@@ -209,7 +209,7 @@ def build_design(
     design = Design(exp, points, sample, base)
     for point in range(design.n_points):
         try:
-            check_scenario_fits(load_scenario(design.scenario_data(point)))
+            check_scenario_fits(validate(design.scenario_data(point)))  # a fresh copy
         except ScenarioError as exc:
             values = ", ".join(f"{k}={v}" for k, v in design.params(point).items())
             raise ExperimentError(f"point {point} ({values}): {exc}") from None

@@ -91,6 +91,38 @@ def bool_for_number(annotation: Any, value: Any) -> bool:
     return False
 
 
+def _mentions_number(annotation: Any) -> bool:
+    if annotation in (int, float):
+        return True
+    return any(_mentions_number(a) for a in get_args(annotation))
+
+
+_NUMBER_FIELDS: dict[type, dict[str, Any]] = {}
+
+
+def number_fields(cls: type[BaseModel]) -> dict[str, Any]:
+    """Returns {field name: annotation} of the fields of ``cls`` that hold numbers somewhere
+    (computed once per class: the check runs for every section of every scenario)."""
+    found = _NUMBER_FIELDS.get(cls)
+    if found is None:
+        found = {name: f.annotation for name, f in cls.model_fields.items()
+                 if _mentions_number(f.annotation)}
+        _NUMBER_FIELDS[cls] = found
+    return found
+
+
+def refuse_bool_for_number(cls: type[BaseModel], data: Any) -> Any:
+    """Returns ``data`` (the raw input of a model) or raises ValueError naming the first field
+    given a boolean where it expects a number."""
+    if isinstance(data, dict):
+        for name, annotation in number_fields(cls).items():
+            if name in data and bool_for_number(annotation, data[name]):
+                raise ValueError(
+                    f"{name}: must be a number, not a boolean (true/false/yes/no/on/off)"
+                )
+    return data
+
+
 class Frozen(BaseModel):
     """Base for all scenario parts: immutable, unknown keys rejected, numbers finite (a field
     that means 'never' with infinity says so), no booleans where a number is expected."""
@@ -102,14 +134,7 @@ class Frozen(BaseModel):
     @model_validator(mode="before")
     @classmethod
     def _no_bool_for_number(cls, data: Any) -> Any:
-        if isinstance(data, dict):
-            for name, value in data.items():
-                field = cls.model_fields.get(name) if isinstance(name, str) else None
-                if field is not None and bool_for_number(field.annotation, value):
-                    raise ValueError(
-                        f"{name}: must be a number, not a boolean (true/false/yes/no/on/off)"
-                    )
-        return data
+        return refuse_bool_for_number(cls, data)
 
 
 class Distribution(Frozen):
