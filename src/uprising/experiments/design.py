@@ -19,6 +19,7 @@ import pandas as pd
 
 from uprising.experiments.spec import Experiment, ExperimentError, parse_experiment
 from uprising.observer import SUMMARY_KEYS
+from uprising.scenario.errors import shorten
 from uprising.scenario.loader import ScenarioError, load_scenario, validate
 from uprising.scenario.paths import set_path
 from uprising.scenario.safe_yaml import load_yaml
@@ -211,7 +212,7 @@ def build_design(
         try:
             check_scenario_fits(validate(design.scenario_data(point)))  # a fresh copy
         except ScenarioError as exc:
-            values = ", ".join(f"{k}={v}" for k, v in design.params(point).items())
+            values = shorten(", ".join(f"{k}={v}" for k, v in design.params(point).items()), 200)
             raise ExperimentError(f"point {point} ({values}): {exc}") from None
     return design
 
