@@ -171,7 +171,8 @@ def _check_metrics(exp: Experiment, base: dict[str, Any]) -> None:
 
 
 def build_design(
-    exp: Experiment, folder: str | Path = ".", base: dict[str, Any] | None = None
+    exp: Experiment, folder: str | Path = ".", base: dict[str, Any] | None = None,
+    check_memory: bool = True,
 ) -> Design:
     """Returns the design of an experiment, every point's scenario validated.
 
@@ -179,6 +180,8 @@ def build_design(
         exp: the experiment.
         folder: folder a relative scenario path is resolved against.
         base: the resolved base scenario mapping, when already known (e.g. from a manifest).
+        check_memory: also refuse a point whose world cannot fit in this machine's memory
+            (off to analyse results computed elsewhere).
 
     Raises:
         ExperimentError: naming the first invalid point and field, or the first point whose
@@ -210,7 +213,9 @@ def build_design(
     design = Design(exp, points, sample, base)
     for point in range(design.n_points):
         try:
-            check_scenario_fits(validate(design.scenario_data(point)))  # a fresh copy
+            point_scenario = validate(design.scenario_data(point))  # data is a fresh copy
+            if check_memory:
+                check_scenario_fits(point_scenario)
         except ScenarioError as exc:
             values = shorten(", ".join(f"{k}={v}" for k, v in design.params(point).items()), 200)
             raise ExperimentError(f"point {point} ({values}): {exc}") from None
@@ -225,4 +230,4 @@ def design_from_manifest(manifest: dict[str, Any]) -> Design:
     if not isinstance(data, dict):
         raise ExperimentError("manifest.json: experiment_yaml is not a mapping")
     exp = parse_experiment(data, "manifest.json")
-    return build_design(exp, ".", base=manifest.get("base_scenario"))
+    return build_design(exp, ".", base=manifest.get("base_scenario"), check_memory=False)
