@@ -109,7 +109,10 @@ def _dry_run(experiment: Path) -> None:
     from uprising.experiments.spec import load_experiment
 
     exp, folder = load_experiment(experiment)
-    design = build_design(exp, folder)
+    try:
+        design = build_design(exp, folder)
+    except ExperimentError as exc:
+        raise ExperimentError(f"{experiment}: {exc}") from None
     typer.echo(f"{exp.name}: valid; {design.n_points} points × {exp.repetitions} repetitions "
                f"= {design.n_runs} runs")
 
