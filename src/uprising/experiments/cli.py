@@ -104,6 +104,19 @@ def _sweep(experiment: Path, out: Path | None, dask: str | None, workers: int, s
     return target
 
 
+def _dry_run(experiment: Path) -> None:
+    from uprising.experiments.design import build_design
+    from uprising.experiments.spec import load_experiment
+
+    exp, folder = load_experiment(experiment)
+    try:
+        design = build_design(exp, folder)
+    except ExperimentError as exc:
+        raise ExperimentError(f"{experiment}: {exc}") from None
+    typer.echo(f"{exp.name}: valid; {design.n_points} points × {exp.repetitions} repetitions "
+               f"= {design.n_runs} runs")
+
+
 def register(app: typer.Typer) -> None:
     """Adds sweep, merge, status, query, sensitivity, phase and export to ``app``."""
 
@@ -122,12 +135,18 @@ def register(app: typer.Typer) -> None:
         quiet: Annotated[bool, typer.Option("--quiet", "-q", help="no progress bar")] = False,
         dask_dashboard: DashboardOpt = False,
         dask_timeout: DaskTimeoutOpt = 10.0,
+        dry_run: Annotated[bool, typer.Option(
+            "--dry-run", help="validate the experiment and every point, print the design's "
+            "size, run nothing")] = False,
     ) -> None:
         """Run (or resume) a sweep; results stream to Parquet parts in the --out folder.
 
         A resumed sweep first verifies every stored part (checksums): damaged, missing or
         duplicate parts are moved to quarantine/ and their runs are run again.
         """
+        if dry_run:
+            _dry_run(experiment)
+            return
         _sweep(experiment, out, dask, workers, shard, batch_size, retry_failed, quiet,
                dask_dashboard, dask_timeout)
 

@@ -16,12 +16,14 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-import yaml
 
 from uprising.experiments.spec import Experiment, ExperimentError, parse_experiment
 from uprising.observer import SUMMARY_KEYS
-from uprising.scenario.loader import ScenarioError, load_scenario
+from uprising.scenario.errors import shorten
+from uprising.scenario.loader import ScenarioError, load_scenario, validate
 from uprising.scenario.paths import set_path
+from uprising.scenario.safe_yaml import load_yaml
+from uprising.simulation.memory import check_scenario_fits
 
 ModelFunction = Callable[[dict[str, Any], np.random.SeedSequence], dict[str, Any]]
 
@@ -169,7 +171,8 @@ def _check_metrics(exp: Experiment, base: dict[str, Any]) -> None:
 
 
 def build_design(
-    exp: Experiment, folder: str | Path = ".", base: dict[str, Any] | None = None
+    exp: Experiment, folder: str | Path = ".", base: dict[str, Any] | None = None,
+    check_memory: bool = True,
 ) -> Design:
     """Returns the design of an experiment, every point's scenario validated.
 
@@ -177,9 +180,12 @@ def build_design(
         exp: the experiment.
         folder: folder a relative scenario path is resolved against.
         base: the resolved base scenario mapping, when already known (e.g. from a manifest).
+        check_memory: also refuse a point whose world cannot fit in this machine's memory
+            (off to analyse results computed elsewhere).
 
     Raises:
-        ExperimentError: naming the first invalid point and field.
+        ExperimentError: naming the first invalid point and field, or the first point whose
+            world cannot fit in this machine's memory.
     """
     if exp.sampler is not None:
         sample = _sample(exp)
@@ -207,9 +213,11 @@ def build_design(
     design = Design(exp, points, sample, base)
     for point in range(design.n_points):
         try:
-            load_scenario(design.scenario_data(point))
+            point_scenario = validate(design.scenario_data(point))  # data is a fresh copy
+            if check_memory:
+                check_scenario_fits(point_scenario)
         except ScenarioError as exc:
-            values = ", ".join(f"{k}={v}" for k, v in design.params(point).items())
+            values = shorten(", ".join(f"{k}={v}" for k, v in design.params(point).items()), 200)
             raise ExperimentError(f"point {point} ({values}): {exc}") from None
     return design
 
@@ -218,6 +226,8 @@ def design_from_manifest(manifest: dict[str, Any]) -> Design:
     """Returns the design recorded in a store's manifest."""
     if "experiment_yaml" not in manifest:
         raise ExperimentError("manifest.json has no experiment_yaml (written by an older version)")
-    data = yaml.safe_load(manifest["experiment_yaml"])
+    data = load_yaml(manifest["experiment_yaml"], "manifest.json experiment_yaml", ExperimentError)
+    if not isinstance(data, dict):
+        raise ExperimentError("manifest.json: experiment_yaml is not a mapping")
     exp = parse_experiment(data, "manifest.json")
-    return build_design(exp, ".", base=manifest.get("base_scenario"))
+    return build_design(exp, ".", base=manifest.get("base_scenario"), check_memory=False)

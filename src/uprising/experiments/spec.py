@@ -17,7 +17,17 @@ from typing import Any, Literal
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
-from uprising.scenario.errors import ScenarioError, format_validation_error
+from uprising.scenario.base import Name, PathText, Text, refuse_bool_for_number
+from uprising.scenario.errors import ScenarioError, format_validation_error, shorten
+from uprising.scenario.safe_yaml import read_yaml_file
+
+#: Most parameter points of one design: each point's scenario is validated before any run
+#: (under 1 ms each): the check of the largest design takes about 20 s.
+MAX_POINTS = 20_000
+#: Most runs (points × repetitions) of one experiment.
+MAX_RUNS = 1_000_000
+#: Most values of one stepped axis.
+MAX_STEPS = 100_000
 
 
 class ExperimentError(ScenarioError):
@@ -33,7 +43,14 @@ def _kind(value: Any) -> str:
 
 
 class _Frozen(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid", validate_default=True)
+    model_config = ConfigDict(
+        frozen=True, extra="forbid", validate_default=True, allow_inf_nan=False
+    )
+
+    @model_validator(mode="before")
+    @classmethod
+    def _no_bool_for_number(cls, data: Any) -> Any:
+        return refuse_bool_for_number(cls, data)
 
 
 class Stepped(_Frozen):
@@ -47,13 +64,18 @@ class Stepped(_Frozen):
     def _ordered(self) -> Stepped:
         if self.stop < self.start:
             raise ValueError(f"stop ({self.stop:g}) must be ≥ start ({self.start:g})")
-        if (self.stop - self.start) / self.step > 100_000:
-            raise ValueError("more than 100000 values: increase step")
+        if (self.stop - self.start) / self.step >= MAX_STEPS:
+            raise ValueError(f"more than {MAX_STEPS} values: increase step")
         return self
+
+    @property
+    def count(self) -> int:
+        """Returns the number of values, without building them."""
+        return math.floor((self.stop - self.start) / self.step + 1e-9) + 1
 
     def values(self) -> list[float | int]:
         """Returns the values of the set (integers when start and step are whole numbers)."""
-        count = math.floor((self.stop - self.start) / self.step + 1e-9) + 1
+        count = self.count
         vals = [round(self.start + i * self.step, 12) for i in range(count)]
         if float(self.start).is_integer() and float(self.step).is_integer():
             return [int(v) for v in vals]
@@ -69,17 +91,17 @@ class Sampler(_Frozen):
     )
     n: int = Field(
         ge=1,
-        le=1_000_000,
+        le=MAX_POINTS,
         description="lhs: number of points; sobol: base sample N (a power of 2), giving "
         "N·(D+2) points, or N·(2D+2) with second_order; morris: number of trajectories",
     )
     bounds: dict[str, tuple[float, float]] = Field(
-        description="parameter path → [low, high]", min_length=1
+        description="parameter path → [low, high]", min_length=1, max_length=100
     )
     integer: tuple[str, ...] = Field(
-        (), description="paths whose sampled values are rounded to whole numbers"
+        (), max_length=100, description="paths whose sampled values are rounded to whole numbers"
     )
-    seed: int = Field(0, ge=0, description="seed of the sample design")
+    seed: int = Field(0, ge=0, le=2**32 - 1, description="seed of the sample design")
     second_order: bool = Field(False, description="sobol: also sample for second-order indices")
     levels: int = Field(4, ge=2, le=100, description="morris: number of grid levels")
 
@@ -93,15 +115,33 @@ class Sampler(_Frozen):
             raise ValueError(f"integer lists {unknown}, which have no bounds")
         if self.method == "sobol" and self.n & (self.n - 1):
             raise ValueError(f"sobol needs n to be a power of 2, got {self.n}")
+        if self.n_points > MAX_POINTS:
+            raise ValueError(
+                f"{self.method} with n = {self.n} over {len(self.bounds)} parameters gives "
+                f"{self.n_points} points, more than {MAX_POINTS}: lower n"
+            )
         return self
+
+    @property
+    def n_points(self) -> int:
+        """Returns the number of points the sampler draws, without drawing them."""
+        d = len(self.bounds)
+        if self.method == "sobol":
+            return self.n * (2 * d + 2 if self.second_order else d + 2)
+        if self.method == "morris":
+            return self.n * (d + 1)
+        return self.n
 
 
 class Experiment(_Frozen):
     """A validated experiment (the YAML file ``uprising sweep`` reads)."""
 
-    name: str = Field("experiment", min_length=1)
-    description: str = ""
-    scenario: str = Field(
+    name: Name = Field(
+        "experiment", min_length=1, pattern=r"^[^/\\]*$",
+        description="also the default result folder results/<name>: no slashes",
+    )
+    description: Text = ""
+    scenario: PathText = Field(
         "epstein2002-run2",
         description="preset name or scenario YAML path (relative to the experiment file)",
     )
@@ -111,23 +151,27 @@ class Experiment(_Frozen):
         "outputs, instead of the uprising model (for test functions and custom models)",
     )
     set: dict[str, Any] = Field(
-        default_factory=dict, description="fixed overrides of the base scenario: path → value"
+        default_factory=dict, max_length=1000,
+        description="fixed overrides of the base scenario: path → value",
     )
     repetitions: int = Field(1, ge=1, le=1_000_000, description="replicates per point")
     ticks: int | None = Field(None, ge=1, le=10_000_000, description="run length (ticks)")
-    seed: int = Field(0, ge=0, description="root of every run's SeedSequence")
+    seed: int = Field(0, ge=0, le=2**63 - 1, description="root of every run's SeedSequence")
     enumerated: dict[str, list[Any]] = Field(
-        default_factory=dict, description="path → list of values (crossed with all others)"
+        default_factory=dict, max_length=100,
+        description="path → list of values (crossed with all others)",
     )
     stepped: dict[str, Stepped] = Field(
-        default_factory=dict, description="path → {start, stop, step} (crossed with all others)"
+        default_factory=dict, max_length=100,
+        description="path → {start, stop, step} (crossed with all others)",
     )
     sampler: Sampler | None = None
     metrics: tuple[str, ...] | None = Field(
         None, description="summary outputs to keep (default: all)"
     )
     measure_every: int = Field(
-        0, ge=0, description="record the time series every k ticks; 0 keeps only summaries"
+        0, ge=0, le=10_000_000,
+        description="record the time series every k ticks; 0 keeps only summaries",
     )
     reduce: Literal["mean", "median"] = Field(
         "mean", description="statistic that reduces replicates before sensitivity analysis"
@@ -164,7 +208,21 @@ class Experiment(_Frozen):
         fixed = set(self.set) & (set(swept) | set(self.sampler.bounds if self.sampler else ()))
         if fixed:
             raise ValueError(f"{sorted(fixed)} both fixed in 'set' and swept")
+        points, runs = self.n_points, self.n_points * self.repetitions
+        if points > MAX_POINTS or runs > MAX_RUNS:
+            raise ValueError(
+                f"the design has {points} points × {self.repetitions} repetitions = {runs} runs; "
+                f"at most {MAX_POINTS} points and {MAX_RUNS} runs: sweep fewer values"
+            )
         return self
+
+    @property
+    def n_points(self) -> int:
+        """Returns the number of parameter points, computed without building the design."""
+        if self.sampler is not None:
+            return self.sampler.n_points
+        return math.prod([len(v) for v in self.enumerated.values()]
+                         + [s.count for s in self.stepped.values()])
 
     @property
     def parameters(self) -> list[str]:
@@ -205,11 +263,8 @@ def load_experiment(path: str | Path) -> tuple[Experiment, Path]:
     """
     path = Path(path)
     if not path.is_file():
-        raise ExperimentError(f"experiment file not found: {path}")
-    try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except yaml.YAMLError as exc:
-        raise ExperimentError(f"{path}: malformed YAML: {exc}") from None
+        raise ExperimentError(f"experiment file not found: {shorten(str(path), 200)}")
+    data = read_yaml_file(path, ExperimentError)
     if not isinstance(data, dict):
         raise ExperimentError(f"{path}: an experiment must be a mapping")
     return parse_experiment(data, str(path)), path.parent

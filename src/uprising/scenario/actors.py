@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Annotated, Any, Literal
 
 from pydantic import Field, field_validator, model_validator
 
-from uprising.scenario.base import Frozen, Probability
+from uprising.scenario.base import MAX_TICKS, Frozen, Probability, Tick, Ticks, check_jail_term
 from uprising.scenario.errors import validate_as
 from uprising.scenario.mechanisms import GroupName
 from uprising.scenario.paths import set_path
@@ -47,8 +47,8 @@ class Response(Frozen):
         0.1, description="fires when the observed active share (actives / citizens) is ≥ this"
     )
     max_times: int = Field(1, ge=1, le=1000, description="how many times it may fire in a run")
-    cooldown: int = Field(
-        0, ge=0, description="ticks after firing before it may fire again (max_times > 1)"
+    cooldown: Ticks = Field(
+        0, description="ticks after firing before it may fire again (max_times > 1)"
     )
 
 
@@ -56,7 +56,7 @@ class Concession(Response):
     """A concession (``model.concede``): legitimacy up and/or hardship down for ``groups``
     (all if empty), with a decaying signal of weakness that lowers perceived arrest risk."""
 
-    groups: tuple[GroupName, ...] = ()
+    groups: tuple[GroupName, ...] = Field((), max_length=100)
     legitimacy_gain: Probability = Field(0.05, description="added to L (capped at 1)")
     hardship_factor: float = Field(1.0, gt=0.0, le=1.0, description="multiplies hardship")
     weakness_signal: Probability = Field(0.0, description="s, drop of perceived arrest risk")
@@ -70,13 +70,14 @@ class Crackdown(Response):
         1.5, ge=1.0, le=100.0, description="multiplies police.density (capped by free cells)"
     )
     max_term: float | None = Field(
-        None, ge=0.0, description="new jail.max_term ('inf' allowed); None = unchanged"
+        None, ge=0.0, allow_inf_nan=True,
+        description="new jail.max_term (≤ 10⁶ ticks, or 'inf'); None = unchanged",
     )
     force_level: Literal["restrained", "normal", "lethal"] | None = Field(
         None, description="new violence.force_level; None = unchanged"
     )
     duration: int | None = Field(
-        None, ge=1, description="ticks until everything is restored; None = permanent"
+        None, ge=1, le=MAX_TICKS, description="ticks until everything is restored; None = permanent"
     )
 
     @field_validator("max_term", mode="before")
@@ -84,12 +85,19 @@ class Crackdown(Response):
     def _inf(cls, v: object) -> object:
         return _parse_inf(v)
 
+    @field_validator("max_term")
+    @classmethod
+    def _term(cls, v: float | None) -> float | None:
+        return None if v is None else check_jail_term(v)
+
 
 class Emergency(Response):
     """A state of emergency with a curfew: free citizens move only with this probability."""
 
     move_probability: Probability = Field(0.2, description="rules.move_probability under curfew")
-    duration: int | None = Field(None, ge=1, description="ticks until lifted; None = never")
+    duration: int | None = Field(
+        None, ge=1, le=MAX_TICKS, description="ticks until lifted; None = never"
+    )
 
 
 class InformationCut(Response):
@@ -99,7 +107,9 @@ class InformationCut(Response):
     news_factor: Probability = Field(
         0.0, description="multiplies news sent and received by this site (several sites)"
     )
-    duration: int | None = Field(None, ge=1, description="ticks until restored; None = never")
+    duration: int | None = Field(
+        None, ge=1, le=MAX_TICKS, description="ticks until restored; None = never"
+    )
 
 
 class HelpRequest(Response):
@@ -109,7 +119,7 @@ class HelpRequest(Response):
 class ScriptedAction(Frozen):
     """At tick ``at`` the government takes ``action`` (its settings come from that section)."""
 
-    at: int = Field(ge=1, description="tick at which the action is taken")
+    at: Tick = Field(description="tick at which the action is taken")
     action: Literal["concede", "emergency", "cut_information", "crackdown", "request_help"]
 
 
@@ -122,8 +132,8 @@ class Government(Frozen):
     window: int = Field(
         1, ge=1, le=10_000, description="ticks averaged in the observed active share"
     )
-    start_tick: int = Field(
-        1, ge=1, description="rule mode acts only from this tick on (earlier ticks: warm-up, "
+    start_tick: Tick = Field(
+        1, description="rule mode acts only from this tick on (earlier ticks: warm-up, "
         "e.g. the opening transient in which every eligible citizen activates at once)"
     )
     measure: Literal["active", "violent"] = Field(
@@ -139,7 +149,7 @@ class Government(Frozen):
     cut_information: InformationCut | None = None
     crackdown: Crackdown | None = None
     request_help: HelpRequest | None = None
-    script: tuple[ScriptedAction, ...] = ()
+    script: tuple[ScriptedAction, ...] = Field((), max_length=10_000)
 
     @model_validator(mode="after")
     def _complete(self) -> Government:
@@ -181,9 +191,12 @@ class ExternalPower(Frozen):
     strategic_sites: int = Field(0, ge=0, le=1000, description="strategic sites it uses there")
     diaspora_share: Probability = Field(0.0, description="its diaspora's share of the population")
     border_ref_km: float = Field(
-        7644.0, gt=0.0, description="border length giving full border stakes (Russia–Kazakhstan)"
+        7644.0, gt=0.0, le=100_000.0,
+        description="border length giving full border stakes (Russia–Kazakhstan)",
     )
-    sites_ref: float = Field(2.0, gt=0.0, description="site count giving full site stakes")
+    sites_ref: float = Field(
+        2.0, gt=0.0, le=1000.0, description="site count giving full site stakes"
+    )
     diaspora_ref: float = Field(
         0.25, gt=0.0, le=1.0, description="diaspora share giving full diaspora stakes"
     )
@@ -198,8 +211,8 @@ class ExternalPower(Frozen):
         0.0, description="a request is honoured once instability ≥ request_factor·θ"
     )
     window: int = Field(1, ge=1, le=10_000, description="ticks averaged in the instability")
-    start_tick: int = Field(
-        1, ge=1, description="instability can set it off only from this tick on (warm-up)"
+    start_tick: Tick = Field(
+        1, description="instability can set it off only from this tick on (warm-up)"
     )
     measure: Literal["active", "violent"] = Field(
         "active", description="instability: actives or violent actives per citizen"
@@ -214,7 +227,9 @@ class ExternalPower(Frozen):
     freed_share: float = Field(
         0.1, ge=0.0, le=10.0, description="share of local police freed (static_posts mode)"
     )
-    stay_ticks: int | None = Field(None, ge=1, description="ticks deployed; None = to the end")
+    stay_ticks: int | None = Field(
+        None, ge=1, le=MAX_TICKS, description="ticks deployed; None = to the end"
+    )
 
 
 class Elite(Frozen):
@@ -222,7 +237,9 @@ class Elite(Frozen):
 
     enabled: bool = False
     cohesion: Probability = Field(1.0, description="c at the start")
-    split_at: int | None = Field(None, ge=1, description="tick at which cohesion changes")
+    split_at: int | None = Field(
+        None, ge=1, le=MAX_TICKS, description="tick at which cohesion changes"
+    )
     split_to: Probability = Field(0.5, description="c from split_at on")
     loyalty_sensitivity: Probability = Field(
         1.0, description="λ: police.loyalty_scale = 1 − λ·(1 − c)"
@@ -237,7 +254,8 @@ class Site(Frozen):
 
     name: SiteName
     overrides: dict[str, Any] = Field(
-        default_factory=dict, description="{dotted.path: value} applied to the base scenario"
+        default_factory=dict, max_length=1000,
+        description="{dotted.path: value} applied to the base scenario",
     )
 
     @field_validator("name")
@@ -252,9 +270,9 @@ class NewsCut(Frozen):
     """From ``start`` to ``end`` (inclusive) news to and from ``sites`` (all if empty) is
     multiplied by ``factor``."""
 
-    start: int = Field(ge=1)
-    end: int = Field(ge=1)
-    sites: tuple[SiteName, ...] = ()
+    start: Tick
+    end: Tick
+    sites: tuple[SiteName, ...] = Field((), max_length=100)
     factor: Probability = 0.0
 
     @model_validator(mode="after")
@@ -274,7 +292,7 @@ class News(Frozen):
         description="hardship: population.hardship_scale = 1 + g·news; threshold: "
         "population.threshold = T₀·max(0, 1 − g·news)",
     )
-    cuts: tuple[NewsCut, ...] = ()
+    cuts: tuple[NewsCut, ...] = Field((), max_length=10_000)
 
 
 def stakes_index(ep: ExternalPower) -> float:
@@ -297,8 +315,9 @@ def max_police_density(scenario: Scenario, base: float | None = None) -> float:
     citizens leave free. The engine allocates this many cop slots."""
     density = scenario.police.density if base is None else base
     gov, ext = scenario.government, scenario.external_power
-    if gov.mode != "off" and gov.crackdown is not None:
-        density *= gov.crackdown.police_factor ** gov.crackdown.max_times
+    if gov.mode != "off" and gov.crackdown is not None and density > 0:
+        growth = gov.crackdown.max_times * math.log(gov.crackdown.police_factor)
+        density = density * math.exp(growth) if growth < 700 else math.inf
     if ext.enabled:
         if ext.reinforcement == "static_posts":
             density *= 1.0 + ext.freed_share

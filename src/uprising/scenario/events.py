@@ -7,7 +7,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import Field, model_validator
 
-from uprising.scenario.base import Frozen, Probability
+from uprising.scenario.base import MAX_JAIL_TERM, Frozen, Probability, Tick
 from uprising.scenario.mechanisms import GroupName
 from uprising.scenario.registry import BY_PATH, GROUP_PATHS, PATHS, supported
 
@@ -30,17 +30,17 @@ class SetEvent(_Targeted):
     """At tick ``at`` (before that tick is simulated), set a parameter to ``value``."""
 
     kind: Literal["set"] = "set"
-    at: int = Field(ge=1, description="tick at which the value takes effect")
+    at: Tick = Field(description="tick at which the value takes effect")
     path: TimelinePath
-    value: float
+    value: float = Field(allow_inf_nan=True, description="'inf' only for jail.max_term")
 
 
 class RampEvent(_Targeted):
     """Change a parameter linearly from ``start_value`` at ``start`` to ``end_value`` at ``end``."""
 
     kind: Literal["ramp"] = "ramp"
-    start: int = Field(ge=1)
-    end: int = Field(ge=1)
+    start: Tick
+    end: Tick
     path: TimelinePath
     start_value: float
     end_value: float
@@ -56,7 +56,7 @@ class ScaleEvent(_Targeted):
     """At tick ``at``, multiply a parameter's current value by ``factor`` (a shock)."""
 
     kind: Literal["scale"] = "scale"
-    at: int = Field(ge=1)
+    at: Tick
     path: TimelinePath
     factor: float = Field(ge=0.0, le=100.0)
 
@@ -67,8 +67,8 @@ class ConcessionEvent(Frozen):
     ``1 − weakness_signal·exp(−(t − at)/decay_ticks)`` from tick ``at`` on."""
 
     kind: Literal["concession"] = "concession"
-    at: int = Field(ge=1)
-    groups: tuple[GroupName, ...] = ()
+    at: Tick
+    groups: tuple[GroupName, ...] = Field((), max_length=100)
     legitimacy_gain: float = Field(0.0, ge=0.0, le=1.0, description="added to L_g (capped at 1)")
     hardship_factor: float = Field(1.0, gt=0.0, le=1.0, description="multiplies hardship")
     weakness_signal: Probability = Field(0.0, description="s, drop of perceived arrest risk")
@@ -117,6 +117,9 @@ def check_event(index: int, ev: object, scenario: Any, groups: set[str]) -> None
         return
     for value in values:
         row.check(value, where)
+        if ev.path == "jail.max_term" and math.isfinite(value) and value > MAX_JAIL_TERM:
+            raise ValueError(f"{where} jail.max_term = {value:g} must be ≤ {MAX_JAIL_TERM} "
+                             "ticks or 'inf' (never released)")
         if ev.path == "population.vision":
             check_vision(scenario.world, value, f"{where} population.vision")
 
@@ -144,3 +147,4 @@ def timeline_max_density(scenario: Any) -> float:
         elif ev.kind == "scale":
             densities.append(min(1.0, max(densities) * ev.factor))
     return max(densities)
+

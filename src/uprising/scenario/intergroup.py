@@ -3,20 +3,20 @@
 Every rule Epstein's Model II leaves open is a named switch with the reading used by the most
 careful replication (ndouglas/SugarScape, epstein_spec.md §2) as default; ``docs/ODD.md`` and
 ``docs/reproduction.md`` explain them. This module must not import ``uprising.scenario``: the
-scenario schema imports it.
+scenario schema imports it (``uprising.scenario.base`` holds only pydantic building blocks).
 """
 
 from __future__ import annotations
 
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import Field
+
+from uprising.scenario.base import Frozen
 
 
-class InterGroup(BaseModel):
+class InterGroup(Frozen):
     """Model II settings: two groups, killing, cloning, death by age."""
-
-    model_config = ConfigDict(frozen=True, extra="forbid", validate_default=True)
 
     group_share: float = Field(
         0.5, ge=0.0, le=1.0, description="share of the initial citizens in group 0 (Blue)"

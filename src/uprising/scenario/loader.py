@@ -9,11 +9,14 @@ from typing import Any
 
 import yaml
 
-from uprising.scenario.errors import ScenarioError, validate_as
+from uprising.scenario.errors import ScenarioError, shorten, validate_as
 from uprising.scenario.paths import set_path
+from uprising.scenario.safe_yaml import MALFORMED, MAX_BYTES, load_yaml
 from uprising.scenario.schema import Scenario
 
 PRESET_PACKAGE = "uprising.scenario.presets"
+#: Longest chain of ``base:`` references (a scenario, its base, the base's base, …).
+MAX_BASE_CHAIN = 20
 
 
 def preset_names() -> list[str]:
@@ -23,10 +26,7 @@ def preset_names() -> list[str]:
 
 
 def _read_yaml(text: str, source: str) -> dict[str, Any]:
-    try:
-        data = yaml.safe_load(text)
-    except yaml.YAMLError as exc:
-        raise ScenarioError(f"{source}: malformed YAML: {exc}") from None
+    data = load_yaml(text, source)
     if data is None:
         return {}
     if not isinstance(data, dict):
@@ -34,29 +34,65 @@ def _read_yaml(text: str, source: str) -> dict[str, Any]:
     return data
 
 
-def raw_scenario(name_or_path: str | Path) -> dict[str, Any]:
-    """Returns the unvalidated mapping of a preset name or YAML file (``base:`` resolved)."""
-    text, source = _locate(name_or_path)
+def raw_scenario(name_or_path: str | Path, _chain: tuple[str, ...] = ()) -> dict[str, Any]:
+    """Returns the unvalidated mapping of a preset name or YAML file (``base:`` resolved).
+
+    Raises:
+        ScenarioError: unreadable or unsafe YAML, or a ``base:`` chain that is circular (the
+            message names the chain) or longer than ``MAX_BASE_CHAIN``.
+    """
+    try:
+        text, source, key = _locate(name_or_path)
+    except ScenarioError as exc:
+        if not _chain:
+            raise
+        raise ScenarioError(f"{shorten(_chain[-1], 200)}: base: {exc}") from None
+    if key in _chain:
+        loop = " → ".join([*_chain[_chain.index(key):], key])
+        raise ScenarioError(f"{source}: base: circular reference {shorten(loop, 400)}")
+    if len(_chain) >= MAX_BASE_CHAIN:
+        raise ScenarioError(f"{source}: base: more than {MAX_BASE_CHAIN} scenarios in the chain")
     data = _read_yaml(text, source)
     base = data.pop("base", None)
     if base is not None:
-        parent = raw_scenario(str(base))
+        if not isinstance(base, str) or not base.strip():
+            raise ScenarioError(
+                f"{source}: base: must be a preset name or a scenario file path, "
+                f"got {type(base).__name__}"
+            )
+        parent = raw_scenario(base, (*_chain, key))
         data = deep_merge(parent, data)
     return data
 
 
-def _locate(name_or_path: str | Path) -> tuple[str, str]:
+def _locate(name_or_path: str | Path) -> tuple[str, str, str]:
+    """Returns (text, source for messages, identity of the file for cycle detection)."""
     path = Path(name_or_path)
-    if path.suffix in {".yaml", ".yml"} or path.exists():
-        if not path.is_file():
-            raise ScenarioError(f"scenario file not found: {path}")
-        return path.read_text(encoding="utf-8"), str(path)
+    try:
+        is_file_like = path.suffix in {".yaml", ".yml"} or path.exists()
+    except (OSError, ValueError):  # a name too long for a path, a NUL byte
+        is_file_like = False
+    if is_file_like:
+        try:
+            if not path.is_file():
+                raise ScenarioError(f"scenario file not found: {shorten(str(path), 200)}")
+            size = path.stat().st_size
+            if size > MAX_BYTES:
+                raise ScenarioError(f"{path}: larger than {MAX_BYTES} bytes ({size} bytes)")
+            raw = path.read_bytes()
+        except OSError as exc:
+            raise ScenarioError(f"{path}: cannot read: {exc.strerror or exc}") from None
+        try:
+            text = raw.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            raise ScenarioError(f"{path}: not UTF-8 text (byte {exc.start})") from None
+        return text, str(path), str(path.resolve())
     name = str(name_or_path)
     if name in preset_names():
         res = resources.files(PRESET_PACKAGE).joinpath(f"{name}.yaml")
-        return res.read_text(encoding="utf-8"), f"preset {name}"
+        return res.read_text(encoding="utf-8"), f"preset {name}", f"preset {name}"
     raise ScenarioError(
-        f"unknown scenario {name!r}: not a file and not a preset "
+        f"unknown scenario {shorten(repr(name), 200)}: not a file and not a preset "
         f"(presets: {', '.join(preset_names())})"
     )
 
@@ -75,15 +111,19 @@ def deep_merge(base: dict[str, Any], update: dict[str, Any]) -> dict[str, Any]:
 def parse_override(text: str) -> tuple[list[str], Any]:
     """Returns (path parts, value) of a ``dotted.path=value`` override; the value is YAML."""
     if "=" not in text:
-        raise ScenarioError(f"override {text!r} must look like path.to.field=value")
+        raise ScenarioError(f"override {shorten(repr(text))} must look like path.to.field=value")
     key, _, raw = text.partition("=")
     key = key.strip()
     if not key or any(not part for part in key.split(".")):
-        raise ScenarioError(f"override {text!r} has an empty field path")
+        raise ScenarioError(f"override {shorten(repr(text))} has an empty field path")
+    if not raw.strip():
+        return key.split("."), ""
     try:
-        value = yaml.safe_load(raw) if raw.strip() else ""
-    except yaml.YAMLError:
-        value = raw
+        value = load_yaml(raw, f"override {shorten(key, 80)}")
+    except ScenarioError as exc:
+        if MALFORMED not in str(exc):  # refused YAML (a tag, a bomb) stays refused
+            raise
+        value = raw  # not YAML at all: the text itself
     return key.split("."), value
 
 
@@ -95,7 +135,7 @@ def apply_overrides(data: dict[str, Any], overrides: list[str] | None) -> dict[s
         try:
             set_path(out, ".".join(parts), value)
         except ValueError as exc:
-            raise ScenarioError(f"override {text!r}: {exc}") from None
+            raise ScenarioError(f"override {shorten(repr(text))}: {exc}") from None
     return out
 
 

@@ -11,7 +11,7 @@ from typing import Annotated, Literal
 
 from pydantic import Field, model_validator
 
-from uprising.scenario.base import Distribution, Frozen, Probability
+from uprising.scenario.base import MAX_CELLS, Distribution, Frozen, Probability
 
 GroupName = Annotated[str, Field(pattern=r"^[A-Za-z_][A-Za-z0-9_]*$", max_length=40)]
 _NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
@@ -41,7 +41,9 @@ class Mobilisers(Frozen):
     """Opposition organisers: always active while free; lower neighbours' thresholds."""
 
     share: Probability = Field(0.0, description="share of citizens who are mobilisers")
-    groups: tuple[GroupName, ...] = Field((), description="recruit only from these groups")
+    groups: tuple[GroupName, ...] = Field(
+        (), max_length=100, description="recruit only from these groups"
+    )
     threshold_drop: float = Field(
         0.05, ge=0.0, le=1.0, description="δ_T: T_eff = max(0, T − δ_T·M), M mobilisers in view"
     )
@@ -100,8 +102,13 @@ class Violence(Frozen):
     crowd_threshold: int = Field(
         20, ge=1, le=100_000, description="an active turns violent when actives in view ≥ this"
     )
-    targets: int = Field(0, ge=0, description="number of target cells placed at random")
-    target_cells: tuple[tuple[int, int], ...] = Field((), description="(x, y) of target cells")
+    # both bounded by the world's cells (checked against world in check_violence)
+    targets: int = Field(
+        0, ge=0, le=MAX_CELLS, description="number of target cells placed at random"
+    )
+    target_cells: tuple[tuple[int, int], ...] = Field(
+        (), max_length=100_000, description="(x, y) of target cells, 0 ≤ x < width, 0 ≤ y < height"
+    )
     damage_per_tick: float = Field(
         0.05, ge=0.0, le=1.0, description="damage a violent neighbour adds to a target per tick"
     )
@@ -130,3 +137,4 @@ def check_group_names(groups: tuple[Group, ...]) -> None:
     total = sum(g.share for g in groups)
     if groups and abs(total - 1.0) > 1e-6:
         raise ValueError(f"groups: shares must sum to 1, got {total:g}")
+

@@ -19,7 +19,18 @@ from uprising.scenario.actors import (
     Site,
     check_actor_sections,
 )
-from uprising.scenario.base import Distribution, Frozen, Probability
+from uprising.scenario.base import (
+    MAX_CELLS,
+    MAX_TICKS,
+    Distribution,
+    Frozen,
+    Name,
+    PathText,
+    Probability,
+    Text,
+    check_jail_term,
+)
+from uprising.scenario.bounds import check_crackdown_reach, check_timeline_density, check_violence
 from uprising.scenario.events import TimelineEvent, check_event, check_vision
 from uprising.scenario.intergroup import InterGroup
 from uprising.scenario.intergroup import check_scenario as check_intergroup
@@ -83,7 +94,8 @@ class Jail(Frozen):
     """Jail terms."""
 
     max_term: float = Field(
-        30, ge=0, description="J_max; 'inf' (or .inf in YAML) means never released"
+        30, ge=0, allow_inf_nan=True,
+        description="J_max ≤ 10⁶ ticks; 'inf' (or .inf in YAML) means never released",
     )
     term_range: Literal["one_to_max", "zero_to_max_minus_one", "zero_to_max"] = Field(
         "one_to_max",
@@ -108,9 +120,7 @@ class Jail(Frozen):
     @field_validator("max_term")
     @classmethod
     def _integer_or_inf(cls, v: float) -> float:
-        if math.isfinite(v) and v != int(v):
-            raise ValueError(f"must be a whole number of ticks or 'inf', got {v}")
-        return v
+        return check_jail_term(v)
 
     @property
     def infinite(self) -> bool:
@@ -175,8 +185,13 @@ class Rules(Frozen):
 class Observer(Frozen):
     """Outburst detection (paper: starts when actives exceed 50, ends when they fall below 50)."""
 
-    outburst_start: float = Field(50, ge=0, description="outburst starts when actives > this")
-    outburst_end: float = Field(50, ge=0, description="outburst ends when actives < this")
+    # counts of actives: no world holds more than MAX_CELLS citizens
+    outburst_start: float = Field(
+        50, ge=0, le=MAX_CELLS, description="outburst starts when actives > this"
+    )
+    outburst_end: float = Field(
+        50, ge=0, le=MAX_CELLS, description="outburst ends when actives < this"
+    )
     scale_with_population: bool = Field(
         False,
         description="thresholds are per 1120 citizens (the paper's 40×40×0.7) and scale "
@@ -196,16 +211,16 @@ class Observer(Frozen):
 class Output(Frozen):
     """What a run writes."""
 
-    directory: str = Field("results", description="where `uprising run` writes results")
+    directory: PathText = Field("results", description="where `uprising run` writes results")
     plot: bool = Field(True, description="write a PNG of the time series next to the results")
 
 
 class Scenario(Frozen):
     """A complete, validated simulation description."""
 
-    name: str = "custom"
-    description: str = ""
-    reproduces: str = Field("", description="what this preset reproduces, with sources")
+    name: Name = "custom"
+    description: Text = ""
+    reproduces: Text = Field("", description="what this preset reproduces, with sources")
     world: World = Field(default_factory=World)
     neighbourhood: Neighbourhood = Field(default_factory=Neighbourhood)
     population: Population = Field(default_factory=Population)
@@ -213,8 +228,10 @@ class Scenario(Frozen):
     jail: Jail = Field(default_factory=Jail)
     rules: Rules = Field(default_factory=Rules)
     observer: Observer = Field(default_factory=Observer)
-    timeline: tuple[TimelineEvent, ...] = ()
-    groups: tuple[Group, ...] = Field((), description="population groups; empty = one group")
+    timeline: tuple[TimelineEvent, ...] = Field((), max_length=10_000)
+    groups: tuple[Group, ...] = Field(
+        (), max_length=100, description="population groups; empty = one group"
+    )
     crowd: Crowd = Field(default_factory=Crowd)
     mobilisers: Mobilisers = Field(default_factory=Mobilisers)
     reluctance: Reluctance = Field(default_factory=Reluctance)
@@ -232,15 +249,18 @@ class Scenario(Frozen):
     government: Government = Field(default_factory=Government)
     external_power: ExternalPower = Field(default_factory=ExternalPower)
     elite: Elite = Field(default_factory=Elite)
-    sites: tuple[Site, ...] = Field((), description="several lattices (cities); empty = one")
+    sites: tuple[Site, ...] = Field(
+        (), max_length=100, description="several lattices (cities); empty = one"
+    )
     news: News = Field(default_factory=News)
     engine: Literal["reference", "fast"] = Field(
         "reference",
         description="scheduler: reference (random asynchronous activation, as the paper) or "
         "fast (random asynchronous within blocks, blocks in parallel; see docs/fast-engine.md)",
     )
-    ticks: int = Field(1000, ge=1, le=10_000_000)
-    seed: int = Field(0, ge=0, description="root of the SeedSequence")
+    ticks: int = Field(1000, ge=1, le=MAX_TICKS)
+    # results store the seed in an int64 column
+    seed: int = Field(0, ge=0, le=2**63 - 1, description="root of the SeedSequence")
     output: Output = Field(default_factory=Output)
 
     @model_validator(mode="after")
@@ -257,9 +277,12 @@ class Scenario(Frozen):
         names = self.group_names
         for i, ev in enumerate(self.timeline):
             check_event(i, ev, self, set(names))
+        check_timeline_density(self)
+        check_violence(self)
         for g in self.mobilisers.groups:
             if g not in names:
                 raise ValueError(f"mobilisers.groups: unknown group {g!r}; groups: {names}")
+        check_crackdown_reach(self)
         check_actor_sections(self)
         if self.neighbourhood.include_center and self.rules.self_count != "twice_if_active":
             raise ValueError(
