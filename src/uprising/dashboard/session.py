@@ -34,7 +34,6 @@ from uprising.dashboard.control import (
     SLIDERS,
     UserError,
     check_number,
-    fork_model,
     intervene,
     scenario_value,
     set_parameter,
@@ -216,7 +215,7 @@ class Session:
         self._update()
 
     def _on_fork(self, msg: dict[str, Any]) -> None:
-        copy = fork_model(self.main.model)
+        copy = self.main.model.fork()
         if "action" in msg:
             intervene(copy, str(msg["action"]), self.site)
         elif "path" in msg:
