@@ -27,6 +27,7 @@ from uprising.engine.codes import (
 from uprising.engine.lattice import wrap
 
 
+@numba.njit(cache=True)
 def default_mech() -> np.ndarray:
     """Returns the mechanism parameters with every mechanism off (movement probability 1)."""
     mech = np.zeros(N_MECH)
