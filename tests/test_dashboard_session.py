@@ -16,7 +16,6 @@ pytest.importorskip("starlette", reason="the dashboard extra is not installed")
 from uprising.dashboard.control import (
     UserError,
     ensure_cop_slots,
-    fork_model,
     intervene,
     set_parameter,
     validate_change,
@@ -40,11 +39,11 @@ def errors(messages):
 def test_fork_continues_bit_identically(scenario):
     m = make_model(uprising.load_scenario(scenario), rng=11)
     m.run(15)
-    f = fork_model(m)
+    f = m.fork()
     m.run(40)
     f.run(40)
     assert m.get_model_vars_dataframe().equals(f.get_model_vars_dataframe())
-    g = fork_model(m)  # and a changed copy departs from it
+    g = m.fork()  # and a changed copy departs from it
     if hasattr(m, "set_parameter") or hasattr(m, "models"):
         set_parameter(g, "population.legitimacy", 0.3)
         m.run(20)

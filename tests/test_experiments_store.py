@@ -137,11 +137,11 @@ def test_uncommitted_and_replaced_parts_are_ignored(tmp_path, small_serial_store
     pq.write_table(pq.read_table(store.path(stems[0], "ts")), orphan)
     # (2) killed after a merge committed but before the replaced parts were deleted
     merged = "merged-x"
-    from uprising.experiments.store import _write_parquet
+    from uprising.experiments.store.files import write_parquet
 
     all_runs, all_ts = store.runs(), store.timeseries()
-    _write_parquet(store.path(merged, "ts"), all_ts)  # the merge's order: series, then runs
-    _write_parquet(store.path(merged, "runs"), all_runs, replaces=stems)
+    write_parquet(store.path(merged, "ts"), all_ts)  # the merge's order: series, then runs
+    write_parquet(store.path(merged, "runs"), all_runs, replaces=stems)
     (store.parts / ".s0of1-dead.runs.parquet.abc.tmp").write_bytes(b"partial")
     assert store.stems() == [merged]
     assert_identical(small_serial_store, tmp_path)

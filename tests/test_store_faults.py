@@ -230,12 +230,12 @@ def test_read_only_folder(app, clean, store, monkeypatch):
 
 
 def test_full_disk(app, clean, store, monkeypatch):
-    import uprising.experiments.store as store_module
+    from uprising.experiments.store import files, folder, manifest, sessions
 
     for stem in store.stems()[1:]:  # leave one part: 6 runs to do
         for kind in ("runs", "ts"):
             store.path(stem, kind).unlink()
-    store_module_write = store_module.write_atomic
+    store_module_write = files.write_atomic
     calls = {"n": 0}
 
     def full(path, writer):
@@ -244,7 +244,8 @@ def test_full_disk(app, clean, store, monkeypatch):
             raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
         return store_module_write(path, writer)
 
-    monkeypatch.setattr(store_module, "write_atomic", full)
+    for module in (files, folder, manifest, sessions):  # every writer of the store
+        monkeypatch.setattr(module, "write_atomic", full)
     result = _invoke(app, "sweep", clean[0], "--out", store.directory, "-q",
                      "--batch-size", BATCH)
     _clean_error(result, "could not write", str(store.parts), "No space left on device")

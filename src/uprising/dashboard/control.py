@@ -1,18 +1,17 @@
 """Acting on a running model: validated parameter changes, interventions, forks.
 
 Everything here goes through the public model API (``set_parameter``, ``concede``,
-``log_event``) except two additions the model class does not offer yet (to move there):
+``log_event``; a fork is ``Simulation.fork``) except one addition the model class does not
+offer yet (to move there):
 
-* ``fork_model`` — a deep copy: same state, same kernel and macro random streams, so the copy
-  and the original continue bit-identically until one of them is changed;
 * ``ensure_cop_slots`` — the engine preallocates only the cop slots the scenario can ask for
-  (``engine.state.max_cops``), so raising ``police.density`` beyond that silently adds no
-  cops; this grows the per-agent arrays with off-duty cop slots first (reference engine).
+  (``engine.state.max_cops``), so ``set_parameter`` refuses (ValueError) a ``police.density``
+  beyond that; this grows the per-agent arrays with off-duty cop slots first (reference
+  engine), so a crackdown may exceed the scenario's police capacity.
 """
 
 from __future__ import annotations
 
-import copy
 import math
 from typing import Any
 
@@ -105,12 +104,6 @@ def _tidy(message: str) -> str:
     lines = [ln.strip() for ln in message.splitlines() if ln.strip()]
     body = [ln.removeprefix("<scenario>: ") for ln in lines[1:]] if len(lines) > 1 else lines
     return "; ".join(body).replace(f"timeline[{0}] ", "")
-
-
-def fork_model(model: Any) -> Any:
-    """Returns an independent copy of ``model`` that continues exactly as the original would
-    (state, parameters, actors, and the kernel's and macro actors' random streams copied)."""
-    return copy.deepcopy(model)
 
 
 def ensure_cop_slots(model: Any, density: float) -> int:

@@ -46,6 +46,17 @@ def _count_row(code: np.ndarray, base: int, lo: int, hi: int) -> tuple[int, int]
 
 
 @numba.njit(inline="always")
+def wrap(v: int, size: int, torus: bool) -> int:
+    """Returns the coordinate ``v`` (at most one ``size`` off the lattice) wrapped on a torus,
+    or −1 when it is off a bounded lattice."""
+    if v < 0 or v >= size:
+        if not torus:
+            return -1
+        v = v + size if v < 0 else v - size
+    return v
+
+
+@numba.njit(inline="always")
 def count_view(
     code: np.ndarray, cell: int, spans: np.ndarray, width: int, height: int, torus: bool
 ) -> tuple[int, int]:
@@ -55,11 +66,9 @@ def count_view(
     cops = 0
     actives = 0
     for r in range(spans.shape[0]):
-        ny = y + spans[r, 0]
-        if ny < 0 or ny >= height:
-            if not torus:
-                continue
-            ny = ny + height if ny < 0 else ny - height
+        ny = wrap(y + spans[r, 0], height, torus)
+        if ny < 0:
+            continue
         base = ny * width
         lo = x + spans[r, 1]
         hi = x + spans[r, 2]

@@ -24,8 +24,10 @@ from uprising.engine.codes import (
     QUIET,
     TARGET,
 )
+from uprising.engine.lattice import wrap
 
 
+@numba.njit(cache=True)
 def default_mech() -> np.ndarray:
     """Returns the mechanism parameters with every mechanism off (movement probability 1)."""
     mech = np.zeros(N_MECH)
@@ -50,11 +52,9 @@ def census(code, occupant, group, flags, cell, spans, width, height, torus, own_
     mobilisers = 0
     quiet = 0
     for r in range(spans.shape[0]):
-        ny = y + spans[r, 0]
-        if ny < 0 or ny >= height:
-            if not torus:
-                continue
-            ny = ny + height if ny < 0 else ny - height
+        ny = wrap(y + spans[r, 0], height, torus)
+        if ny < 0:
+            continue
         for dx in range(spans[r, 1], spans[r, 2] + 1):
             nx = x + dx
             if nx < 0 or nx >= width:

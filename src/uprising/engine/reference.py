@@ -25,29 +25,29 @@ from uprising.engine.codes import (
     M_LOYALTY_SCALE,
     M_MOBILISERS,
     M_MOVE_PROBABILITY,
-    M_OUT_WEIGHT,
     M_P_POLICE_CASUALTY,
     M_P_PROTESTER_CASUALTY,
     M_RELUCTANCE,
     M_RELUCTANCE_HALF,
     M_VIOLENCE,
     MECH_COLUMNS,
-    N_MECH,
     S_ACTIVE,
     S_DEAD,
     S_JAILED,
     S_OFF,
     S_QUIET,
-    SW_COPS_MOVE_WHEN_OFF,
     SW_COUNTDOWN_OWN_STEP,
     SW_HEIGHT,
-    SW_MOVE_FIRST,
-    SW_MOVEMENT,
     SW_TORUS,
     SW_WIDTH,
 )
 from uprising.engine.lattice import count_view
-from uprising.engine.mechanisms import census, local_active_share, reluctance_skip_probability
+from uprising.engine.mechanisms import (
+    census,
+    default_mech,
+    local_active_share,
+    reluctance_skip_probability,
+)
 from uprising.engine.rng import shuffle, uniform
 from uprising.engine.rules import (
     _decide,
@@ -60,6 +60,7 @@ from uprising.engine.rules import (
     _release,
     _set_civilian_state,
     _take_off_lattice,
+    movement,
 )
 
 
@@ -71,10 +72,7 @@ def run_ticks(n_ticks, rng, world, agents, views, sw, k):
     switch array (``codes.SW_*``); ``k``: the arrest constant.
     """
     n = agents.kind.shape[0]
-    mech = np.zeros(N_MECH)
-    mech[M_OUT_WEIGHT] = 1.0
-    mech[M_MOVE_PROBABILITY] = 1.0
-    mech[M_LOYALTY_SCALE] = 1.0
+    mech = default_mech()
     off = Mechanisms(np.zeros(n, dtype=np.int8), np.zeros(n, dtype=np.int8), np.zeros(1),
                      np.zeros(1), np.zeros(1, dtype=np.int32), np.zeros(0))
     out = run_ticks_mech(n_ticks, rng, world, agents, off, views, sw, k, mech)
@@ -103,9 +101,7 @@ def run_ticks_mech(n_ticks, rng, world, agents, mechanisms, views, sw, k, mech):
     width = sw[SW_WIDTH]
     height = sw[SW_HEIGHT]
     torus = sw[SW_TORUS] == 1
-    move_first = sw[SW_MOVE_FIRST] == 1
-    citizens_move = sw[SW_MOVEMENT] == 1
-    cops_move = citizens_move or sw[SW_COPS_MOVE_WHEN_OFF] == 1
+    move_first, citizens_move, cops_move = movement(sw)
     own_step = sw[SW_COUNTDOWN_OWN_STEP] == 1
     move_p = mech[M_MOVE_PROBABILITY]
     extended_census = mech[M_IN_GROUP] == 1.0 or mech[M_MOBILISERS] == 1.0

@@ -10,6 +10,7 @@ import math
 
 import numba
 
+from uprising.engine import codes
 from uprising.engine.codes import (
     ACTIVE,
     ARREST_FLOOR,
@@ -79,6 +80,14 @@ def arrest_probability(cops: int, actives: int, rule: int, k: float) -> float:
 def _set_cell(code, occupant, cell, value, agent):
     code[cell] = value
     occupant[cell] = agent
+
+
+@numba.njit(inline="always")
+def movement(sw):
+    """Returns (move before acting?, citizens move?, cops move?) from the switches (rule M)."""
+    citizens_move = sw[codes.SW_MOVEMENT] == 1
+    cops_move = citizens_move or sw[codes.SW_COPS_MOVE_WHEN_OFF] == 1
+    return sw[codes.SW_MOVE_FIRST] == 1, citizens_move, cops_move
 
 
 @numba.njit(cache=True)

@@ -2,17 +2,19 @@
 
 ``Simulation`` owns what all models share — loading the scenario, the run's seed streams, the
 tick counter, the run loop with its progress callback and wall time, the macro actors' event
-log, parameter changes through the run-time registry and the ``RunResult`` — and leaves to each
-model how a stretch of ticks is simulated (``_advance``), what it records and how it summarises.
+log, parameter changes through the run-time registry, forks (``fork``) and the ``RunResult`` —
+and leaves to each model how a stretch of ticks is simulated (``_advance``), what it records and
+how it summarises.
 """
 
 from __future__ import annotations
 
+import copy
 import time
 from abc import ABC, abstractmethod
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, Self
 
 import numpy as np
 import pandas as pd
@@ -87,6 +89,17 @@ class Simulation(ABC):
         self.wall_time += time.perf_counter() - started
         self.running = self.tick < self.scenario.ticks and not self._finished()
         return self
+
+    def fork(self) -> Self:
+        """Returns an independent copy of the run that continues exactly as this one would.
+
+        A deep copy of everything the run holds: the state, the run-time parameters, the
+        timeline, the macro actors, the records so far and every random stream (kernel, macro
+        actors, each site's). So ``m.fork().run(n)`` records the same ticks as ``m.run(n)``,
+        bit for bit; a change to one of the two (``set_parameter``, ``concede``, a run) leaves
+        the other untouched. The scenario and seed metadata are those of the original.
+        """
+        return copy.deepcopy(self)
 
     @abstractmethod
     def get_model_vars_dataframe(self) -> pd.DataFrame:

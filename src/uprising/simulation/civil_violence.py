@@ -114,7 +114,7 @@ class Model(LatticeSimulation):
             {
                 "agent": np.arange(len(st.kind)),
                 "kind": np.where(st.kind == K_COP, "cop", "citizen"),
-                "state": np.array(["quiet", "active", "jailed", "off"])[st.state],
+                "state": np.array(["quiet", "active", "jailed", "off", "dead"])[st.state],
                 "x": np.where(st.pos >= 0, st.pos % w, -1),
                 "y": np.where(st.pos >= 0, st.pos // w, -1),
                 "hardship": st.hardship,

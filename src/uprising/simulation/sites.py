@@ -36,7 +36,8 @@ class MultiSiteModel(Simulation):
     """Several sites in lockstep, each an ordinary ``Model``, on the simulation contract.
 
     Args:
-        scenario: preset name, YAML path, mapping or Scenario with a non-empty ``sites`` list.
+        scenario: preset name, YAML path, mapping or Scenario with a non-empty ``sites`` list
+            (like ``Model`` and ``InterGroupModel``, a demo preset by default).
         rng: seed, SeedSequence or Generator (defaults to the scenario's ``seed``).
         overrides: dotted overrides applied to the base scenario.
         replicate: replicate index mixed into the SeedSequence.
@@ -44,7 +45,7 @@ class MultiSiteModel(Simulation):
 
     def __init__(
         self,
-        scenario: ScenarioLike,
+        scenario: ScenarioLike = "mechanisms-tour-sites",
         rng: SeedLike = None,
         overrides: list[str] | str | None = None,
         replicate: int = 0,

@@ -28,12 +28,9 @@ from uprising.engine.codes import (
     S_JAILED,
     S_OFF,
     S_QUIET,
-    SW_COPS_MOVE_WHEN_OFF,
     SW_IG_AGE_IN_JAIL,
     SW_IG_N_COP_SLOTS,
     SW_IG_STOP_AT_EXTINCTION,
-    SW_MOVE_FIRST,
-    SW_MOVEMENT,
 )
 from uprising.engine.intergroup.rules import (
     arrest,
@@ -45,6 +42,7 @@ from uprising.engine.intergroup.rules import (
 )
 from uprising.engine.rng import shuffle, uniform
 from uprising.engine.rules import _move as move
+from uprising.engine.rules import movement
 
 
 @numba.njit(cache=True)
@@ -73,9 +71,7 @@ def run_ticks(n_ticks, rng, world, agents, views, clone_offs, sw, k, threshold, 
     scratch = np.empty(max(cit_offs.shape[0], cop_offs.shape[0], clone_offs.shape[0], 1),
                        dtype=np.int64)
     out = np.zeros((n_ticks, IG_N_COLUMNS), dtype=np.int64)
-    move_first = sw[SW_MOVE_FIRST] == 1
-    citizens_move = sw[SW_MOVEMENT] == 1
-    cops_move = citizens_move or sw[SW_COPS_MOVE_WHEN_OFF] == 1
+    move_first, citizens_move, cops_move = movement(sw)
     for t in range(n_ticks):
         arrests = 0
         releases = 0
