@@ -88,7 +88,7 @@ def test_every_model_class_is_a_simulation(cls: type) -> None:
     assert issubclass(cls, Simulation)
 
 
-#: The names of the actor-facing Protocol (state, params, last_row, set_parameter, ...).
+#: The names of the actor-facing Protocol (n_citizens, params, last_row, set_parameter, ...).
 ACTOR_MEMBERS = sorted(n for n in vars(ActorModel) if not n.startswith("_"))
 #: A preset of each model class.
 PRESETS = ["epstein2002-run1", "epstein2002-run7", "mechanisms-tour-sites"]
@@ -98,28 +98,26 @@ CLASS_IDS = ["Model", "InterGroupModel", "MultiSiteModel"]
 @pytest.mark.parametrize("preset", PRESETS, ids=CLASS_IDS)
 def test_every_model_offers_the_actor_interface(preset: str) -> None:
     m = _model(preset, [])
-    assert {"state", "params", "last_row", "set_parameter", "concede", "log_event"} \
+    assert {"n_citizens", "params", "last_row", "set_parameter", "concede", "log_event"} \
         <= set(ACTOR_MEMBERS)
-    # ``state`` (what it holds) is checked by test_the_citizen_count_actors_read
-    methods = [n for n in ACTOR_MEMBERS if n not in ("state", "params")]
+    # ``n_citizens`` (what it holds) is checked by test_the_citizen_count_actors_read
+    methods = [n for n in ACTOR_MEMBERS if n not in ("n_citizens", "params")]
     assert [n for n in methods if not callable(getattr(m, n, None))] == []
     assert isinstance(m.params, dict) and all(isinstance(v, float | int)
                                               for v in m.params.values())
     assert isinstance(m.last_row(), dict)
 
 
-@pytest.mark.parametrize("preset", [
-    "epstein2002-run1",
-    pytest.param("epstein2002-run7", marks=pytest.mark.xfail(
-        strict=True, reason="InterGroupModel.state is its agents' state array, without "
-        "n_citizens (ActorModel.state: CitizenCount); Model II runs no macro actors")),
-    pytest.param("mechanisms-tour-sites", marks=pytest.mark.xfail(
-        strict=True, reason="MultiSiteModel has no state (its sites' models have); the "
-        "actors run in each site's Model")),
-], ids=CLASS_IDS)
+@pytest.mark.parametrize("preset", ["epstein2002-run1", "epstein2002-run7",
+                                    "mechanisms-tour-sites"], ids=CLASS_IDS)
 def test_the_citizen_count_actors_read(preset: str) -> None:
+    """Actors read ``model.n_citizens`` (ActorModel) to turn counts into shares."""
+    from uprising.actors.common import active_share
+
     m = _model(preset, [])
-    assert m.state.n_citizens == m.n_citizens
+    m.run(3)
+    assert isinstance(m.n_citizens, int) and m.n_citizens > 0
+    assert active_share(m) == m.last_row()["active"] / m.n_citizens
 
 
 def test_run_refuses_a_negative_tick_count() -> None:

@@ -10,7 +10,7 @@ from uprising.actors.interface import ActorModel
 def active_share(model: ActorModel, measure: str = "active") -> float:
     """Returns the ``measure`` column (active or violent) / citizens in the latest recorded
     tick (0 when there are no citizens)."""
-    n = model.state.n_citizens
+    n = model.n_citizens
     return float(model.last_row()[measure]) / n if n else 0.0
 
 

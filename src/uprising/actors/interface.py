@@ -2,7 +2,7 @@
 
 Every model of ``uprising.simulation`` offers it, and so does the scripted test double in
 ``uprising.testing``; actors are typed against this Protocol and never reach into kernels or
-state arrays beyond the citizen count.
+state arrays.
 """
 
 from __future__ import annotations
@@ -11,17 +11,13 @@ from collections.abc import Mapping
 from typing import Any, Protocol
 
 
-class CitizenCount(Protocol):
-    """The part of a model's state an actor reads: how many citizens there are."""
-
-    n_citizens: int
-
-
 class ActorModel(Protocol):
     """The model as a macro actor sees it (see ``uprising.simulation.base.Simulation``)."""
 
     @property
-    def state(self) -> CitizenCount: ...
+    def n_citizens(self) -> int:
+        """Returns how many citizens the shares an actor observes refer to."""
+        ...
 
     @property
     def params(self) -> Mapping[str, float]:

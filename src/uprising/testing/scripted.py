@@ -1,13 +1,12 @@
 """A stand-in for ``uprising.Model`` that replays a scripted active share, for testing actors.
 
 It implements the actor-facing interface (``uprising.actors.interface.ActorModel``: ``params``,
-``set_parameter``, ``concede``, ``log_event``, ``last_row``, ``state.n_citizens``) and records
+``set_parameter``, ``concede``, ``log_event``, ``last_row``, ``n_citizens``) and records
 every call.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any
 
 from uprising.actors import build_actors
@@ -17,11 +16,6 @@ from uprising.scenario.registry import EXAMPLE_VALUES
 #: Parameter values a scripted model starts with: the typical value of every row of the
 #: run-time registry (every path the actors may set).
 DEFAULT_PARAMS: dict[str, float] = dict(EXAMPLE_VALUES)
-
-
-@dataclass
-class _State:
-    n_citizens: int
 
 
 class ScriptedModel:
@@ -46,7 +40,7 @@ class ScriptedModel:
         self.actives = list(actives)
         self.violent = list(violent) if violent is not None else [0] * len(self.actives)
         self.actors = actors
-        self.state = _State(n_citizens)
+        self.n_citizens = n_citizens
         self.params: dict[str, float] = {**DEFAULT_PARAMS, **(params or {})}
         self.tick = 0
         self.events: list[dict[str, Any]] = []
