@@ -15,9 +15,9 @@ from pathlib import Path
 from typing import Any, Literal
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic import Field, ValidationError, field_validator, model_validator
 
-from uprising.scenario.base import Name, PathText, Text, refuse_bool_for_number
+from uprising.scenario.base import Frozen, Name, PathText, Text
 from uprising.scenario.errors import ScenarioError, format_validation_error, shorten
 from uprising.scenario.safe_yaml import read_yaml_file
 
@@ -42,15 +42,8 @@ def _kind(value: Any) -> str:
     return "str" if isinstance(value, str) else "other"
 
 
-class _Frozen(BaseModel):
-    model_config = ConfigDict(
-        frozen=True, extra="forbid", validate_default=True, allow_inf_nan=False
-    )
-
-    @model_validator(mode="before")
-    @classmethod
-    def _no_bool_for_number(cls, data: Any) -> Any:
-        return refuse_bool_for_number(cls, data)
+class _Frozen(Frozen):
+    """Base of the experiment file's parts: the scenario's strict, frozen base."""
 
 
 class Stepped(_Frozen):

@@ -11,7 +11,7 @@ import yaml
 
 from uprising.scenario.errors import ScenarioError, shorten, validate_as
 from uprising.scenario.paths import set_path
-from uprising.scenario.safe_yaml import MALFORMED, MAX_BYTES, load_yaml
+from uprising.scenario.safe_yaml import MALFORMED, load_yaml, read_text_file
 from uprising.scenario.schema import Scenario
 
 PRESET_PACKAGE = "uprising.scenario.presets"
@@ -73,19 +73,7 @@ def _locate(name_or_path: str | Path) -> tuple[str, str, str]:
     except (OSError, ValueError):  # a name too long for a path, a NUL byte
         is_file_like = False
     if is_file_like:
-        try:
-            if not path.is_file():
-                raise ScenarioError(f"scenario file not found: {shorten(str(path), 200)}")
-            size = path.stat().st_size
-            if size > MAX_BYTES:
-                raise ScenarioError(f"{path}: larger than {MAX_BYTES} bytes ({size} bytes)")
-            raw = path.read_bytes()
-        except OSError as exc:
-            raise ScenarioError(f"{path}: cannot read: {exc.strerror or exc}") from None
-        try:
-            text = raw.decode("utf-8")
-        except UnicodeDecodeError as exc:
-            raise ScenarioError(f"{path}: not UTF-8 text (byte {exc.start})") from None
+        text = read_text_file(path, missing="scenario file not found")
         return text, str(path), str(path.resolve())
     name = str(name_or_path)
     if name in preset_names():

@@ -177,15 +177,17 @@ def load_yaml(text: str, source: str, error: type[ScenarioError] = ScenarioError
             loader.dispose()
 
 
-def read_yaml_file(path: Path, error: type[ScenarioError] = ScenarioError) -> Any:
-    """Returns the plain data of a YAML file (size checked before it is read).
+def read_text_file(path: Path, error: type[ScenarioError] = ScenarioError,
+                   missing: str = "file not found") -> str:
+    """Returns the UTF-8 text of a file (size checked before it is read).
 
     Raises:
-        error: the file is missing, not a regular file, too large, not UTF-8 or bad YAML.
+        error: the file is missing (message ``missing: path``), not a regular file, too large
+            or not UTF-8.
     """
     try:
         if not path.is_file():
-            raise error(f"file not found: {path}")
+            raise error(f"{missing}: {shorten(str(path), 200)}")
         size = path.stat().st_size
         if size > MAX_BYTES:
             raise error(f"{path}: larger than {MAX_BYTES} bytes ({size} bytes)")
@@ -196,4 +198,13 @@ def read_yaml_file(path: Path, error: type[ScenarioError] = ScenarioError) -> An
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
         raise error(f"{path}: not UTF-8 text (byte {exc.start})") from None
-    return load_yaml(text, str(path), error)
+    return text
+
+
+def read_yaml_file(path: Path, error: type[ScenarioError] = ScenarioError) -> Any:
+    """Returns the plain data of a YAML file (size checked before it is read).
+
+    Raises:
+        error: the file is missing, not a regular file, too large, not UTF-8 or bad YAML.
+    """
+    return load_yaml(read_text_file(path, error), str(path), error)
