@@ -118,3 +118,30 @@ def test_cli_bad_input_exits_2(args: list[str], message: str) -> None:
     result = CliRunner().invoke(app, args)
     assert result.exit_code == 2
     assert message in (result.output + (result.stderr if result.stderr_bytes else ""))
+
+
+def test_figures_1_2_are_lattice_snapshots(tmp_path) -> None:
+    """Figs. 1–2 draw Run 1's lattice (action and grievance screens, an outburst), as the
+    paper does, re-running the suite's replicate 0 of Run 1."""
+    from PIL import Image
+
+    from uprising.reproduction.lattice_figures import (
+        SCREEN_TICK,
+        _hidden_grievance,
+        _run1,
+        fig_run1_outburst,
+        fig_run1_screens,
+    )
+    from uprising.reproduction.runner import SuiteResults
+    from uprising.reproduction.verdicts import Outcome
+
+    res = SuiteResults(rows=[], n_seeds=1, root=2002)
+    out = Outcome(verdict=cl.REPRODUCED, ours="test")
+    for fn, name in ((fig_run1_screens, "f1.png"), (fig_run1_outburst, "f2.png")):
+        path = fn(res, out, tmp_path / name)
+        with Image.open(path) as img:
+            assert img.size[0] > 800 and img.size[1] > 400
+    model = _run1(res).run(SCREEN_TICK)
+    hidden, active = _hidden_grievance(model)
+    assert hidden > 0  # deception: quiet citizens whose grievance exceeds their threshold
+    assert cl.CLAIMS and any(c.id == "run1" for c in cl.CLAIMS)

@@ -26,24 +26,10 @@ from uprising.reproduction.figure_kit import (
     new_figure,
     pooled_histograms,
 )
+from uprising.reproduction.lattice_figures import fig_run1_outburst, fig_run1_screens
 from uprising.reproduction.runner import SuiteResults
 from uprising.reproduction.stats import log_tail_slope, pooled
 from uprising.reproduction.suite import JAIL_TERMS, SWEEP_CAP
-
-
-def fig_run1(res: SuiteResults, out: Outcome, path: Path) -> Path:
-    """Returns the path of Figs. 1–2: Run 1 actives over time."""
-    s = kept_series(res, "run1")
-    fig, (ax,) = new_figure()
-    ax.plot(s["tick"], s["active"], color=RED, lw=1, label="active citizens (seed 0)")
-    ax.plot(s["tick"], s["jailed"], color=GREY, lw=1, label="jailed citizens")
-    ax.axhspan(33, 62, color=RED, alpha=0.08, label="ndouglas simmer band 33–62")
-    ax.set_xlabel("tick")
-    ax.set_ylabel("citizens (count)")
-    ax.legend(loc="upper right")
-    return finish(fig, "Figs. 1–2 — Run 1: local outbursts, immobile agents (floor ratio)",
-                   "deceptive behaviour and local outbursts (v = 1.7, L = 0.89, no movement).",
-                   "; ".join([out.ours, *out.detail]), path)
 
 
 def fig_run2(res: SuiteResults, out: Outcome, path: Path) -> Path:
@@ -348,7 +334,8 @@ def fig_jail_terms(res: SuiteResults, out: Outcome, path: Path) -> Path:
 
 #: claim id → [(file name, figure function)]
 FIGURES: dict[str, list[tuple[str, Callable[[SuiteResults, Outcome, Path], Path]]]] = {
-    "run1": [("fig01_02_run1.png", fig_run1)],
+    "run1": [("fig01_run1_screens.png", fig_run1_screens),
+             ("fig02_run1_outburst.png", fig_run1_outburst)],
     "run2-pe": [("fig03_04_run2.png", fig_run2)],
     "waits": [("fig05_waits.png", fig_waits)],
     "waits-log": [("fig06_waits_log.png", fig_waits_log)],
