@@ -143,5 +143,6 @@ def test_figures_1_2_are_lattice_snapshots(tmp_path) -> None:
             assert img.size[0] > 800 and img.size[1] > 400
     model = _run1(res).run(SCREEN_TICK)
     hidden, active = _hidden_grievance(model)
+    assert active == model.last_row()["active"]
     assert hidden > 0  # deception: quiet citizens whose grievance exceeds their threshold
     assert cl.CLAIMS and any(c.id == "run1" for c in cl.CLAIMS)
