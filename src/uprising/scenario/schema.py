@@ -20,6 +20,7 @@ from uprising.scenario.actors import (
     check_actor_sections,
 )
 from uprising.scenario.base import Distribution, Frozen, Probability
+from uprising.scenario.clock import Clock, resolve_dates
 from uprising.scenario.events import TimelineEvent, check_event, check_vision
 from uprising.scenario.intergroup import InterGroup
 from uprising.scenario.intergroup import check_scenario as check_intergroup
@@ -33,6 +34,7 @@ from uprising.scenario.mechanisms import (
     Violence,
     check_group_names,
 )
+from uprising.scenario.national import National, check_national
 
 
 class World(Frozen):
@@ -242,6 +244,16 @@ class Scenario(Frozen):
     ticks: int = Field(1000, ge=1, le=10_000_000)
     seed: int = Field(0, ge=0, description="root of the SeedSequence")
     output: Output = Field(default_factory=Output)
+    clock: Clock | None = Field(None, description="calendar time; None = ticks only")
+    national: National | None = Field(
+        None, description="a country of regions linked by a diffusion network "
+        "(docs/real-world-frame.md); None = one lattice or sites"
+    )
+
+    @model_validator(mode="before")
+    @classmethod
+    def _dated(cls, data: object) -> object:
+        return resolve_dates(data) if isinstance(data, dict) else data
 
     @model_validator(mode="after")
     def _consistent(self) -> Scenario:
@@ -261,6 +273,7 @@ class Scenario(Frozen):
             if g not in names:
                 raise ValueError(f"mobilisers.groups: unknown group {g!r}; groups: {names}")
         check_actor_sections(self)
+        check_national(self)
         if self.neighbourhood.include_center and self.rules.self_count != "twice_if_active":
             raise ValueError(
                 "neighbourhood.include_center: the own cell holds the agent itself, so seeing it "
