@@ -21,6 +21,7 @@ from uprising.scenario.actors import (
 )
 from uprising.scenario.base import Distribution, Frozen, Probability
 from uprising.scenario.clock import Clock, resolve_dates
+from uprising.scenario.engines import check_engine
 from uprising.scenario.events import TimelineEvent, check_event, check_vision
 from uprising.scenario.intergroup import InterGroup
 from uprising.scenario.intergroup import check_scenario as check_intergroup
@@ -274,6 +275,7 @@ class Scenario(Frozen):
                 raise ValueError(f"mobilisers.groups: unknown group {g!r}; groups: {names}")
         check_actor_sections(self)
         check_national(self)
+        check_engine(self)
         if self.neighbourhood.include_center and self.rules.self_count != "twice_if_active":
             raise ValueError(
                 "neighbourhood.include_center: the own cell holds the agent itself, so seeing it "
