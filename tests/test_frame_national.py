@@ -5,8 +5,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import pytest
-from frame_worlds import START, small_nation
 
+from frame_worlds import START, small_nation
 from uprising.scenario import ScenarioError, load_scenario
 from uprising.scenario.national import National, regions_of
 from uprising.simulation.calendar import daily_table

@@ -1,8 +1,7 @@
 """Detention as a process, tracked outside the kernel from the agents' state after each tick.
 
-* **Distinct detainees**: a per-agent "ever detained" flag, set for every citizen found in jail
-  at the end of a tick. Limit: a citizen arrested and released within one and the same tick is
-  missed (impossible with terms ≥ 1 tick, the default ``term_range: one_to_max``).
+* **Distinct detainees**: a per-agent "ever detained" flag, read after each tick from the
+  kernel's ``arrest_cell`` (see ``DetentionTracker``; no kernel rule is changed).
 * **Detention events**: the kernel's ``arrests`` count (every arrest, repeated ones included).
 * **Capacity**: after each tick, prisoners beyond the capacity are released (those with the
   shortest remaining term first) onto uniformly random empty cells. Within a tick the kernel may
@@ -17,15 +16,31 @@ from uprising.engine.codes import EMPTY, QUIET, S_JAILED, S_QUIET
 
 
 class DetentionTracker:
-    """Distinct detainees of one lattice (``n_citizens`` agents)."""
+    """Distinct detainees of one lattice (``n_citizens`` agents), counted from ``start()`` on.
+
+    A citizen counts once it has an arrest cell (the kernel writes ``arrest_cell`` at every
+    arrest and never clears it) that differs from the one it had when counting started, so an
+    arrest and a release within one tick are not missed. Limit: a prisoner still held when
+    counting starts, released and re-arrested later on exactly the same cell, is not counted.
+    """
 
     def __init__(self, n_citizens: int):
         self.ever = np.zeros(n_citizens, dtype=bool)
+        self.before = np.full(n_citizens, -1, dtype=np.int64)
 
-    def update(self, state: np.ndarray) -> int:
-        """Returns the number of distinct citizens ever detained, after marking those in jail."""
+    def start(self, state: np.ndarray, arrest_cell: np.ndarray) -> None:
+        """Starts counting now: forgets earlier arrests (the burn-in's) of free citizens."""
         n = len(self.ever)
-        self.ever |= state[:n] == S_JAILED
+        held = state[:n] == S_JAILED
+        arrest_cell[:n][~held] = -1  # only read when a prisoner is released
+        self.before = np.where(held, arrest_cell[:n], -1).astype(np.int64)
+        self.ever[:] = False
+
+    def update(self, state: np.ndarray, arrest_cell: np.ndarray) -> int:
+        """Returns the number of distinct citizens detained since ``start()``."""
+        n = len(self.ever)
+        cell = arrest_cell[:n]
+        self.ever |= (cell >= 0) & (cell != self.before)
         return int(self.ever.sum())
 
 

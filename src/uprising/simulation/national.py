@@ -62,6 +62,9 @@ class NationalModel(Simulation):
                              replicate=replicate) for i, (_, r) in enumerate(pairs)]
         self.net = Diffusion(self.data, self.nat.network, self.clock.hours_per_tick)
         self.trackers = [DetentionTracker(m.state.n_citizens) for m in self.models]
+        if self.burn_in == 0:
+            for t, m in zip(self.trackers, self.models, strict=True):
+                t.start(m.state.state, m.state.arrest_cell)
         self.capacity = [self._capacity(d) for d in self.data]
         n = len(self.models)
         self.history = np.zeros((s.ticks + 1, n))
@@ -84,12 +87,14 @@ class NationalModel(Simulation):
         data = s.model_dump(exclude={"national", "clock", "sites", "news", "timeline"})
         side = side_of(int(self.citizens[i]), s.population.density)
         cells = side * side
-        room = 1.0 - s.population.density
+        density = float(self.citizens[i]) / cells  # exactly the region's citizens
+        room = 1.0 - density
         base = min(self.base_cops[i] / cells, room)
         top = min(self.actors.max_police_density(i, base, cells), room)
         data["name"] = f"{s.name}.{self.names[i]}"
         data["world"] = {**data["world"], "width": side, "height": side}
         data["police"] = {**data["police"], "density": top}
+        data["population"] = {**data["population"], "density": density}
         if region.legitimacy is not None:
             data["population"] = {**data["population"], "legitimacy": region.legitimacy}
         if self.nat.detention.term_days is not None:
@@ -130,6 +135,8 @@ class NationalModel(Simulation):
             freed = 0
             if self.capacity[i] is not None:
                 freed = release_excess(m.state, self.capacity[i], m.macro_rng)
+            if nxt == self.burn_in:
+                self.trackers[i].start(m.state.state, m.state.arrest_cell)
             self._rows[i].append(self._row(i, float(news[i]), freed))
             if nxt > self.burn_in:
                 self.history[nxt, i] = self._rows[i][-1]["active"] / max(1, self.citizens[i])
@@ -206,14 +213,17 @@ class NationalModel(Simulation):
         cells = float(self.cells[i])
         cops = float(m.params["police.density"]) * cells * factor + people / self.scale
         cops = min(cops, float(len(m._cop_ids())))
-        m.set_parameter("police.density", min(cops / cells, 1.0 - self.scenario.population.density))
+        m.set_parameter("police.density", min(cops / cells, 1.0 - m.scenario.population.density))
 
     # -- records -------------------------------------------------------------------------
     def _row(self, i: int, news: float, freed: int) -> dict[str, float]:
         row = dict(self.models[i].last_row())
         row["news"] = news
+        row["jailed"] -= freed  # released for lack of places after the kernel's tick
+        row["quiet"] += freed
         row["capacity_releases"] = freed
-        row["distinct_detainees"] = self.trackers[i].update(self.models[i].state.state) \
+        st = self.models[i].state
+        row["distinct_detainees"] = self.trackers[i].update(st.state, st.arrest_cell) \
             if hasattr(self, "trackers") else 0
         return row
 

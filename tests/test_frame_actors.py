@@ -1,0 +1,63 @@
+"""National actors: emergencies (scripted by date, or by rule) and the external contingent."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from frame_worlds import small_nation
+
+from uprising.scenario import load_scenario
+from uprising.simulation.factory import make_model
+
+
+def _cops(m, name: str) -> int:
+    return int(m.models[m.names.index(name)].last_row()["cops"])
+
+
+def test_scripted_emergency_at_its_date_multiplies_police_there_only() -> None:
+    when = "2022-01-02T10:00"
+    m = make_model(load_scenario(small_nation(
+        emergencies=[{"at": when, "regions": ["atyrau"], "police_factor": 2.0}])), rng=1)
+    tick = m.clock.tick_of(datetime.fromisoformat(when))
+    m.run(tick - 1)
+    before = {n: _cops(m, n) for n in m.names}
+    m.step()
+    assert [e["tick"] for e in m.events if e["action"] == "emergency"] == [tick]
+    assert _cops(m, "atyrau") == round(2 * before["atyrau"])
+    assert {n: _cops(m, n) for n in ("mangystau", "aktobe")} == {
+        n: before[n] for n in ("mangystau", "aktobe")}
+
+
+def test_rule_emergency_fires_once_per_region_when_its_share_is_reached() -> None:
+    m = make_model(load_scenario(small_nation(
+        emergency_rule={"enabled": True, "share": 0.05, "police_factor": 1.5})), rng=2).run()
+    fired = [e for e in m.events if e["action"] == "emergency"]
+    assert fired and all(e["why"] == "rule" and e["share"] >= 0.05 for e in fired)
+    assert len({e["region"] for e in fired}) == len(fired)
+    assert "mangystau" in {e["region"] for e in fired}  # the triggered region
+    assert all(e["tick"] > m.burn_in + 1 for e in fired)  # never during the burn-in
+
+
+def test_contingent_scripted_frees_the_stated_police_in_named_regions() -> None:
+    when = "2022-01-03T00:00"
+    m = make_model(load_scenario(small_nation(contingent={
+        "enabled": True, "at": when, "regions": ["aktobe"], "sites": ["airport"],
+        "frees_police": 5000})), rng=3)
+    tick = m.clock.tick_of(datetime.fromisoformat(when))
+    m.run(tick - 1)
+    before = _cops(m, "aktobe")
+    m.step()
+    assert _cops(m, "aktobe") == before + 5  # 5000 real police at 1000 people per agent
+    (ev,) = [e for e in m.events if e["actor"] == "contingent"]
+    assert ev["tick"] == tick and ev["sites"] == ["airport"]
+    # the foreign troops are not agents: the only new police are the freed local ones
+    assert all(m.models[i].state.n_citizens == m.citizens[i] for i in range(3))
+    assert int((m.models[2].state.kind == 1).sum()) == len(m.models[2]._cop_ids())
+
+
+def test_contingent_by_rule_arrives_when_the_national_share_is_reached() -> None:
+    m = make_model(load_scenario(small_nation(contingent={
+        "enabled": True, "national_share": 0.0, "regions": ["mangystau"],
+        "frees_police": 1000})), rng=3).run()
+    (ev,) = [e for e in m.events if e["actor"] == "contingent"]
+    assert ev["tick"] == m.burn_in + 2
