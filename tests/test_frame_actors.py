@@ -5,7 +5,6 @@ from __future__ import annotations
 from datetime import datetime
 
 from frame_worlds import small_nation
-
 from uprising.scenario import load_scenario
 from uprising.simulation.factory import make_model
 

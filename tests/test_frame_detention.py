@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import numpy as np
-from frame_worlds import small_nation
 
+from frame_worlds import small_nation
 from uprising import Model
 from uprising.engine.codes import S_JAILED
 from uprising.scenario import load_scenario
@@ -13,7 +13,8 @@ from uprising.simulation.factory import make_model
 from uprising.simulation.national import NATIONAL
 from uprising.testing import assert_lattice_consistent, handmade_world
 
-SMALL = {"world": {"width": 9, "height": 9}, "population": {"density": 0.1, "legitimacy": 0.0, "vision": 2},
+SMALL = {"world": {"width": 9, "height": 9},
+         "population": {"density": 0.1, "legitimacy": 0.0, "vision": 2},
          "police": {"density": 0.05, "k": 50.0, "vision": 2}, "rules": {"movement": False},
          "jail": {"max_term": 1}, "ticks": 40}
 
