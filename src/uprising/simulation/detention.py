@@ -44,12 +44,16 @@ class DetentionTracker:
         return int(self.ever.sum())
 
 
-def release_excess(st: object, capacity: int, rng: np.random.Generator) -> int:
+def release_excess(st: object, capacity: int, rng: np.random.Generator,
+                   jailed_now: int | None = None) -> int:
     """Returns how many prisoners were released to bring the jailed count down to ``capacity``.
 
     ``st`` is an ``engine.state.State`` with ``jailed: removed`` (prisoners hold no cell); the
-    released go to uniformly random empty cells drawn from ``rng``.
+    released go to uniformly random empty cells drawn from ``rng``; ``jailed_now``, when known,
+    spares counting the prisoners.
     """
+    if jailed_now is not None and jailed_now <= capacity:
+        return 0
     n = st.n_citizens  # type: ignore[attr-defined]
     state, term, pos = st.state, st.term, st.pos  # type: ignore[attr-defined]
     code, occupant = st.code, st.occupant  # type: ignore[attr-defined]

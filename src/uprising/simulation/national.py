@@ -134,7 +134,8 @@ class NationalModel(Simulation):
             m.run(1)
             freed = 0
             if self.capacity[i] is not None:
-                freed = release_excess(m.state, self.capacity[i], m.macro_rng)
+                freed = release_excess(m.state, self.capacity[i], m.macro_rng,
+                                       int(m._rows[-1][3]))
             if nxt == self.burn_in:
                 self.trackers[i].start(m.state.state, m.state.arrest_cell)
             self._rows[i].append(self._row(i, float(news[i]), freed))
@@ -178,7 +179,8 @@ class NationalModel(Simulation):
                 value = self._base[i] * max(0.0, 1.0 - g * float(news[i]))
             else:
                 value = min(10.0, self._base[i] * (1.0 + g * float(news[i])))
-            m.set_parameter(path, value)
+            if value != current:
+                m.set_parameter(path, value)
             self._written[i] = float(m.params[path])
 
     def _curfew(self, tick: int) -> None:
