@@ -145,7 +145,7 @@ def resolve_tick(clock: Clock | None, value: Any, ticks: int | None, where: str)
         raise ValueError(f"{where}: {when.isoformat()} is before the clock's start "
                          f"{clock.start.isoformat()}")
     tick = clock.tick_of(when)
-    if ticks is not None and tick > ticks:
+    if ticks is not None and when > clock.end(ticks):  # the end itself closes periods
         raise ValueError(f"{where}: {when.isoformat()} is after the run's end "
                          f"{clock.end(ticks).isoformat()}")
     return tick
