@@ -19,8 +19,21 @@ from uprising.scenario.clock import Clock
 from uprising.simulation.calendar import daily_table
 
 NATIONAL = "national"
-LEGEND_PEOPLE = (1_000, 10_000, 50_000)
-AREA_PER_PERSON = 0.02  # points² of bubble per participant
+MAX_AREA = 500.0  # points² of the largest bubble of the run
+
+
+def _nice(x: float) -> float:
+    """Returns 1, 2 or 5 × a power of ten, at most ``x``."""
+    if x <= 0:
+        return 1.0
+    p = 10 ** np.floor(np.log10(x))
+    return float(max(m * p for m in (1, 2, 5) if m * p <= x))
+
+
+def legend_people(peak: float) -> list[float]:
+    """Returns three round participant counts for the size legend."""
+    top = _nice(peak)
+    return sorted({_nice(top / 100), _nice(top / 10), top})
 
 
 def load_run(folder: str | Path) -> tuple[pd.DataFrame, dict[str, Any], Clock]:
@@ -57,7 +70,8 @@ def daily_violence(ts: pd.DataFrame, clock: Clock) -> pd.DataFrame:
     return day.merge(v.reset_index(), on=["region", "date"], how="left")
 
 
-def _panel(ax: Any, day: pd.DataFrame, regions: list[dict[str, Any]], title: str) -> Any:
+def _panel(ax: Any, day: pd.DataFrame, regions: list[dict[str, Any]], title: str,
+           per_person: float) -> Any:
     lon = [r["lon"] for r in regions]
     lat = [r["lat"] for r in regions]
     rows = day.set_index("region")
@@ -66,7 +80,7 @@ def _panel(ax: Any, day: pd.DataFrame, regions: list[dict[str, Any]], title: str
     violence = np.array([rows.loc[r["name"], "violence"] if r["name"] in rows.index else 0.0
                          for r in regions], dtype=float)
     ax.scatter(lon, lat, s=8, c="0.6", marker="+", linewidths=0.6, zorder=1)
-    sc = ax.scatter(lon, lat, s=np.maximum(people * AREA_PER_PERSON, 0.0), c=violence,
+    sc = ax.scatter(lon, lat, s=np.maximum(people * per_person, 0.0), c=violence,
                     cmap="cividis", vmin=0.0, vmax=1.0, alpha=0.8, edgecolors="k",
                     linewidths=0.4, zorder=2)
     ax.set_title(title, fontsize=9)
@@ -77,11 +91,13 @@ def _panel(ax: Any, day: pd.DataFrame, regions: list[dict[str, Any]], title: str
     return sc
 
 
-def _legend(fig: Any, sc: Any) -> None:
-    handles = [fig.axes[0].scatter([], [], s=p * AREA_PER_PERSON, c="0.7", edgecolors="k",
-                                   linewidths=0.4) for p in LEGEND_PEOPLE]
-    fig.legend(handles, [f"{p:,} participants" for p in LEGEND_PEOPLE], loc="lower center",
-               ncol=len(LEGEND_PEOPLE), fontsize=8, frameon=False, scatterpoints=1)
+def _legend(fig: Any, sc: Any, per_person: float, peak: float) -> None:
+    sizes = legend_people(peak)
+    handles = [fig.axes[0].scatter([], [], s=p * per_person, c="0.7", edgecolors="k",
+                                   linewidths=0.4) for p in sizes]
+    fig.legend(handles, [f"{p:,.0f} participants" for p in sizes], loc="lower center",
+               ncol=len(sizes), fontsize=8, frameon=False, scatterpoints=1,
+               columnspacing=3.0)
     bar = fig.colorbar(sc, ax=fig.axes, shrink=0.6, pad=0.02)
     bar.set_label("violence: peak violent share of participants", fontsize=8)
 
@@ -105,18 +121,22 @@ def draw_maps(folder: str | Path, out: str | Path | None = None, days: int | Non
     daily = daily_violence(ts, clock)
     dates = sorted(d for d in daily["date"].unique())[: days or None]
     local = daily[daily["region"] != NATIONAL]
+    peak = float(local["peak_participants_people"].max() or 1.0)
+    per_person = MAX_AREA / max(peak, 1.0)
     title = meta["scenario"].get("name", "national run")
     cols = min(7, len(dates))
     rows = -(-len(dates) // cols)
-    fig, axes = plt.subplots(rows, cols, figsize=(2.3 * cols, 1.9 * rows + 1.0), squeeze=False)
+    fig, axes = plt.subplots(rows, cols, figsize=(2.3 * cols, 1.7 * rows + 1.2), squeeze=False,
+                             gridspec_kw={"hspace": 0.45, "wspace": 0.25})
     sc = None
     for ax, d in zip(axes.flat, dates, strict=False):
-        sc = _panel(ax, local[local["date"] == d], regions, d.strftime("%a %d %b %Y"))
+        sc = _panel(ax, local[local["date"] == d], regions, d.strftime("%a %d %b %Y"),
+                    per_person / 2)
     for ax in list(axes.flat)[len(dates):]:
         ax.set_visible(False)
     fig.suptitle(f"{title}: participants (bubble area) and violence (colour) per day, "
                  f"local dates ({clock.timezone})", fontsize=10)
-    _legend(fig, sc)
+    _legend(fig, sc, per_person / 2, peak)
     png = out / "map.png"
     buf = io.BytesIO()
     fig.savefig(buf, format="png", dpi=110)
@@ -125,11 +145,12 @@ def draw_maps(folder: str | Path, out: str | Path | None = None, days: int | Non
     frames = []
     for d in dates:
         f, ax = plt.subplots(figsize=(6.4, 4.2))
-        sc = _panel(ax, local[local["date"] == d], regions, f"{title} — {d:%a %d %b %Y}")
+        sc = _panel(ax, local[local["date"] == d], regions, f"{title} — {d:%a %d %b %Y}",
+                    per_person * 2)
         for r in regions:
             ax.annotate(r["name"].replace("_", " "), (r["lon"], r["lat"]), fontsize=5,
                         xytext=(3, 3), textcoords="offset points")
-        _legend(f, sc)
+        _legend(f, sc, per_person * 2, peak)
         b = io.BytesIO()
         f.savefig(b, format="png", dpi=90)
         plt.close(f)
