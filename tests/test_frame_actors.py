@@ -60,3 +60,22 @@ def test_contingent_by_rule_arrives_when_the_national_share_is_reached() -> None
         "frees_police": 1000})), rng=3).run()
     (ev,) = [e for e in m.events if e["actor"] == "contingent"]
     assert ev["tick"] == m.burn_in + 2
+
+
+def test_rule_thresholds_in_real_people_and_population_shares() -> None:
+    # 3000 people = 3 agents at 1000 people per agent; population share 0.4 % of ~0.7 M = ~3000
+    for rule in ({"people": 3000}, {"population_share": 0.004}):
+        m = make_model(load_scenario(small_nation(
+            emergency_rule={"enabled": True, "police_factor": 1.5, **rule})), rng=2).run()
+        fired = [e for e in m.events if e["action"] == "emergency"]
+        assert fired
+        for e in fired:
+            i = m.names.index(e["region"])
+            need = rule.get("people", 0.0) or rule.get("population_share", 0) * m.populations[i]
+            assert e["people"] >= need
+    m = make_model(load_scenario(small_nation(contingent={
+        "enabled": True, "national_people": 5000, "regions": ["atyrau"]})), rng=3).run()
+    (ev,) = [e for e in m.events if e["actor"] == "contingent"]
+    tick = ev["tick"]
+    assert sum(r[tick - 2]["active"] for r in m._rows) * 1000 < 5000 <= sum(
+        r[tick - 1]["active"] for r in m._rows) * 1000

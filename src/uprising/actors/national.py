@@ -1,8 +1,10 @@
 """National actors of a ``national`` scenario: one government, one external contingent.
 
 They act on the whole country (``simulation.national.NationalModel``) before each tick, through
-four calls of the model: ``region_shares()``, ``national_share()``, ``add_police(i, factor,
-people)`` and ``log_event(actor, action, **detail)``; ``names`` lists the regions.
+the model's ``region_shares()``, ``region_people()`` (participants in real people),
+``populations``, ``national_share()``, ``add_police(i, factor, people)`` and
+``log_event(actor, action, **detail)``; ``names`` lists the regions. Thresholds may be given as
+shares of the citizens (agents), in real people, or as shares of the real population.
 
 * **Government.** Declares a regional state of emergency at scripted dates
   (``national.emergencies``) or when a region's observed active share reaches
@@ -48,10 +50,20 @@ class NationalGovernment:
                 self._declare(model, name, e.police_factor, "scripted")
         if self.rule.enabled and tick > 1:
             shares = model.region_shares()
+            people = model.region_people()
             for i, name in enumerate(self.names):
-                if shares[i] >= self.rule.share:
+                if self._reached(shares[i], people[i], model.populations[i]):
                     self._declare(model, name, self.rule.police_factor, "rule",
-                                  share=float(shares[i]))
+                                  share=float(shares[i]), people=float(people[i]))
+
+    def _reached(self, share: float, people: float, population: float) -> bool:
+        """Returns whether the rule's threshold (people, population share or share) is met."""
+        r = self.rule
+        if r.people is not None:
+            return people >= r.people
+        if r.population_share is not None:
+            return people >= r.population_share * population
+        return share >= r.share
 
     def _declare(self, model: Any, name: str, factor: float, why: str, **detail: Any) -> None:
         if name in self.declared:
@@ -78,8 +90,12 @@ class ExternalContingent:
         """Arrives when due (date or national share) and frees local police."""
         if self.arrived or not self.cfg.enabled:
             return
-        due = tick >= self.at if self.at is not None else (
-            tick > 1 and model.national_share() >= self.cfg.national_share)
+        if self.at is not None:
+            due = tick >= self.at
+        elif self.cfg.national_people is not None:
+            due = float(model.region_people().sum()) >= self.cfg.national_people
+        else:
+            due = model.national_share() >= self.cfg.national_share
         if not due:
             return
         self.arrived = True

@@ -141,7 +141,11 @@ class EmergencyRule(Frozen):
     """The national government declares a region's emergency when its active share ≥ share."""
 
     enabled: bool = False
-    share: Probability = 0.05
+    share: Probability = Field(0.05, description="active share of the region's citizens")
+    people: float | None = Field(None, ge=0.0, description="or: participants in the region, "
+                                 "real people (used instead of share when set)")
+    population_share: Probability | None = Field(
+        None, description="or: participants as a share of the region's real population")
     police_factor: float = Field(1.5, ge=1.0, le=10.0)
 
 
@@ -153,6 +157,8 @@ class Contingent(Frozen):
     at: datetime | int | None = Field(None, description="arrival (scripted); None = rule")
     national_share: Probability = Field(0.02, description="rule: arrives when the national "
                                         "active share ≥ this")
+    national_people: float | None = Field(None, ge=0.0, description="or: when national "
+                                          "participants (real people) ≥ this")
     regions: tuple[str, ...] = ()
     sites: tuple[str, ...] = Field((), description="named sites guarded (logged)")
     frees_police: int = Field(0, ge=0, le=1_000_000, description="real police freed per region")

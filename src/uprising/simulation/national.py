@@ -56,7 +56,7 @@ class NationalModel(Simulation):
         self.cells = np.array([side_of(int(c), s.population.density) ** 2 for c in self.citizens])
         self.base_cops = np.array([round(d.population * d.police_per_100k / 1e5 / self.scale)
                                    for d in self.data])
-        self.extra_cops = np.zeros(len(self.data), dtype=np.int64)
+        self.populations = np.array([d.population for d in self.data], dtype=float)
         self.actors = build_national_actors(self)
         self.models = [Model(self._region_scenario(i, r), rng=site_seed(self.seed_sequence, i),
                              replicate=replicate) for i, (_, r) in enumerate(pairs)]
@@ -204,6 +204,10 @@ class NationalModel(Simulation):
     def region_shares(self) -> np.ndarray:
         """Returns every region's active share at the end of the last tick."""
         return np.array([r[-1]["active"] for r in self._rows]) / np.maximum(1, self.citizens)
+
+    def region_people(self) -> np.ndarray:
+        """Returns every region's participants (actives) in real people, last tick."""
+        return np.array([r[-1]["active"] for r in self._rows], dtype=float) * self.scale
 
     def national_share(self) -> float:
         """Returns the national active share (all regions' actives / citizens)."""
