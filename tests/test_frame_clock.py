@@ -55,3 +55,19 @@ def test_clock_round_trip() -> None:
     c = Clock(start=datetime(2022, 1, 2), hours_per_tick=2, burn_in_ticks=3)
     for k in range(4, 40):
         assert c.tick_of(c.datetime_of(k - 1)) == k
+
+
+def test_one_lattice_run_with_a_clock_has_datetimes_and_drops_the_burn_in() -> None:
+    import pandas as pd
+
+    from uprising import Model
+
+    m = Model({"world": {"width": 20, "height": 20}, "population": {"vision": 3},
+               "police": {"vision": 3},
+               "clock": {"start": "2022-01-02T00:00", "timezone": "Asia/Almaty",
+                         "hours_per_tick": 3, "burn_in_ticks": 10, "days": 1}}, rng=1).run()
+    ts = m.result().timeseries
+    assert ts["tick"].tolist() == list(range(9))
+    assert ts["datetime"].iloc[0] == pd.Timestamp("2022-01-02T00:00", tz="Asia/Almaty")
+    full = m.get_model_vars_dataframe()
+    assert (ts["active"].to_numpy() == full["active"].to_numpy()[10:]).all()

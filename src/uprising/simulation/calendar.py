@@ -49,6 +49,18 @@ def real_units(ts: pd.DataFrame, clock: Clock, people_per_agent: float) -> pd.Da
     return out
 
 
+def with_datetime(ts: pd.DataFrame, clock: Clock) -> pd.DataFrame:
+    """Returns the time series of a one-lattice (or sites) run with a clock: burn-in rows
+    dropped, ``tick`` counted from the start and a local ``datetime`` (end of the tick)."""
+    out = ts[ts["tick"] >= clock.burn_in_ticks].reset_index(drop=True)
+    out["tick"] = out["tick"] - clock.burn_in_ticks
+    start = pd.Timestamp(clock.start).tz_localize(clock.zone)
+    pos = 1 if out.columns[0] in ("site", "region") else 0
+    out.insert(pos + 1, "datetime", start + pd.to_timedelta(out["tick"] * clock.hours_per_tick,
+                                                            unit="h"))
+    return out
+
+
 def _cumsum(ts: pd.DataFrame, col: str) -> pd.Series:
     return ts.groupby("region", sort=False)[col].cumsum()
 
