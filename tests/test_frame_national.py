@@ -151,3 +151,17 @@ def test_fast_engine_refuses_what_it_cannot_run() -> None:
             load_scenario("epstein2002-run2", ["engine=fast", *over])
     with pytest.raises(ScenarioError, match="national scenario"):
         load_scenario({**small_nation(), "engine": "fast"})
+
+
+def test_group_mix_from_the_data_file() -> None:
+    m = make_model(load_scenario(small_nation(groups={"enabled": True,
+                                                      "legitimacy": {"russian": 0.95}})), rng=1)
+    groups = {g.name: g for g in m.models[0].scenario.groups}  # Mangystau: 93 % / 4 % / 3 %
+    assert groups["kazakh"].share == pytest.approx(0.93)
+    assert groups["russian"].share == pytest.approx(0.04) and groups["russian"].legitimacy == 0.95
+    m.run()
+    ts = m.get_model_vars_dataframe()
+    assert {"active_kazakh", "active_russian", "active_other"} <= set(ts.columns)
+    nat = ts[ts["region"] == NATIONAL]
+    assert (nat[["active_kazakh", "active_russian", "active_other"]].sum(axis=1)
+            == nat["active"]).all()

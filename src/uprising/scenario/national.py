@@ -164,6 +164,14 @@ class Contingent(Frozen):
     frees_police: int = Field(0, ge=0, le=1_000_000, description="real police freed per region")
 
 
+class GroupMix(Frozen):
+    """Each region's citizens as Kazakh, Russian and other groups with the data file's shares."""
+
+    enabled: bool = False
+    legitimacy: dict[Literal["kazakh", "russian", "other"], Probability] = Field(
+        default_factory=dict, description="L per group (default: the region's L)")
+
+
 class National(Frozen):
     """A country: regions from a data file, a scale, a diffusion network, national actors."""
 
@@ -179,6 +187,7 @@ class National(Frozen):
     emergency_rule: EmergencyRule = Field(default_factory=EmergencyRule)
     contingent: Contingent = Field(default_factory=Contingent)
     onset_share: Probability = Field(0.02, description="a region's onset: active share ≥ this")
+    groups: GroupMix = Field(default_factory=GroupMix)
 
 
 @cache

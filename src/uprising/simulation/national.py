@@ -97,6 +97,8 @@ class NationalModel(Simulation):
         data["population"] = {**data["population"], "density": density}
         if region.legitimacy is not None:
             data["population"] = {**data["population"], "legitimacy": region.legitimacy}
+        if self.nat.groups.enabled:
+            data["groups"] = self._groups(self.data[i])
         if self.nat.detention.term_days is not None:
             data["jail"] = {**data["jail"], "max_term": max(1, self.clock.ticks_of_hours(
                 24.0 * self.nat.detention.term_days))}
@@ -109,6 +111,21 @@ class NationalModel(Simulation):
         data["timeline"] = timeline
         data["engine"] = "reference"
         return data
+
+    def _groups(self, d: Any) -> list[dict[str, Any]]:
+        shares = {"kazakh": d.kazakh_share, "russian": d.russian_share,
+                  "other": max(0.0, 1.0 - d.kazakh_share - d.russian_share)}
+        out = []
+        for name, share in shares.items():
+            if share > 0:
+                g = {"name": name, "share": share}
+                if name in self.nat.groups.legitimacy:
+                    g["legitimacy"] = self.nat.groups.legitimacy[name]
+                out.append(g)
+        total = sum(g["share"] for g in out)
+        for g in out:
+            g["share"] /= total
+        return out
 
     def _check_scenario(self, scenario: Scenario) -> None:
         if scenario.national is None:
@@ -243,7 +260,8 @@ class NationalModel(Simulation):
             frames.append(df)
         both = pd.concat(frames, ignore_index=True)
         total = both.drop(columns=["region"]).groupby("tick", sort=True).sum().reset_index()
-        total["legitimacy"] = both.groupby("tick", sort=True)["legitimacy"].mean().to_numpy()
+        for col in [c for c in both.columns if c.startswith("legitimacy")]:
+            total[col] = both.groupby("tick", sort=True)[col].mean().to_numpy()
         total["news"] = np.nan
         total.insert(0, "region", NATIONAL)
         ts = pd.concat([both, total[both.columns]], ignore_index=True)
