@@ -63,3 +63,39 @@ def test_national_run_distinct_bounded_and_capacity_respected() -> None:
         assert own["distinct_detainees"].is_monotonic_increasing
     assert ts[ts["region"] == NATIONAL]["capacity_releases"].sum() > 0
     assert m.models[0].scenario.jail.max_term == 8  # 1 day of 3 h ticks
+
+
+def test_preemptive_detention_takes_quiet_bystanders_near_the_rally_before_it() -> None:
+    when = "2022-01-02T12:00"
+    data = small_nation(detention={"preemptive": [
+        {"at": when, "region": "aktobe", "radius": 2, "probability": 1.0}]})
+    m = make_model(load_scenario(data), rng=6)
+    tick = m.clock.tick_of(__import__("datetime").datetime.fromisoformat(when))
+    m.run(tick - 1)
+    st = m.models[2].state
+    from uprising.simulation.detention import bystanders
+
+    near = bystanders(st, m.models[2].scenario.world.width, 2)
+    m.step()
+    (ev,) = [e for e in m.events if e["action"] == "preemptive_detention"]
+    assert ev["tick"] == tick and ev["detained"] == len(near) > 0
+    row = m._rows[2][-1]
+    assert row["outside_detentions"] == len(near)
+    assert row["distinct_detainees"] >= len(near)  # bystanders count as distinct detainees
+    ts = m.get_model_vars_dataframe()
+    own = ts[(ts["region"] == "aktobe") & (ts["tick"] == tick - m.burn_in)]
+    assert int(own["detention_events_agents"].iloc[0]) == row["arrests"] + len(near)
+
+
+def test_post_peak_sweep_detains_former_participants_within_capacity() -> None:
+    data = small_nation(detention={"capacity_per_100k": 1000, "term_days": 1,
+                                   "sweep": {"enabled": True, "after_peak_drop": 0.9,
+                                             "per_tick": 0.5, "days": 1}})
+    data["clock"]["days"] = 3
+    m = make_model(load_scenario(data), rng=4).run()
+    sweeps = [e for e in m.events if e["action"] == "sweep"]
+    assert len(sweeps) == 1
+    ts = m.get_model_vars_dataframe()
+    assert ts[ts["region"] == NATIONAL]["outside_detentions"].sum() > 0
+    for i, name in enumerate(m.names):
+        assert (ts[ts["region"] == name]["jailed"] <= m.capacity[i]).all()

@@ -119,6 +119,26 @@ class Scale(Frozen):
                            "refused")
 
 
+class Sweep(Frozen):
+    """Post-peak sweep: after the national peak, former participants are detained at home."""
+
+    enabled: bool = False
+    after_peak_drop: Probability = Field(0.5, description="starts when national participants "
+                                         "fell below this share of their peak, after it")
+    per_tick: Probability = Field(0.05, description="share of the free former participants "
+                                  "detained per tick")
+    days: float = Field(3.0, gt=0.0, le=365.0, description="how long the sweep lasts")
+
+
+class RallyCall(Frozen):
+    """A rally called in a region: before it, bystanders near the rally site are detained."""
+
+    at: datetime | int
+    region: str
+    radius: int = Field(5, ge=0, le=10_000, description="cells around the lattice centre")
+    probability: Probability = Field(0.5, description="chance a quiet citizen there is detained")
+
+
 class Detention(Frozen):
     """Detention as a process."""
 
@@ -126,6 +146,8 @@ class Detention(Frozen):
                                             description="places per 100k people; None = no limit")
     term_days: float | None = Field(None, gt=0.0, le=3650.0,
                                     description="maximum term in days (sets jail.max_term)")
+    sweep: Sweep = Field(default_factory=Sweep)
+    preemptive: tuple[RallyCall, ...] = Field((), description="pre-emptive detentions")
 
 
 class Emergency(Frozen):
@@ -268,6 +290,9 @@ def check_national(scenario: Any) -> None:
             if tick(f"national.{key}[{i}].end", b.end) < tick(f"national.{key}[{i}].start",
                                                                b.start):
                 raise ValueError(f"national.{key}[{i}]: end is before start")
+    for i, rc in enumerate(nat.detention.preemptive):
+        known(f"national.detention.preemptive[{i}].region", (rc.region,))
+        tick(f"national.detention.preemptive[{i}].at", rc.at)
     for i, e in enumerate(nat.emergencies):
         known(f"national.emergencies[{i}].regions", e.regions)
         tick(f"national.emergencies[{i}].at", e.at)

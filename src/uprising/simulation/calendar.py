@@ -40,6 +40,9 @@ def real_units(ts: pd.DataFrame, clock: Clock, people_per_agent: float) -> pd.Da
         if col in out.columns:
             out[f"{name}_agents"] = out[col]
             out[f"{name}_people"] = out[col] * people_per_agent
+    if "outside_detentions" in out.columns:  # sweeps and pre-emptive detentions
+        out["detention_events_agents"] = out["arrests"] + out["outside_detentions"]
+        out["detention_events_people"] = out["detention_events_agents"] * people_per_agent
     for col, name in BUILDINGS:
         if col in out.columns:
             out[name] = out[col]

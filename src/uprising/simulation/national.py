@@ -29,7 +29,7 @@ from uprising.scenario.national import citizens_of, regions_of, side_of
 from uprising.simulation.base import ScenarioLike, Simulation
 from uprising.simulation.calendar import real_units, summarise_national
 from uprising.simulation.civil_violence import Model
-from uprising.simulation.detention import DetentionTracker, release_excess
+from uprising.simulation.detention import DetentionProcess, DetentionTracker, release_excess
 from uprising.simulation.network import Diffusion
 from uprising.simulation.seeds import SeedLike, site_seed
 
@@ -72,6 +72,7 @@ class NationalModel(Simulation):
         self._move = [float(m.params["rules.move_probability"]) for m in self.models]
         self._rows: list[list[dict[str, float]]] = [[self._row(i, 0.0, 0)] for i in range(n)]
         self.emergency = np.zeros(n, dtype=bool)
+        self.detention = DetentionProcess(self)
 
     # -- building ------------------------------------------------------------------------
     def _target_path(self) -> str:
@@ -137,6 +138,7 @@ class NationalModel(Simulation):
         if nxt > self.burn_in + 1:  # actors observe the run from its start on
             for actor in self.actors:
                 actor.before_tick(self, nxt)
+        self.detention.before_tick(self, nxt)
         self._curfew(nxt)
         if nxt > self.burn_in:
             self._apply_news(self.news_at(nxt))
@@ -155,6 +157,7 @@ class NationalModel(Simulation):
                                        int(m._rows[-1][3]))
             if nxt == self.burn_in:
                 self.trackers[i].start(m.state.state, m.state.arrest_cell)
+            self.detention.after_tick(self, i, nxt)
             self._rows[i].append(self._row(i, float(news[i]), freed))
             if nxt > self.burn_in:
                 self.history[nxt, i] = self._rows[i][-1]["active"] / max(1, self.citizens[i])
@@ -245,6 +248,8 @@ class NationalModel(Simulation):
         row["jailed"] -= freed  # released for lack of places after the kernel's tick
         row["quiet"] += freed
         row["capacity_releases"] = freed
+        row["outside_detentions"] = int(self.detention.outside[i]) \
+            if hasattr(self, "detention") else 0
         st = self.models[i].state
         row["distinct_detainees"] = self.trackers[i].update(st.state, st.arrest_cell) \
             if hasattr(self, "trackers") else 0
