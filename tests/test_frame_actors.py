@@ -79,3 +79,12 @@ def test_rule_thresholds_in_real_people_and_population_shares() -> None:
     tick = ev["tick"]
     assert sum(r[tick - 2]["active"] for r in m._rows) * 1000 < 5000 <= sum(
         r[tick - 1]["active"] for r in m._rows) * 1000
+
+
+def test_scripted_emergency_may_restrict_movement() -> None:
+    when = "2022-01-02T10:00"
+    m = make_model(load_scenario(small_nation(emergencies=[
+        {"at": when, "regions": ["aktobe"], "police_factor": 1.0, "move_probability": 0.3}])),
+        rng=1)
+    m.run(m.clock.tick_of(datetime.fromisoformat(when)))
+    assert [x.params["rules.move_probability"] for x in m.models] == [1.0, 1.0, 0.3]

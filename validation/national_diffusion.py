@@ -10,8 +10,9 @@ A. network on: onset tick of every other region (first tick with active share â‰
 B. network off: share of seeds in which no untriggered region reaches the onset share.
 C. media blackout over the whole run (media factor 0), paired with A by seed: regions reached by
    the end of day 2 and mean onset tick; paired difference with a 95 % CI (t interval).
-D. scale: people per agent 100 vs 50 (21 days not needed: ``--days``), network on; medians of
-   national peak participants (people) and distinct detainees at the end (people).
+D. scale: people per agent 100 vs 50, network on; medians of national peak participants (people)
+   and distinct detainees at the end (people). With the network on the runs saturate, so
+E. repeats D with the network off (Mangystau alone, far from saturation).
 
 Usage: PYTHONPATH=src python validation/national_diffusion.py [--seeds 50] [--days 7]
 Writes validation/results/national_diffusion.{txt,json}.
@@ -141,6 +142,20 @@ def main() -> None:
                      f"50 people/agent: relative difference {100 * rel:.1f} % "
                      f"({'within' if rel <= 0.15 else 'NOT within'} 15 %)")
         res[f"D_{key}"] = {"scale100": a, "scale50": b, "rel": rel}
+    net_off = [*BASE, *days, "national.network.enabled=false"]
+    half_off = [run([*net_off, "national.scale.people_per_agent=50"], s)
+                for s in range(args.seeds)]
+    for key, label in (("peak", "national peak participants (people)"),
+                       ("distinct", "distinct detainees at the end (people)")):
+        a = np.median([o[key] for _, o, _ in off])
+        b = np.median([o[key] for _, o, _ in half_off])
+        rel = abs(a - b) / max(a, b)
+        lines.append(f"E. scale, network off: {label}: median {a:,.0f} at 100 people/agent vs "
+                     f"{b:,.0f} at 50 people/agent: relative difference {100 * rel:.1f} % "
+                     f"({'within' if rel <= 0.15 else 'NOT within'} 15 %)")
+        res[f"E_{key}"] = {"scale100": a, "scale50": b, "rel": rel}
+    mob = sum(m.citizens) * m.scale
+    lines.append(f"(mobilisable population at 100 people/agent: {mob:,.0f} people)")
     lines.append(f"({time.time() - t0:.0f} s wall)")
     text = "\n".join(lines)
     print(text)

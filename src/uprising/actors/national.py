@@ -8,7 +8,8 @@ shares of the citizens (agents), in real people, or as shares of the real popula
 
 * **Government.** Declares a regional state of emergency at scripted dates
   (``national.emergencies``) or when a region's observed active share reaches
-  ``emergency_rule.share``: police on duty there × ``police_factor``; once per region.
+  ``emergency_rule.share``: police on duty there × ``police_factor`` (a scripted one may also
+  scale movement all day by ``move_probability``); once per region.
 * **External contingent.** One for the country; arrives at a scripted date or when the national
   active share reaches ``national_share``; in each named region it guards the named sites and
   frees ``frees_police`` local police (real people) for the streets. The foreign troops
@@ -47,7 +48,7 @@ class NationalGovernment:
         """Declares the emergencies due before ``tick``."""
         for e in self.script.get(tick, []):
             for name in e.regions or self.names:
-                self._declare(model, name, e.police_factor, "scripted")
+                self._declare(model, name, e.police_factor, "scripted", e.move_probability)
         if self.rule.enabled and tick > 1:
             shares = model.region_shares()
             people = model.region_people()
@@ -65,11 +66,14 @@ class NationalGovernment:
             return people >= r.population_share * population
         return share >= r.share
 
-    def _declare(self, model: Any, name: str, factor: float, why: str, **detail: Any) -> None:
+    def _declare(self, model: Any, name: str, factor: float, why: str, move: float = 1.0,
+                 **detail: Any) -> None:
         if name in self.declared:
             return
         self.declared.add(name)
         model.add_police(self.names.index(name), factor=factor)
+        if move < 1.0:
+            model.restrict_movement(self.names.index(name), move)
         model.log_event(self.name, "emergency", region=name, police_factor=factor, why=why,
                         **detail)
 

@@ -233,6 +233,10 @@ class NationalModel(Simulation):
         """Returns the national active share (all regions' actives / citizens)."""
         return float(sum(r[-1]["active"] for r in self._rows) / max(1, self.citizens.sum()))
 
+    def restrict_movement(self, i: int, factor: float) -> None:
+        """Multiplies region i's move probability (outside curfew hours too) from now on."""
+        self._move[i] *= factor
+
     def add_police(self, i: int, factor: float = 1.0, people: int = 0) -> None:
         """Puts more police on duty in region i: × factor, plus ``people`` real police."""
         m = self.models[i]
