@@ -39,6 +39,7 @@ def test_daily_aggregates_equal_the_sum_of_their_ticks() -> None:
     m = _run(small_nation())
     ts = m.get_model_vars_dataframe()
     day = daily_table(ts, m.clock)
+    pd.testing.assert_frame_equal(day, m.daily())  # one call
     assert sorted({str(d) for d in day["date"]}) == ["2022-01-02", "2022-01-03"]
     assert (day["ticks"] == 8).all()
     for (region, date), row in day.set_index(["region", "date"]).iterrows():

@@ -27,7 +27,7 @@ from uprising.scenario import Scenario
 from uprising.scenario.clock import resolve_tick
 from uprising.scenario.national import citizens_of, regions_of, side_of
 from uprising.simulation.base import ScenarioLike, Simulation
-from uprising.simulation.calendar import real_units, summarise_national
+from uprising.simulation.calendar import daily_table, real_units, summarise_national
 from uprising.simulation.civil_violence import Model
 from uprising.simulation.detention import DetentionProcess, DetentionTracker, release_excess
 from uprising.simulation.network import Diffusion
@@ -275,6 +275,11 @@ class NationalModel(Simulation):
         total.insert(0, "region", NATIONAL)
         ts = pd.concat([both, total[both.columns]], ignore_index=True)
         return real_units(ts, self.clock, self.scale)
+
+    def daily(self) -> pd.DataFrame:
+        """Returns the daily table: one row per region (and the national total) and local day
+        (see ``calendar.daily_table``)."""
+        return daily_table(self.get_model_vars_dataframe(), self.clock)
 
     def get_agent_vars_dataframe(self) -> pd.DataFrame:
         """Returns every region's agents now, with a ``region`` column."""
