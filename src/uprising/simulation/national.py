@@ -15,7 +15,6 @@ docs/real-world-frame.md.
 
 from __future__ import annotations
 
-import math
 from typing import Any
 
 import numpy as np
@@ -71,7 +70,6 @@ class NationalModel(Simulation):
         self._base = [float(m.params[self._target_path()]) for m in self.models]
         self._move = [float(m.params["rules.move_probability"]) for m in self.models]
         self._rows: list[list[dict[str, float]]] = [[self._row(i, 0.0, 0)] for i in range(n)]
-        self.emergency = np.zeros(n, dtype=bool)
         self.detention = DetentionProcess(self)
 
     # -- building ------------------------------------------------------------------------
@@ -325,5 +323,4 @@ class NationalModel(Simulation):
         return {"regions": regions, "events": self.events,
                 "people_per_agent": self.scale, "hours_per_tick": self.clock.hours_per_tick,
                 "burn_in_ticks": self.burn_in, "timezone": self.clock.timezone,
-                "start": self.clock.start.isoformat(),
-                "finite": math.isfinite(self.scale)}
+                "start": self.clock.start.isoformat()}
