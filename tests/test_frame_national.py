@@ -166,3 +166,10 @@ def test_group_mix_from_the_data_file() -> None:
     nat = ts[ts["region"] == NATIONAL]
     assert (nat[["active_kazakh", "active_russian", "active_other"]].sum(axis=1)
             == nat["active"]).all()
+
+
+def test_a_plain_model_refuses_a_national_scenario() -> None:
+    from uprising import Model
+
+    with pytest.raises(ValueError, match="national scenario"):
+        Model(small_nation())
