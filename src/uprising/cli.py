@@ -51,6 +51,7 @@ PLUGIN_MODULES = (
     "uprising.experiments.cli",
     "uprising.reproduction.cli",
     "uprising.dashboard.cli",
+    "uprising.geo.cli",
 )
 
 app = typer.Typer(

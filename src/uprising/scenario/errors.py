@@ -66,6 +66,7 @@ def format_validation_error(exc: ValidationError, source: str) -> str:
             msg = f"must be one of {ctx.get('expected', '')}"
         given = err.get("input")
         shown = "" if isinstance(given, dict) or loc == "" else f" (got {show_value(given)})"
+        loc = "".join(ch if ch.isprintable() else repr(ch)[1:-1] for ch in loc)  # one line
         lines.append(f"  {shorten(loc, 120) or '<scenario>'}: {shorten(msg, 400)}{shown}")
     if len(errors) > MAX_PROBLEMS:
         lines.append(f"  … and {len(errors) - MAX_PROBLEMS} more problems")

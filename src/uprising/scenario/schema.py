@@ -31,6 +31,8 @@ from uprising.scenario.base import (
     check_jail_term,
 )
 from uprising.scenario.bounds import check_crackdown_reach, check_timeline_density, check_violence
+from uprising.scenario.clock import Clock, resolve_dates
+from uprising.scenario.engines import check_engine
 from uprising.scenario.events import TimelineEvent, check_event, check_vision
 from uprising.scenario.intergroup import InterGroup
 from uprising.scenario.intergroup import check_scenario as check_intergroup
@@ -44,6 +46,7 @@ from uprising.scenario.mechanisms import (
     Violence,
     check_group_names,
 )
+from uprising.scenario.national import National, check_national
 
 
 class World(Frozen):
@@ -262,6 +265,16 @@ class Scenario(Frozen):
     # results store the seed in an int64 column
     seed: int = Field(0, ge=0, le=2**63 - 1, description="root of the SeedSequence")
     output: Output = Field(default_factory=Output)
+    clock: Clock | None = Field(None, description="calendar time; None = ticks only")
+    national: National | None = Field(
+        None, description="a country of regions linked by a diffusion network "
+        "(docs/real-world-frame.md); None = one lattice or sites"
+    )
+
+    @model_validator(mode="before")
+    @classmethod
+    def _dated(cls, data: object) -> object:
+        return resolve_dates(data) if isinstance(data, dict) else data
 
     @model_validator(mode="after")
     def _consistent(self) -> Scenario:
@@ -284,6 +297,8 @@ class Scenario(Frozen):
                 raise ValueError(f"mobilisers.groups: unknown group {g!r}; groups: {names}")
         check_crackdown_reach(self)
         check_actor_sections(self)
+        check_national(self)
+        check_engine(self)
         if self.neighbourhood.include_center and self.rules.self_count != "twice_if_active":
             raise ValueError(
                 "neighbourhood.include_center: the own cell holds the agent itself, so seeing it "

@@ -140,6 +140,10 @@ class Simulation(ABC):
     def result(self) -> RunResult:
         """Returns the RunResult (time series, summary, metadata) of the ticks run so far."""
         ts = self.get_model_vars_dataframe()
+        if self.scenario.clock is not None and "datetime" not in ts.columns:
+            from uprising.simulation.calendar import with_datetime
+
+            ts = with_datetime(ts, self.scenario.clock)  # burn-in dropped, local date-times
         entropy = self.seed_sequence.entropy
         meta = run_metadata(
             self.scenario,

@@ -89,10 +89,11 @@ class Model(LatticeSimulation):
         self._record(self._counts_row(self._current_counts(), 0))
 
     def _check_scenario(self, scenario: Scenario) -> None:
-        if scenario.sites or scenario.model != "civil_violence":
+        if scenario.sites or scenario.model != "civil_violence" or scenario.national is not None:
             raise ValueError(
-                f"scenario {scenario.name!r} needs another model class (several sites or "
-                "Model II): build it with uprising.api.make_model(scenario, rng)"
+                f"scenario {scenario.name!r} needs another model class (several sites, a "
+                "national scenario or Model II): build it with "
+                "uprising.api.make_model(scenario, rng)"
             )
 
     # -- records -------------------------------------------------------------------------

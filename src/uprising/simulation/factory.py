@@ -14,9 +14,14 @@ def make_model(scenario: Scenario, rng: SeedLike = None, replicate: int = 0) -> 
     """Returns a fresh model for a validated scenario.
 
     ``model: intergroup`` scenarios get an ``InterGroupModel`` (Epstein's Model II), scenarios
-    with ``sites`` a ``MultiSiteModel`` (several lattices coupled by news), the others a
+    with ``sites`` a ``MultiSiteModel`` (several lattices coupled by news), ``national`` scenarios a
+    ``NationalModel`` (regions coupled by a diffusion network), the others a
     ``Model``; all run on the same contract (``uprising.simulation.base.Simulation``).
     """
+    if scenario.national is not None:
+        from uprising.simulation.national import NationalModel
+
+        return NationalModel(scenario, rng=rng, replicate=replicate)
     if scenario.model == "intergroup":
         return InterGroupModel(scenario, rng=rng, replicate=replicate)
     if scenario.sites:

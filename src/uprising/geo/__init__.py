@@ -1,0 +1,1 @@
+"""Geography of national runs: maps of regions at their coordinates (``uprising map``)."""
