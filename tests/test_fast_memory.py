@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from uprising.engine.fast.memory import estimate_bytes, physical_memory, state_bytes
 
 import uprising
 from uprising import Model
@@ -13,6 +12,7 @@ from uprising.engine.codes import (
     K_COP,
     S_ACTIVE,
 )
+from uprising.engine.fast.memory import estimate_bytes, physical_memory, state_bytes
 from uprising.testing import assert_lattice_consistent
 
 
