@@ -46,6 +46,7 @@ from uprising.engine.codes import (
 )
 from uprising.engine.fast.blocks import BlockPlan, block_plan
 from uprising.engine.fast.counts import classify
+from uprising.engine.fast.fieldcache import FIELDS
 from uprising.engine.fast.fields import band_edges, build_fields, build_workspace, field_dtype
 from uprising.engine.fast.passes import CHUNK, count_down_all, release_due, tally_and_clear
 from uprising.engine.fast.prefetch import prefetch
@@ -304,10 +305,15 @@ def run_ticks(n_ticks, rng, world, agents, views, sw, k):
                    probe_threshold(cit64.shape[0]), probe_threshold(cop64.shape[0]))
     threads = numba.config.NUMBA_NUM_THREADS
     dtype = field_dtype(cit_offs.shape[0])
-    cops = np.empty(code.shape[0], dtype=dtype)
-    actives = np.empty(code.shape[0], dtype=dtype)
-    build_fields(code, width, height, torus, method, r, spans, band_edges(height),
-                 build_workspace(height, width, r, threads), cops, actives)
+    field_key = (width, height, torus, spans.tobytes(), np.dtype(dtype).str)
+    fields = FIELDS.get(code, field_key)
+    if fields is None:
+        cops = np.empty(code.shape[0], dtype=dtype)
+        actives = np.empty(code.shape[0], dtype=dtype)
+        build_fields(code, width, height, torus, method, r, spans, band_edges(height),
+                     build_workspace(height, width, r, threads), cops, actives)
+    else:
+        cops, actives = fields
     plan = block_plan(width, height, _reach(cit_offs), _reach(cop_offs))
     if plan.blocks_per_colour < 2 or width * height < PARALLEL_MIN_CELLS:
         plan = BlockPlan(1, 1, 1, 1)  # nothing to share: the whole lattice, one thread
@@ -326,6 +332,7 @@ def run_ticks(n_ticks, rng, world, agents, views, sw, k):
                    np.array(plan, dtype=np.int64), lists, rngs, scratch, AHEAD)
     finally:
         numba.set_num_threads(before)
+    FIELDS.put(code, field_key, cops, actives)
     if VERIFY_FIELDS:
         _verify(code, width, height, torus, spans, cops, actives)
     return out
