@@ -335,10 +335,36 @@ def register_plugins(target: typer.Typer, modules: Sequence[str] = PLUGIN_MODULE
 register_plugins(app)
 
 
+#: Optional dependencies → the extra that installs them (pyproject.toml).
+EXTRAS = {
+    "dask": "experiments", "distributed": "experiments", "duckdb": "experiments",
+    "SALib": "experiments", "scipy": "experiments",
+    "starlette": "dashboard", "uvicorn": "dashboard", "websockets": "dashboard",
+    "imageio_ffmpeg": "dashboard", "PIL": "dashboard",
+}
+
+
+def missing_extra(exc: ModuleNotFoundError) -> str | None:
+    """Returns the message naming the extra to install for a missing optional dependency."""
+    top = (exc.name or "").split(".")[0]
+    extra = EXTRAS.get(top)
+    if extra is None:
+        return None
+    return (f"this command needs {top}, which comes with the {extra} extra: "
+            f'pip install "uprising[{extra}]"')
+
+
 def main(argv: Sequence[str] | None = None) -> None:
-    """Runs the CLI; invalid scenarios or values that escape a command exit with code 2."""
+    """Runs the CLI; invalid scenarios or values that escape a command exit with code 2; a
+    missing optional dependency names the extra to install."""
     try:
         app(args=None if argv is None else list(argv), prog_name="uprising")
     except (ScenarioError, ValueError) as exc:
         print_error(error_message(exc))
+        sys.exit(EXIT_USAGE)
+    except ModuleNotFoundError as exc:
+        message = missing_extra(exc)
+        if message is None:
+            raise
+        print_error(message)
         sys.exit(EXIT_USAGE)
