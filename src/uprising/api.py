@@ -38,7 +38,11 @@ def kernels_compiled(scenario: Scenario) -> bool | None:
     cached on disk by Numba (None) or must be compiled (False)."""
     from uprising.engine import reference
 
-    if scenario.engine == "fast":
+    if scenario.model == "intergroup":
+        from uprising.engine.intergroup import kernel
+
+        dispatchers = [kernel.run_ticks]
+    elif scenario.engine == "fast":
         from uprising.engine.fast import scheduler
 
         dispatchers = [scheduler._run]
@@ -58,16 +62,19 @@ def kernels_compiled(scenario: Scenario) -> bool | None:
 def warm_up(scenario: Scenario) -> float:
     """Returns the seconds spent compiling (or loading from Numba's cache) the kernels of
     ``scenario``, by running one tick of it on a small world of the same kind (the same
-    kernel signatures), so that the timing of the real run excludes compilation. Does
-    nothing (0 s) when the scenario cannot be shrunk (e.g. sites placed far out)."""
+    kernel signatures), so that the timing of the real run excludes compilation. A scenario
+    that cannot be shrunk runs one tick at its own size when that is small, else nothing
+    is done (0 s)."""
     started = time.perf_counter()
     w, h = scenario.world.width, scenario.world.height
     shrink = [f"world.width={min(w, WARMUP_CELLS)}", f"world.height={min(h, WARMUP_CELLS)}",
-              "ticks=1", "timeline=[]"]
+              "timeline=[]"]
     try:
         small = load_scenario(scenario, shrink)
-    except (ValueError, TypeError):
-        return 0.0
+    except (ValueError, TypeError):  # cannot shrink: one tick of the scenario itself if small
+        if w * h > WARMUP_CELLS**2 * 16:
+            return 0.0
+        small = scenario
     try:
         make_model(small, rng=0).run(1)
     except (ValueError, MemoryError):
