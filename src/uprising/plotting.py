@@ -262,13 +262,18 @@ def _panels(
     return axes
 
 
-MAX_EVENT_LABELS = 12
-"""At most this many dated events are labelled on a panel (all are drawn)."""
+MAX_EVENT_LABELS = 20
+"""At most this many event ticks are labelled on a panel (all are drawn)."""
 
 
 def _event_lines(ax: Axes, events: list[tuple[int, str]], labels: bool) -> None:
-    """Draws the dated events as vertical dotted lines, labelled at the panel's top."""
-    for i, (tick, text) in enumerate(events):
+    """Draws the dated events as vertical dotted lines, labelled at the panel's top (events
+    of one tick share a line and a label)."""
+    by_tick: dict[int, list[str]] = {}
+    for tick, text in events:
+        by_tick.setdefault(tick, []).append(text)
+    for i, (tick, texts) in enumerate(by_tick.items()):
+        text = "; ".join(texts)
         ax.axvline(tick, color="0.35", linestyle=":", linewidth=0.9)
         if labels and i < MAX_EVENT_LABELS:
             ax.annotate(text, (tick, 1.0), xycoords=("data", "axes fraction"),
