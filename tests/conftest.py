@@ -31,6 +31,26 @@ ACTORS_SCENARIO: dict[str, Any] = {
 }
 
 
+def pytest_configure(config: pytest.Config) -> None:
+    """Compiles the simulation kernels once, before pytest-xdist starts its workers.
+
+    Numba caches compiled kernels on disk; without this, every worker would compile the same
+    kernels at the same time on a fresh checkout. The two engines compile in two processes
+    side by side (``uprising warmup``); a cached kernel only loads (a few seconds).
+    """
+    if hasattr(config, "workerinput") or not getattr(config.option, "numprocesses", None):
+        return
+    import subprocess
+
+    procs = [
+        subprocess.Popen([sys.executable, "-m", "uprising", "warmup", "--engine", engine],
+                         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        for engine in ("fast", "reference")
+    ]
+    for proc in procs:
+        proc.wait()
+
+
 @pytest.fixture
 def actors_scenario() -> dict[str, Any]:
     """Returns (a fresh copy of) the macro-actor tests' scenario mapping."""

@@ -124,7 +124,7 @@ def test_summary_table_per_replicate_then_mean_sd_min_max():
     assert row[-4:] == ["45.0", "24.5", "10.0", "80.0"]  # mean, sd (sample), min, max
     few = RunResult(pd.DataFrame(), {"mean_active": 15.0, "kills": 0.5}, {}, runs[:2])
     text = _render(cli.summary_table(few, "t"))
-    assert "rep. 1" in text and "seed 9" in text
+    assert "replicate 1" in text and "seed 9, key (1,)" in text
     row = next(line for line in text.splitlines() if "mean active" in line).split()
     assert row[-3:] == ["10.0", "20.0", "15.0"]
 

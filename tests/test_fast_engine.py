@@ -112,8 +112,34 @@ def test_fields_check_catches_a_wrong_field(monkeypatch):
     m = _model("run2", 64)
     m.run(1)
     monkeypatch.setattr(fast, "build_fields", off_by_one)
+    fast.FIELDS.clear()  # the fields are kept between calls: make the next call build them
     with pytest.raises(AssertionError, match="window counts"):
         m.run(1)
+
+
+def test_fields_kept_between_calls_are_rebuilt_after_a_change(monkeypatch):
+    """Between calls the kernel keeps its fields; a lattice changed in between (here: more
+    cops) makes it rebuild them, and the fields stay exact (checked after every call)."""
+    from uprising.engine.fast import fields
+
+    builds = []
+    real = fields.build_fields
+
+    def counted(*args):
+        builds.append(1)
+        real(*args)
+
+    monkeypatch.setattr(fast, "VERIFY_FIELDS", True)
+    monkeypatch.setattr(fast, "build_fields", counted)
+    fast.FIELDS.clear()
+    m = _model("run2", 64, extra=["police.density=0.02", "timeline=[{kind: set, at: 50, "
+                                  "path: police.density, value: 0.04}]"])
+    for _ in range(3):
+        m.step()
+    assert len(builds) == 1
+    m.set_parameter("police.density", 0.04)
+    m.step()
+    assert len(builds) == 2
 
 
 def test_chunking_does_not_change_the_run():

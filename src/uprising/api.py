@@ -5,6 +5,8 @@
 
 from __future__ import annotations
 
+import time
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -12,6 +14,72 @@ from uprising.results import RunResult, combine
 from uprising.scenario import Scenario, load_scenario
 from uprising.simulation import make_model
 from uprising.simulation.seeds import SeedLike
+
+Overrides = Sequence[str] | str | None
+"""Dotted ``path=value`` overrides: a list, or one string (a single override)."""
+
+WARMUP_CELLS = 48
+"""Side of the small world on which ``warm_up`` compiles a scenario's kernels."""
+
+
+def _overrides(overrides: Overrides, name: str = "overrides") -> list[str] | None:
+    if overrides is None:
+        return None
+    if isinstance(overrides, str):
+        return [overrides]
+    if not all(isinstance(o, str) for o in overrides):
+        raise TypeError(f"{name} must be a string or a list of 'path=value' strings; "
+                        f"got {overrides!r}")
+    return list(overrides)
+
+
+def kernels_compiled(scenario: Scenario) -> bool | None:
+    """Returns whether the kernels ``scenario`` runs are compiled in this process (True),
+    cached on disk by Numba (None) or must be compiled (False)."""
+    from uprising.engine import reference
+
+    if scenario.model == "intergroup":
+        from uprising.engine.intergroup import kernel
+
+        dispatchers = [kernel.run_ticks]
+    elif scenario.engine == "fast":
+        from uprising.engine.fast import scheduler
+
+        dispatchers = [scheduler._run]
+    else:
+        dispatchers = [reference.run_ticks_mech]
+    if all(d.signatures for d in dispatchers):
+        return True
+    try:  # Numba internals: the index file of the on-disk cache
+        import os
+
+        cached = all(os.path.exists(d._cache._cache_file._index_path) for d in dispatchers)
+    except AttributeError:
+        return None
+    return None if cached else False
+
+
+def warm_up(scenario: Scenario) -> float:
+    """Returns the seconds spent compiling (or loading from Numba's cache) the kernels of
+    ``scenario``, by running one tick of it on a small world of the same kind (the same
+    kernel signatures), so that the timing of the real run excludes compilation. A scenario
+    that cannot be shrunk runs one tick at its own size when that is small, else nothing
+    is done (0 s)."""
+    started = time.perf_counter()
+    w, h = scenario.world.width, scenario.world.height
+    shrink = [f"world.width={min(w, WARMUP_CELLS)}", f"world.height={min(h, WARMUP_CELLS)}",
+              "timeline=[]"]
+    try:
+        small = load_scenario(scenario, shrink)
+    except (ValueError, TypeError):  # cannot shrink: one tick of the scenario itself if small
+        if w * h > WARMUP_CELLS**2 * 16:
+            return 0.0
+        small = scenario
+    try:
+        make_model(small, rng=0).run(1)
+    except (ValueError, MemoryError):
+        return 0.0
+    return time.perf_counter() - started
 
 
 def params_to_overrides(params: dict[str, Any]) -> list[str]:
@@ -25,14 +93,15 @@ def run_scenario(
     seed: int | None = None,
     replicate: int = 0,
     ticks: int | None = None,
-    overrides: list[str] | None = None,
+    overrides: Overrides = None,
 ) -> RunResult:
     """Returns the RunResult of one run.
 
     The run's random streams come from ``SeedSequence(seed, spawn_key=(replicate,))``, with
-    ``seed`` defaulting to the scenario's own.
+    ``seed`` defaulting to the scenario's own. ``overrides``: a list of ``path=value``
+    strings, or one such string.
     """
-    sc = load_scenario(scenario, overrides)
+    sc = load_scenario(scenario, _overrides(overrides))
     if ticks is not None:
         sc = load_scenario(sc, [f"ticks={ticks}"])
     model = make_model(sc, rng=sc.seed if seed is None else seed, replicate=replicate)
@@ -46,9 +115,11 @@ def run_replicates(
     *,
     seed: int | None = None,
     ticks: int | None = None,
-    overrides: list[str] | None = None,
+    overrides: Overrides = None,
 ) -> RunResult:
     """Returns one RunResult holding ``replicates`` runs (replicate = 0 .. replicates−1)."""
+    if isinstance(replicates, bool) or not isinstance(replicates, int) or replicates < 1:
+        raise ValueError(f"replicates must be a positive int; got {replicates!r}")
     runs = [
         run_scenario(scenario, seed=seed, replicate=r, ticks=ticks, overrides=overrides)
         for r in range(replicates)

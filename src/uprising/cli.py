@@ -10,16 +10,15 @@ they can reuse ``user_errors()`` / ``fail()`` for the same error behaviour and `
 from __future__ import annotations
 
 import importlib
-import math
 import re
-import statistics
+import shutil
 import sys
+import time
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated
 
 import typer
-from rich import box
 from rich.progress import (
     BarColumn,
     MofNCompleteColumn,
@@ -30,7 +29,6 @@ from rich.progress import (
 )
 from rich.table import Table
 
-from uprising.observer import SUMMARY_KEYS
 from uprising.results import SIDECAR_FILE, SUMMARY_FILE, TIMESERIES_FILE, RunResult
 from uprising.scenario import Scenario, ScenarioError, preset_names
 from uprising.simulation.memory import check_scenario_fits
@@ -42,9 +40,13 @@ from uprising.terminal import (
     fail,
     prepare_output,
     print_error,
+    print_events,
     resolve,
+    summary_table,
     user_errors,
 )
+
+__all__ = ["app", "main", "register_plugins", "simulate_runs", "summary_table"]
 
 PLOT_FILE = "timeseries.png"
 PLUGIN_MODULES = (
@@ -68,91 +70,42 @@ SetOption = Annotated[
         help="Override a scenario field, e.g. --set police.density=0.05 (repeatable).",
     ),
 ]
+
+
+def _version(value: bool) -> None:
+    if value:
+        from importlib.metadata import PackageNotFoundError, version
+
+        try:
+            typer.echo(f"uprising {version('uprising')}")
+        except PackageNotFoundError:
+            typer.echo("uprising (version unknown: not installed)")
+        raise typer.Exit()
+
+
+@app.callback()
+def _root(
+    version: Annotated[bool, typer.Option(
+        "--version", callback=_version, is_eager=True, help="Print the version and exit.")
+    ] = False,
+) -> None:
+    """Fast, validated agent-based simulator of civil unrest (Epstein 2002 and extensions)."""
+
+
 ScenarioArg = Annotated[str, typer.Argument(help="Preset name (see `uprising scenarios`) or YAML.")]
 
-# Model I summary statistics shown by `run` (key, label); other summary keys that are not
-# Model I's (Model II, mechanisms) are shown after them under their own names.
-SUMMARY_ROWS = (
-    ("mean_active", "mean active (citizens)"),
-    ("peak_active", "peak active (citizens)"),
-    ("mean_jailed", "mean jailed (citizens)"),
-    ("share_ticks_under_10", "share of ticks with < 10 active"),
-    ("n_outbursts", "outbursts"),
-    ("mean_outburst_duration", "mean outburst length (ticks)"),
-    ("mean_wait", "mean wait between outbursts (ticks)"),
-    ("total_arrests", "arrests"),
-)
-MODEL_I_KEYS = frozenset(SUMMARY_KEYS) | {"seed", "replicate"}
-MAX_REPLICATE_COLUMNS = 6
 
 
-# -- error handling ------------------------------------------------------------------------
-# -- run -----------------------------------------------------------------------------------
 def _safe_name(name: str) -> str:
     return re.sub(r"[^\w.-]+", "_", name).strip("._") or "run"
-
-
-def _fmt(value: Any, key: str = "") -> str:
-    if value is None or (isinstance(value, float) and math.isnan(value)):
-        return "–"
-    if isinstance(value, bool) or not isinstance(value, int | float):
-        return str(value)
-    if key.startswith("share_"):
-        return f"{value:.0%}"
-    if isinstance(value, int):
-        return str(value)
-    return f"{value:.1f}"
-
-
-def _stats(values: list[Any], key: str) -> list[str]:
-    nums = [float(v) for v in values if isinstance(v, int | float) and not isinstance(v, bool)]
-    nums = [v for v in nums if not math.isnan(v)]
-    if not nums:
-        return ["–"] * 3
-    sd = statistics.stdev(nums) if len(nums) > 1 else math.nan
-    return [_fmt(sd, key), _fmt(min(nums), key), _fmt(max(nums), key)]
-
-
-def summary_table(result: RunResult, title: str) -> Table:
-    """Returns a Rich table with one row per statistic: per-replicate values and their mean.
-
-    With more than ``MAX_REPLICATE_COLUMNS`` runs it shows mean, sd, min and max instead (every
-    run's values are in summary.parquet). Outbursts use the scenario's observer thresholds.
-    """
-    runs = result.runs or [
-        {"seed": result.metadata.get("seed"), "replicate": result.metadata.get("replicate", 0),
-         **result.summary}
-    ]
-    keys = {k for run in runs for k in run}
-    rows = [(k, label) for k, label in SUMMARY_ROWS if k in keys]
-    rows += [(k, k.replace("_", " ")) for k in sorted(keys - MODEL_I_KEYS)]
-    table = Table(title=title, title_justify="left", box=box.SIMPLE_HEAD)
-    table.add_column("statistic")
-    several, wide = len(runs) > 1, len(runs) <= MAX_REPLICATE_COLUMNS
-    if wide:
-        for run in runs:
-            table.add_column(f"rep. {run['replicate']}\nseed {run['seed']}", justify="right")
-    if several:
-        table.add_column("mean", justify="right", style="bold")
-    if several and not wide:
-        for name in ("sd", "min", "max"):
-            table.add_column(name, justify="right")
-    for key, label in rows:
-        cells = [_fmt(run.get(key), key) for run in runs] if wide else []
-        if several:
-            cells.append(_fmt(result.summary.get(key), key))
-        if several and not wide:
-            cells += _stats([run.get(key) for run in runs], key)
-        table.add_row(label, *cells)
-    return table
 
 
 def simulate_runs(scenario: Scenario, replicates: int) -> RunResult:
     """Returns the (combined, if several) result of ``replicates`` runs, with a progress bar.
 
-    Replicate r is seeded like ``api.run_scenario(scenario, seed=scenario.seed, replicate=r)``
-    and, like it, runs in one ``Model.run`` call (whose chunks drive the progress bar), so both
-    give the same bits.
+    Replicate r (numbered from 0, as everywhere) is seeded like
+    ``api.run_scenario(scenario, seed=scenario.seed, replicate=r)`` and, like it, runs in one
+    ``Model.run`` call (whose chunks drive the progress bar), so both give the same bits.
     """
     from uprising.api import make_model
     from uprising.results import combine
@@ -170,11 +123,44 @@ def simulate_runs(scenario: Scenario, replicates: int) -> RunResult:
             progress.advance(task, n)
 
         for r in range(replicates):
-            progress.update(task, description=f"{scenario.name} replicate {r + 1}/{replicates}")
+            label = f"replicate {r} of 0–{replicates - 1}" if replicates > 1 else "replicate 0"
+            progress.update(task, description=f"{scenario.name} {label}")
             model = make_model(scenario, rng=scenario.seed, replicate=r)
             model.run(progress=advance)
             results.append(model.result())
     return results[0] if replicates == 1 else combine(results)
+
+
+def compile_kernels(scenario: Scenario) -> float:
+    """Returns the seconds spent compiling (or loading) the scenario's kernels, behind a
+    spinner of its own, so that "simulated in" counts simulation only."""
+    from uprising.api import kernels_compiled, warm_up
+
+    state = kernels_compiled(scenario)
+    if state is True:
+        return 0.0
+    what = ("compiling kernels (once; cached afterwards)" if state is False
+            else "loading compiled kernels")
+    with err_console.status(f"{what}…", spinner="dots"):
+        seconds = warm_up(scenario)
+    if seconds > 0:
+        err_console.print(f"{what}: {seconds:.1f} s", highlight=False)
+    return seconds
+
+
+def _is_empty(folder: Path) -> bool:
+    return not folder.exists() or (folder.is_dir() and not any(folder.iterdir()))
+
+
+def _interrupted(out: Path, created: bool) -> None:
+    """Reports a Ctrl-C and removes the output folder when this run created it."""
+    if created:
+        shutil.rmtree(out, ignore_errors=True)
+        where = f"removed the unfinished output folder {out}"
+    else:
+        where = f"{out} left as it was (nothing written)"
+    err_console.print(f"interrupted: no result kept; {where}", highlight=False, markup=False)
+    raise typer.Exit(130)
 
 
 @app.command()
@@ -184,11 +170,17 @@ def run(
     ticks: Annotated[int | None, typer.Option(help="Ticks to run (default: scenario's).")] = None,
     seed: Annotated[int | None, typer.Option(help="Root seed (default: scenario's).")] = None,
     replicates: Annotated[
-        int, typer.Option("--replicates", "-r", min=1, help="Independent runs (seed, r).")
+        int, typer.Option("--replicates", "-r", min=1,
+                          help="Independent runs, numbered 0…N−1; replicate r is seeded with "
+                          "SeedSequence(seed, spawn_key=(r,)).")
     ] = 1,
     out: Annotated[
-        Path | None, typer.Option("--out", "-o", help="Output folder (default results/NAME).")
+        Path | None, typer.Option("--out", "-o", help="Output folder (default results/NAME); "
+                                  "must be empty or new unless --overwrite.")
     ] = None,
+    overwrite: Annotated[
+        bool, typer.Option("--overwrite", help="Replace the results in a non-empty --out.")
+    ] = False,
     no_plot: Annotated[bool, typer.Option("--no-plot", help="Do not write the PNG.")] = False,
 ) -> None:
     """Run a scenario; write Parquet tables, run.json and a PNG; print a summary table."""
@@ -201,18 +193,24 @@ def run(
     with user_errors():
         check_scenario_fits(sc)
     out = out if out is not None else Path(sc.output.directory) / _safe_name(sc.name)
+    if out.exists() and not out.is_dir():
+        fail(f"--out {out} is a file, not a folder")
+    created = not out.exists()
+    if not _is_empty(out) and not overwrite:
+        fail(f"output folder {out} is not empty: pass --overwrite to replace its results, or "
+             "choose another --out")
     prepare_output(out)
     err_console.print(
-        f"Running [bold]{sc.name}[/]: {sc.ticks} ticks × {replicates} replicate(s), "
-        f"seed {sc.seed} → {out}", highlight=False,
+        f"Running [bold]{sc.name}[/] ({sc.world.width}×{sc.world.height}): {sc.ticks} ticks × "
+        f"{replicates} replicate(s), seed {sc.seed} → {out}", highlight=False,
     )
-    if sc.engine == "fast":
-        from uprising.engine.fast.scheduler import kernels_cached
-
-        if not kernels_cached():
-            err_console.print("First run of the fast engine here: compiling its kernels (about "
-                              "a minute, once; cached afterwards).", highlight=False)
-    result = simulate_runs(sc, replicates)
+    try:
+        compiled = compile_kernels(sc)
+        result = simulate_runs(sc, replicates)
+    except KeyboardInterrupt:
+        _interrupted(out, created)
+    result.metadata["overrides"] = list(set_ or [])
+    result.metadata["compile_time"] = compiled
     written = [out / TIMESERIES_FILE, out / SUMMARY_FILE, out / SIDECAR_FILE]
     try:
         result.save(out)
@@ -222,12 +220,33 @@ def run(
             written.append(plot_timeseries(result, out / PLOT_FILE))
     except OSError as exc:
         fail(f"cannot write results to {out}: {exc.strerror or exc}")
-    title = f"{sc.name}: {sc.ticks} ticks, seed {sc.seed}"
+    size = f"{sc.world.width}×{sc.world.height}"
+    extra = f"; {', '.join(set_)}" if set_ else ""
+    title = f"{sc.name} ({size}{extra}): {sc.ticks} ticks, seed {sc.seed}"
     console.print(summary_table(result, title))
+    print_events(result)
     wall = result.metadata.get("wall_time", 0.0)
-    console.print(f"simulated in {wall:.2f} s; wrote:", highlight=False)
+    console.print(f"simulated in {wall:.2f} s (kernel compilation excluded); wrote:",
+                  highlight=False)
     for path in written:
         console.print(f"  {path}", highlight=False, markup=False, soft_wrap=True)
+
+
+@app.command()
+def warmup(
+    engine: Annotated[list[str] | None, typer.Option(
+        "--engine", help="engine to compile: reference or fast (repeatable; default both)")
+    ] = None,
+) -> None:
+    """Compile the simulation kernels now (once per install), so the first run is quick."""
+    from uprising.api import warm_up
+
+    for name in engine or ["reference", "fast"]:
+        sc = resolve("epstein2002-run2", [f"engine={name}"])
+        started = time.perf_counter()
+        with err_console.status(f"compiling the {name} engine's kernels…", spinner="dots"):
+            warm_up(sc)
+        console.print(f"{name}: ready in {time.perf_counter() - started:.1f} s", highlight=False)
 
 
 # -- scenarios, show, plot -----------------------------------------------------------------
@@ -268,11 +287,12 @@ def plot(
 
     if not result_dir.is_dir():
         fail(f"result folder not found: {result_dir}")
+    missing = [n for n in (TIMESERIES_FILE, SIDECAR_FILE) if not (result_dir / n).is_file()]
+    if missing:
+        fail(f"{result_dir} is not a result folder (no {' or '.join(missing)}); create one "
+             "with `uprising run`")
     try:
         result = RunResult.load(result_dir)
-    except FileNotFoundError as exc:
-        missing = Path(exc.filename or "?").name
-        fail(f"{result_dir} is not a result folder (no {missing}); create one with `uprising run`")
     except (OSError, ValueError) as exc:
         fail(f"cannot read the results in {result_dir}: {exc}")
     target = out if out is not None else result_dir / PLOT_FILE
@@ -316,10 +336,36 @@ def register_plugins(target: typer.Typer, modules: Sequence[str] = PLUGIN_MODULE
 register_plugins(app)
 
 
+#: Optional dependencies → the extra that installs them (pyproject.toml).
+EXTRAS = {
+    "dask": "experiments", "distributed": "experiments", "duckdb": "experiments",
+    "SALib": "experiments", "scipy": "experiments",
+    "starlette": "dashboard", "uvicorn": "dashboard", "websockets": "dashboard",
+    "imageio_ffmpeg": "dashboard", "PIL": "dashboard",
+}
+
+
+def missing_extra(exc: ModuleNotFoundError) -> str | None:
+    """Returns the message naming the extra to install for a missing optional dependency."""
+    top = (exc.name or "").split(".")[0]
+    extra = EXTRAS.get(top)
+    if extra is None:
+        return None
+    return (f"this command needs {top}, which comes with the {extra} extra: "
+            f'pip install "uprising[{extra}]"')
+
+
 def main(argv: Sequence[str] | None = None) -> None:
-    """Runs the CLI; invalid scenarios or values that escape a command exit with code 2."""
+    """Runs the CLI; invalid scenarios or values that escape a command exit with code 2; a
+    missing optional dependency names the extra to install."""
     try:
         app(args=None if argv is None else list(argv), prog_name="uprising")
     except (ScenarioError, ValueError) as exc:
         print_error(error_message(exc))
+        sys.exit(EXIT_USAGE)
+    except ModuleNotFoundError as exc:
+        message = missing_extra(exc)
+        if message is None:
+            raise
+        print_error(message)
         sys.exit(EXIT_USAGE)

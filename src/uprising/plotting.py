@@ -21,7 +21,7 @@ from matplotlib.patches import Patch
 
 from uprising.atomic import write_atomic
 from uprising.observer import PAPER_CITIZENS, find_outbursts, thresholds
-from uprising.results import RunResult
+from uprising.results import RunResult, dated_events
 from uprising.scenario.schema import Observer
 
 MAX_PANELS = 4
@@ -76,7 +76,8 @@ def split_runs(result: RunResult) -> list[RunSeries]:
     runs = []
     for key, frame in groups:
         seed, rep = (key[0], key[1]) if len(key) == 2 else (None, key[0])
-        label = f"replicate {int(rep)}" + ("" if seed is None else f" (seed {seed})")
+        label = f"replicate {int(rep)}" + (
+            "" if seed is None else f" (seed {seed}, spawn key ({int(rep)},))")
         parts = [(label, frame)]
         if "site" in frame.columns:
             parts = [(f"site {site} — {label}", f) for site, f in frame.groupby("site", sort=False)]
@@ -261,10 +262,37 @@ def _panels(
     return axes
 
 
+MAX_EVENT_LABELS = 20
+"""At most this many event ticks are labelled on a panel (all are drawn)."""
+
+
+def _event_lines(ax: Axes, events: list[tuple[int, str]], labels: bool) -> None:
+    """Draws the dated events as vertical dotted lines, labelled at the panel's top (events
+    of one tick share a line and a label)."""
+    by_tick: dict[int, list[str]] = {}
+    for tick, text in events:
+        by_tick.setdefault(tick, []).append(text)
+    for i, (tick, texts) in enumerate(by_tick.items()):
+        text = "; ".join(texts)
+        ax.axvline(tick, color="0.35", linestyle=":", linewidth=0.9)
+        if labels and i < MAX_EVENT_LABELS:
+            ax.annotate(text, (tick, 1.0), xycoords=("data", "axes fraction"),
+                        xytext=(2, -2), textcoords="offset points", rotation=90, va="top",
+                        fontsize="x-small", color="0.25")
+
+
 def figure_title(result: RunResult, runs: list[RunSeries]) -> str:
-    """Returns the figure title: scenario name, seed(s) and replicate count."""
+    """Returns the figure title: scenario name, world size, overrides, seed(s) and replicate
+    count."""
     meta = result.metadata
-    name = (meta.get("scenario") or {}).get("name", "run")
+    scenario = meta.get("scenario") or {}
+    name = scenario.get("name", "run")
+    world = scenario.get("world") or {}
+    if world.get("width") and world.get("height"):
+        name += f" ({world['width']}×{world['height']})"
+    overrides = [o for o in meta.get("overrides") or () if not o.startswith(("seed=", "ticks="))]
+    if overrides:
+        name += " — " + ", ".join(overrides)
     seeds = sorted({r.seed for r in runs if r.seed is not None}, key=str)
     seed_text = ", ".join(map(str, seeds)) if seeds else str(meta.get("seed", "?"))
     text = f"{name} — seed {seed_text}"
@@ -316,7 +344,11 @@ def build_figure(
         ax.grid(True, linewidth=0.4, alpha=0.5)
         ax.margins(x=0.0)
     axes[-1].set_xlabel("tick")
-    fig.suptitle(title or figure_title(result, runs))
+    events = dated_events(result.metadata)
+    if events:
+        for i, ax in enumerate(axes):
+            _event_lines(ax, events, labels=i == 0)
+    fig.suptitle(title or figure_title(result, runs), wrap=True)
     return fig
 
 

@@ -53,6 +53,29 @@ def run_metadata(scenario: Scenario, **extra: Any) -> dict[str, Any]:
     }
 
 
+def dated_events(metadata: dict[str, Any]) -> list[tuple[int, str]]:
+    """Returns the run's dated events as (tick, label), sorted by tick: the scenario's timeline
+    (shocks, ramps, set values, concessions) and the macro actors' decisions (crackdowns,
+    outside help, ...) from ``metadata["events"]``."""
+    out: list[tuple[int, str]] = []
+    for ev in (metadata.get("scenario") or {}).get("timeline") or ():
+        kind = ev.get("kind")
+        group = f" ({ev['group']})" if ev.get("group") else ""
+        if kind == "concession":
+            out.append((int(ev["at"]), f"concession{group}"))
+        elif kind == "scale":
+            out.append((int(ev["at"]), f"{ev['path']} ×{ev['factor']:g}{group}"))
+        elif kind == "set":
+            out.append((int(ev["at"]), f"{ev['path']} = {ev['value']:g}{group}"))
+        elif kind == "ramp":
+            out.append((int(ev["start"]), f"{ev['path']} ramp {ev['start_value']:g} → "
+                        f"{ev['end_value']:g} until tick {ev['end']}{group}"))
+    for ev in metadata.get("events") or ():
+        action = str(ev.get("action", "")).replace("_", " ")
+        out.append((int(ev.get("tick", 0)), f"{ev.get('actor', '')}: {action}".strip(": ")))
+    return sorted(out, key=lambda item: item[0])
+
+
 @dataclass
 class RunResult:
     """The outcome of one or several runs of one scenario.

@@ -31,6 +31,8 @@ def _guard(fn: F) -> F:
         except (ExperimentError, ScenarioError) as exc:
             typer.echo(f"error: {exc}", err=True)
             raise typer.Exit(2) from None
+        except BrokenPipeError:  # `uprising status DIR --ids | head`: the reader left
+            raise
         except OSError as exc:  # unreadable input, unwritable output folder, full disk
             where = f"{exc.filename}: " if exc.filename else ""
             typer.echo(f"error: {where}{exc.strerror or exc}", err=True)
@@ -130,8 +132,12 @@ def register(app: typer.Typer) -> None:
         workers: WorkersOpt = 1,
         shard: Annotated[str, typer.Option("--shard", help="run slice i of N (job arrays): "
                                            "run ids with id % N == i")] = "0/1",
-        batch_size: Annotated[int | None, typer.Option("--batch-size", min=1)] = None,
-        retry_failed: Annotated[bool, typer.Option("--retry-failed")] = False,
+        batch_size: Annotated[int | None, typer.Option(
+            "--batch-size", min=1, help="runs per task sent to a worker and per stored "
+            "Parquet part (default: chosen from the number of runs and workers)")] = None,
+        retry_failed: Annotated[bool, typer.Option(
+            "--retry-failed", help="also run again the runs that failed before (default: "
+            "only missing runs are run)")] = False,
         quiet: Annotated[bool, typer.Option("--quiet", "-q", help="no progress bar")] = False,
         dask_dashboard: DashboardOpt = False,
         dask_timeout: DaskTimeoutOpt = 10.0,
@@ -243,13 +249,15 @@ def register(app: typer.Typer) -> None:
         source: Annotated[Path, typer.Argument(help="sweep folder, or experiment YAML to run")],
         out: Annotated[Path | None, typer.Option("--out", "-o", help="sweep folder when "
                                                  "running an experiment")] = None,
-        metric: Annotated[list[str] | None, typer.Option("--metric", "-m")] = None,
+        metric: Annotated[list[str] | None, typer.Option(
+            "--metric", "-m", help="output to analyse (repeatable; default: every numeric "
+            "output); names the files: sensitivity-<metric>.csv/.png")] = None,
         reduce: Annotated[str | None, typer.Option("--reduce", help="mean or median")] = None,
         plot: Annotated[Path | None, typer.Option("--plot", help="PNG (default "
-                                                  "DIR/sensitivity.png)")] = None,
+                                                  "DIR/sensitivity[-<metric>].png)")] = None,
         dask: DaskOpt = None,
         workers: WorkersOpt = 1,
-        quiet: Annotated[bool, typer.Option("--quiet", "-q")] = False,
+        quiet: Annotated[bool, typer.Option("--quiet", "-q", help="no progress bar")] = False,
         dask_dashboard: DashboardOpt = False,
         dask_timeout: DaskTimeoutOpt = 10.0,
     ) -> None:
@@ -265,12 +273,24 @@ def register(app: typer.Typer) -> None:
                                dask_dashboard, dask_timeout)
         result = analyse(directory, metrics=metric or None, reduce=reduce)
         table = result.indices
-        write_atomic(Path(directory) / "sensitivity.csv", lambda p: table.to_csv(p, index=False))
-        png = plot_sensitivity(result, plot or Path(directory) / "sensitivity.png")
+        stem = "sensitivity"
+        if metric:
+            stem += "-" + "_".join(re.sub(r"[^A-Za-z0-9]+", "_", m).strip("_") for m in metric)
+        csv_path = Path(directory) / f"{stem}.csv"
+        png_path = plot or Path(directory) / f"{stem}.png"
+        replaced = [p for p in (csv_path, png_path) if p.exists()]
+        write_atomic(csv_path, lambda p: table.to_csv(p, index=False))
+        png = plot_sensitivity(result, png_path)
         typer.echo(table.to_string(index=False, float_format=lambda v: f"{v:.4f}"))
         for name, why in result.skipped.items():
             typer.echo(f"skipped {name}: {why}")
-        typer.echo(f"indices → {Path(directory) / 'sensitivity.csv'}; plot → {png}")
+        for note in result.warnings:
+            typer.echo(f"warning: {note}", err=True)
+        typer.echo(f"bootstrap seed {result.seed} (from the experiment's seeds: same sweep, "
+                   "same intervals)")
+        for path in replaced:
+            typer.echo(f"replaced the earlier {path}", err=True)
+        typer.echo(f"indices → {csv_path}; plot → {png}")
 
     @app.command("phase")
     @_guard
@@ -280,9 +300,12 @@ def register(app: typer.Typer) -> None:
         y: Annotated[str, typer.Option("--y", help="swept parameter on the y axis")],
         metric: Annotated[str, typer.Option("--metric", help="output column or SQL "
                                             "expression over runs")] = "mean_active",
-        reduce: Annotated[str, typer.Option("--reduce")] = "mean",
-        out: Annotated[Path | None, typer.Option("--out", "-o", help="PNG")] = None,
-        title: Annotated[str, typer.Option("--title")] = "",
+        reduce: Annotated[str, typer.Option(
+            "--reduce", help="statistic over replicates: mean or median")] = "mean",
+        out: Annotated[Path | None, typer.Option(
+            "--out", "-o", help="PNG to write (default DIR/phase-<metric>.png)")] = None,
+        title: Annotated[str, typer.Option(
+            "--title", help="plot title (default: the metric and the reduction)")] = "",
     ) -> None:
         """Heatmap of a metric (reduced over replicates) over two swept parameters."""
         from uprising.experiments.phase import phase_table, plot_phase
@@ -299,7 +322,9 @@ def register(app: typer.Typer) -> None:
     def export(
         directory: Annotated[Path, typer.Argument(help="sweep folder")],
         fmt: Annotated[str, typer.Option("--format", help="behaviorspace or csv")] = "csv",
-        out: Annotated[Path | None, typer.Option("--out", "-o")] = None,
+        out: Annotated[Path | None, typer.Option(
+            "--out", "-o", help="file to write (default DIR/runs.csv, or DIR/table.csv for "
+            "behaviorspace)")] = None,
     ) -> None:
         """Export runs as CSV, or as a NetLogo BehaviorSpace table."""
         from uprising.atomic import write_atomic

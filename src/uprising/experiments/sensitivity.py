@@ -14,6 +14,30 @@ from uprising.experiments.spec import ExperimentError
 from uprising.experiments.store import Store
 
 NON_OUTPUTS = {"run_id", "point", "replicate", "wall_time_s", "cpu_time_s", "n_citizens"}
+# Sample sizes below which the indices are too noisy to read (Sobol: base sample N; Morris:
+# trajectories); the analysis still runs and says so in ``warnings``.
+MIN_SOBOL_N = 512
+MIN_MORRIS_TRAJECTORIES = 10
+
+
+def bootstrap_seed(experiment_seed: int, sampler_seed: int) -> int:
+    """Returns the (non-zero) seed of the bootstrap, derived from the experiment's seeds.
+
+    SALib treats a seed of 0 as no seed at all, so the seed is drawn from a SeedSequence.
+    """
+    state = np.random.SeedSequence([experiment_seed, sampler_seed, 0x5E45]).generate_state(1)
+    return int(state[0]) or 1
+
+
+def sample_warning(method: str, n: int) -> str | None:
+    """Returns a warning when the sample is smaller than ``method`` needs, else None."""
+    if method == "sobol" and n < MIN_SOBOL_N:
+        return (f"sobol with N = {n} < {MIN_SOBOL_N}: the indices are noisy (S1 may exceed 1 "
+                "or be negative); read them with their confidence intervals")
+    if method == "morris" and n < MIN_MORRIS_TRAJECTORIES:
+        return (f"morris with {n} trajectories < {MIN_MORRIS_TRAJECTORIES}: the elementary "
+                "effects are noisy")
+    return None
 
 
 @dataclass
@@ -26,6 +50,8 @@ class SensitivityResult:
             mu, mu_star, mu_star_conf, sigma (morris).
         skipped: metric → reason it was not analysed (NaN or constant output).
         reduce: statistic that reduced replicates (mean or median).
+        warnings: notes on the reliability of the indices (e.g. a too small sample).
+        seed: seed of the bootstrap behind the confidence intervals.
     """
 
     method: str
@@ -33,6 +59,8 @@ class SensitivityResult:
     skipped: dict[str, str] = field(default_factory=dict)
     reduce: str = "mean"
     conf_level: float = 0.95
+    warnings: list[str] = field(default_factory=list)
+    seed: int = 0
 
 
 def output_columns(runs: pd.DataFrame, design: Design) -> list[str]:
@@ -75,7 +103,7 @@ def analyse(
     reduce: str | None = None,
     num_resamples: int = 200,
     conf_level: float = 0.95,
-    seed: int = 0,
+    seed: int | None = None,
 ) -> SensitivityResult:
     """Returns Sobol (sobol sampler) or Morris (morris sampler) indices of a finished sweep.
 
@@ -85,7 +113,8 @@ def analyse(
         reduce: mean or median over replicates (default: the experiment's ``reduce``).
         num_resamples: bootstrap resamples for the confidence intervals.
         conf_level: confidence level of the intervals.
-        seed: seed of the bootstrap.
+        seed: seed of the bootstrap (default: derived from the experiment's seeds, so the
+            same sweep gives the same confidence intervals, bit for bit).
     """
     store = Store(directory)
     design = design_from_manifest(store.manifest())
@@ -103,6 +132,11 @@ def analyse(
     if unknown:
         raise ExperimentError(f"unknown metrics {unknown} (outputs: {', '.join(available)})")
     statistic = reduce or exp.reduce
+    if seed is None:
+        seed = bootstrap_seed(exp.seed, exp.sampler.seed)
+    elif seed == 0:
+        seed = bootstrap_seed(0, 0)  # SALib would read 0 as "unseeded"
+    notes = [w for w in [sample_warning(exp.sampler.method, exp.sampler.n)] if w]
     table = reduce_replicates(runs, chosen, statistic)
     rows, skipped = [], {}
     for metric in chosen:
@@ -117,7 +151,7 @@ def analyse(
                              num_resamples, conf_level, seed, exp.sampler.second_order,
                              exp.sampler.levels))
     return SensitivityResult(exp.sampler.method, pd.DataFrame(rows), skipped, statistic,
-                             conf_level)
+                             conf_level, notes, seed)
 
 
 def _indices(method: str, problem: dict, design: Design, y: np.ndarray, metric: str,

@@ -13,6 +13,7 @@ from uprising.reproduction.runner import SuiteResults
 from uprising.reproduction.stats import (
     fmt,
     mean_sd,
+    p_str,
     pooled,
     range_str,
     sign_test,
@@ -76,8 +77,8 @@ def _deception_one(df: pd.DataFrame) -> tuple[bool, str]:
     return ok, (
         f"{fmt(100 * share_up)} % of {tot['up']} quiet → active switches came as a cop left "
         f"the agent's view (base rate for quiet agents {fmt(100 * base_up)} %, binomial "
-        f"p = {p_up:.2g}), {fmt(100 * share_down)} % of {tot['down']} active → quiet switches "
-        f"as a cop arrived (base rate {fmt(100 * base_down, 2)} %, p = {p_down:.2g}); "
+        f"{p_str(p_up)}), {fmt(100 * share_down)} % of {tot['down']} active → quiet switches "
+        f"as a cop arrived (base rate {fmt(100 * base_down, 2)} %, {p_str(p_down)}); "
         "grievance never changes"
     )
 
@@ -190,7 +191,7 @@ def tension(res: SuiteResults) -> Outcome:
     down = sum(r < 0 for r in rises)
     p = sign_test(up, down)
     ours = (f"seed 0: tension rose over the 10 calm-side ticks before {up} of {len(rises)} "
-            f"outburst starts (fell before {down}); sign test p = {p:.2g}")
+            f"outburst starts (fell before {down}); sign test {p_str(p)}")
     return Outcome(only_under(["floor"]) if p < ALPHA else NOT_REPRODUCED, ours)
 
 
@@ -214,7 +215,7 @@ def movement(res: SuiteResults) -> Outcome:
             holds.append(f"floor with {variant}")
         lines.append(f"{name}: {fmt(off.mean())} outbursts per 3000 ticks (movement: "
                      f"{fmt(on.mean())}); movement more in {wins}/{len(both)} paired seeds, "
-                     f"fewer in {losses} (sign test p = {p:.2g})")
+                     f"fewer in {losses} (sign test {p_str(p)})")
     ours = "; ".join(lines) if lines else "not run"
     return Outcome(only_under(holds) if holds else NOT_REPRODUCED, ours)
 
@@ -252,7 +253,7 @@ def _jump_one(salami: pd.DataFrame, jump: pd.DataFrame) -> tuple[bool, str]:
     exploded = int(jump["passed_50_after_77"].sum())
     return p < ALPHA and exploded >= 0.25 * len(jump), (
         f"jump peak after t = 77 above salami in {wins}/{n} paired seeds, below in {losses} "
-        f"(ndouglas 17/20; sign test p = {p:.2g}), jump passes 50 actives in "
+        f"(ndouglas 17/20; sign test {p_str(p)}), jump passes 50 actives in "
         f"{int(jump['passed_50_after_77'].sum())}/{len(jump)} (ndouglas 9/20), jump peak "
         f"{range_str(jump['peak_after_77'])}"
     )
@@ -266,7 +267,7 @@ def _jump_jail_one(salami: pd.DataFrame, jump: pd.DataFrame) -> tuple[bool, str]
     wins, losses, n = _paired(salami, jump, "final_jailed")
     p = sign_test(wins, losses)
     return p < ALPHA, (f"jump's jail at t = 300 larger in {wins}/{n} paired seeds "
-                       f"(ndouglas 7/20; sign test p = {p:.2g})")
+                       f"(ndouglas 7/20; sign test {p_str(p)})")
 
 
 def jump_jail(res: SuiteResults) -> Outcome:
@@ -304,7 +305,7 @@ def jail_terms(res: SuiteResults) -> Outcome:
         lines.append(f"J_max = {j}: mean wait {fmt(m)} ({fmt(m / j, 2)} × J_max), "
                      f"{ended} completed outbursts")
     rho, p = spearman(js, waits)
-    ours = f"Spearman ρ(J_max, mean wait) = {fmt(rho, 2)} (p = {p:.2g})"
+    ours = f"Spearman ρ(J_max, mean wait) = {fmt(rho, 2)} ({p_str(p)})"
     ok = not math.isnan(rho) and rho > 0 and p < ALPHA
     return Outcome(only_under(["floor"]) if ok else NOT_REPRODUCED, ours, lines)
 

@@ -11,6 +11,7 @@ from uprising.reproduction.runner import SuiteResults
 from uprising.reproduction.stats import (
     fair_coin,
     fmt,
+    p_str,
     range_str,
     spearman,
 )
@@ -40,7 +41,7 @@ def run7(res: SuiteResults) -> Outcome:
     ok = bool(ext.all()) and p >= ALPHA
     ours = (f"one group extinct in {int(ext.sum())}/{len(df)} seeds at t = "
             f"{range_str(df['extinction_tick'])} (mean {fmt(df['extinction_tick'].mean())}); "
-            f"victor Blue {blue}, Green {green} (binomial p = {fmt(p, 2)})")
+            f"victor Blue {blue}, Green {green} (binomial {p_str(p)})")
     return Outcome(REPRODUCED if ok else NOT_REPRODUCED, ours)
 
 
@@ -74,8 +75,8 @@ def sweep(res: SuiteResults) -> Outcome:
         lines.append(f"density {lo:g}–{hi:g}: mean extinction time {fmt(m)} (ndouglas {nd})")
     rising = all(b > a for a, b in itertools.pairwise(band_means))
     censored = int((st["runs"] - st["extinct"]).sum())
-    ours = (f"Spearman ρ(density, mean) = {fmt(rho_m, 2)} (p = {p_m:.2g}); ρ(density, s.d.) = "
-            f"{fmt(rho_s, 2)} (p = {p_s:.2g}); band means rise monotonically: "
+    ours = (f"Spearman ρ(density, mean) = {fmt(rho_m, 2)} ({p_str(p_m)}); ρ(density, s.d.) = "
+            f"{fmt(rho_s, 2)} ({p_str(p_s)}); band means rise monotonically: "
             f"{'yes' if rising else 'no'}; {censored} runs reached the {SWEEP_CAP}-tick cap")
     ok = rho_m > 0 and p_m < ALPHA and rho_s > 0 and p_s < ALPHA and rising
     return Outcome(REPRODUCED if ok else NOT_REPRODUCED, ours, lines)

@@ -33,8 +33,11 @@ def reproduce(
                            help="Render the report again from the runs saved in --out.")
     ] = False,
 ) -> None:
-    """Runs every published run and figure experiment of the paper over N seeds and writes a
-    Markdown report with one verdict per claim and one PNG per paper figure."""
+    """Reproduce a paper's runs and figures over N seeds; write a report with verdicts.
+
+    Runs every published run and figure experiment of the paper over N seeds and writes a
+    Markdown report with one verdict per claim and one PNG per paper figure.
+    """
     from uprising.reproduction.report import REPORT_FILE, load_results, write_report
     from uprising.reproduction.runner import run_suite
     from uprising.reproduction.suite import build_tasks

@@ -35,12 +35,20 @@ def fmt(x: float, digits: int = 1) -> str:
 
 
 def range_str(x: Iterable[float], digits: int = 0) -> str:
-    """Returns 'min–max' of the finite values."""
+    """Returns 'min–max' of the finite values ('65', not '65–65', when they agree)."""
     a = np.asarray(list(x), dtype=float)
     a = a[~np.isnan(a)]
     if len(a) == 0:
         return "—"
-    return f"{a.min():.{digits}f}–{a.max():.{digits}f}"
+    lo, hi = f"{a.min():.{digits}f}", f"{a.max():.{digits}f}"
+    return lo if lo == hi else f"{lo}–{hi}"
+
+
+def p_str(p: float) -> str:
+    """Returns 'p = 0.03', or 'p < 0.001' below that (never 'p = 0')."""
+    if p is None or (isinstance(p, float) and math.isnan(p)):
+        return "p = —"
+    return "p < 0.001" if p < 0.001 else f"p = {p:.2g}"
 
 
 def sign_test(wins: int, losses: int) -> float:

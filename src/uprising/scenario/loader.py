@@ -134,14 +134,17 @@ def validate(data: dict[str, Any], source: str = "scenario") -> Scenario:
 
 def load_scenario(
     name_or_path: str | Path | Scenario | dict[str, Any] = "epstein2002-run2",
-    overrides: list[str] | None = None,
+    overrides: list[str] | str | None = None,
 ) -> Scenario:
     """Returns a validated scenario from a preset name, a YAML path, a mapping or a Scenario.
 
     Args:
         name_or_path: preset name (see ``preset_names()``), YAML file, mapping or Scenario.
-        overrides: dotted ``path=value`` strings, e.g. ``["police.density=0.05"]``.
+        overrides: dotted ``path=value`` strings, e.g. ``["police.density=0.05"]``, or one
+            such string.
     """
+    if isinstance(overrides, str):
+        overrides = [overrides]
     if isinstance(name_or_path, Scenario):
         data, source = name_or_path.model_dump(mode="python"), name_or_path.name
     elif isinstance(name_or_path, dict):

@@ -108,16 +108,24 @@ class Model(LatticeSimulation):
         return super().get_model_vars_dataframe()
 
     def get_agent_vars_dataframe(self) -> pd.DataFrame:
-        """Returns one row per agent now: kind, state, cell (x, y), hardship, risk, grievance."""
+        """Returns one row per agent now: kind, state, cell (x, y), group (empty for cops),
+        hardship, risk, grievance.
+
+        A citizen's state is quiet, active, jailed or off; a cop's is on_duty or off_duty.
+        """
         st = self.state
         w = self.scenario.world.width
         return pd.DataFrame(
             {
                 "agent": np.arange(len(st.kind)),
                 "kind": np.where(st.kind == K_COP, "cop", "citizen"),
-                "state": np.array(["quiet", "active", "jailed", "off", "dead"])[st.state],
+                "state": np.where(  # cops are on or off duty, never "quiet"
+                    st.kind == K_COP, np.where(st.state == S_OFF, "off_duty", "on_duty"),
+                    np.array(["quiet", "active", "jailed", "off", "dead"])[st.state]),
                 "x": np.where(st.pos >= 0, st.pos % w, -1),
                 "y": np.where(st.pos >= 0, st.pos // w, -1),
+                "group": np.where(st.kind == K_COP, "",
+                                  np.array(self.scenario.group_names)[st.group]),
                 "hardship": st.hardship,
                 "risk_aversion": st.risk,
                 "grievance": st.grievance,

@@ -182,9 +182,8 @@ class InterGroupModel(LatticeSimulation):
                 "agent": live,
                 "kind": np.where(is_cop, "cop", "citizen"),
                 "group": np.where(is_cop, "", np.array(GROUP_NAMES)[self.group[live]]),
-                "state": np.array(["quiet", "active", "jailed", "off", "dead"])[
-                    self.state[live]
-                ],
+                "state": np.where(is_cop, "on_duty", np.array(
+                    ["quiet", "active", "jailed", "off", "dead"])[self.state[live]]),
                 "x": np.where(pos >= 0, pos % w, -1),
                 "y": np.where(pos >= 0, pos // w, -1),
                 "hardship": self.hardship[live],

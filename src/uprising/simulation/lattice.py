@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import math
 from abc import abstractmethod
+from collections.abc import Mapping
 
 import numpy as np
 import pandas as pd
@@ -16,6 +17,7 @@ from uprising.scenario.registry import Effect, row_for
 from uprising.simulation.base import Simulation
 from uprising.simulation.parameters import Parameters
 from uprising.simulation.police import set_cop_count
+from uprising.simulation.reporters import Reporter, Reporters
 from uprising.simulation.seeds import STREAM_INIT, STREAM_KERNEL, STREAM_MACRO, child, generator
 from uprising.simulation.timeline import Timeline
 
@@ -42,14 +44,40 @@ class LatticeSimulation(Simulation):
         self.timeline = Timeline(self.scenario)
         self._events = []
         self._rows: list[np.ndarray] = []
+        self.reporters: Reporters | None = None
 
     # -- records ---------------------------------------------------------------------------
+    def add_reporters(self, model_reporters: Mapping[str, Reporter] | None = None,
+                      every: int = 1, agents_every: int | None = None) -> Reporters:
+        """Returns the model's reporters after adding these (Mesa's DataCollector idea).
+
+        Each ``model_reporters[name](model)`` is evaluated now and every ``every`` ticks and
+        becomes a column of ``get_model_vars_dataframe()`` (NaN between); ``agents_every``
+        records the agents every that many ticks (``get_agent_records()``). Results are the
+        same bits with or without reporters.
+        """
+        new = Reporters(model_reporters, every, agents_every)
+        if self.reporters is not None:
+            new.model_reporters = {**self.reporters.model_reporters, **new.model_reporters}
+            new.rows, new.agent_frames = self.reporters.rows, self.reporters.agent_frames
+        self.reporters = new
+        new.collect(self, force=True)
+        return new
+
+    def get_agent_records(self) -> pd.DataFrame:
+        """Returns the agent records of ``add_reporters(agents_every=M)``: one row per agent
+        and recorded tick (tick, agent, kind, state, x, y, group)."""
+        if self.reporters is None:
+            raise ValueError("no agent records: call add_reporters(agents_every=M) first")
+        return self.reporters.agent_records()
+
     def get_model_vars_dataframe(self) -> pd.DataFrame:
         """Returns the per-tick time series (tick 0 is the initial state); every column but
-        legitimacy is an integer count."""
+        legitimacy (and the user reporters' columns) is an integer count."""
         df = pd.DataFrame(np.vstack(self._rows), columns=self.columns)
         floats = [c for c in self.columns if c.startswith("legitimacy")]
-        return df.astype({c: "int64" for c in self.columns if c not in floats})
+        df = df.astype({c: "int64" for c in self.columns if c not in floats})
+        return df if self.reporters is None else self.reporters.join(df)
 
     def last_row(self) -> dict[str, float]:
         """Returns the latest per-tick record (the columns of the time series) as a dict."""
@@ -114,10 +142,14 @@ class LatticeSimulation(Simulation):
     def _advance(self, remaining: int) -> int:
         nxt = self.tick + 1
         chunk = self.timeline.chunk(nxt, remaining, self._before_tick(nxt))
+        if self.reporters is not None:
+            chunk = self.reporters.limit(nxt, chunk)
         counts, done = self._kernel(chunk)
         for i in range(done):
             self._record(self._counts_row(counts[i], self.tick + 1 + i))
         self.tick += done
+        if self.reporters is not None:
+            self.reporters.collect(self)
         return done
 
     @abstractmethod
