@@ -73,6 +73,7 @@ N_SWITCHES = 14
 # -- per-agent flag bits (array ``flags``, int8) ------------------------------------------------
 F_MOBILISER = 1
 F_VIOLENT = 2
+F_FOREIGN = 4  # a cop of an outside power's contingent: never defects, never reluctant
 
 # -- scalar mechanism parameters (array ``mech``, float64) --------------------------------------
 M_IN_GROUP = 0  # 1: A counts co-group actives + w · out-group actives

@@ -271,7 +271,7 @@ class News(Frozen):
     delay: int = Field(0, ge=0, le=1_000_000, description="ticks news takes to arrive")
     target: Literal["hardship", "threshold"] = Field(
         "hardship",
-        description="hardship: population.hardship_scale = 1 + g·news; threshold: "
+        description="hardship: hardship × (1 + g·news) on top of the hardship scale; threshold: "
         "population.threshold = T₀·max(0, 1 − g·news)",
     )
     cuts: tuple[NewsCut, ...] = ()
@@ -337,6 +337,7 @@ def check_actor_sections(scenario: Scenario) -> None:
         raise ValueError(
             f"elite.split_at = {elite.split_at} is after the run's last tick {ticks}"
         )
+    check_engine(scenario)
     names = [s.name for s in scenario.sites]
     if len(set(names)) != len(names):
         raise ValueError(f"sites: duplicate names in {names}")
@@ -362,6 +363,28 @@ def check_actor_sections(scenario: Scenario) -> None:
             raise ValueError(
                 f"sites[{i}].overrides ({site.name}): {'; '.join(lines)}"
             ) from None
+
+
+def check_engine(scenario: Scenario) -> None:
+    """Raises ValueError naming the mechanism when a scheduler other than the reference would
+    silently ignore it: the fast engine reads no movement probability, so a curfew (the
+    ``curfew`` section, the government's ``emergency``, or a timeline change of
+    ``rules.move_probability``) would leave its series bit-identical with no curfew."""
+    if scenario.engine == "reference":
+        return
+    found = []
+    if scenario.curfew.move_probability < 1.0:
+        found.append(f"curfew.move_probability = {scenario.curfew.move_probability:g}")
+    if scenario.government.mode != "off" and scenario.government.emergency is not None:
+        found.append("government.emergency (a curfew)")
+    paths = [getattr(ev, "path", None) for ev in scenario.timeline]
+    if "rules.move_probability" in paths:
+        found.append("a timeline change of rules.move_probability (a curfew)")
+    if found:
+        raise ValueError(
+            f"engine {scenario.engine!r} ignores {'; '.join(found)}: remove it or use "
+            "engine: reference"
+        )
 
 
 def site_scenario(scenario: Scenario, site: Site) -> Scenario:

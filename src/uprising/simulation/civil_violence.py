@@ -19,7 +19,7 @@ from uprising.engine.codes import (
     S_OFF,
     S_QUIET,
 )
-from uprising.engine.state import build_state, kernel_config
+from uprising.engine.state import build_state, count_for, kernel_config
 from uprising.observer import summarize
 from uprising.scenario import Scenario
 from uprising.scenario.events import ConcessionEvent
@@ -27,6 +27,7 @@ from uprising.scenario.registry import Effect
 from uprising.simulation.base import ScenarioLike
 from uprising.simulation.lattice import LatticeSimulation
 from uprising.simulation.memory import check_buildable
+from uprising.simulation.police import mark_foreign, police_slots, set_cop_count
 from uprising.simulation.seeds import SeedLike
 
 
@@ -131,6 +132,14 @@ class Model(LatticeSimulation):
         self.parameters.concede(ev, self.tick + 1)
         self.parameters.refresh_citizens(self.state, self.tick + 1)
 
+    def receive_news(self, hardship_factor: float) -> None:
+        """Sets the news multiplier of hardship (several sites, ``news.target: hardship``) from
+        the next tick on: it multiplies every group's hardship scale and never overwrites it,
+        so shocks and concessions on that scale survive the news."""
+        if hardship_factor != self.parameters.news_hardship:
+            self.parameters.news_hardship = hardship_factor
+            self._refresh_citizens()
+
     @property
     def n_citizens(self) -> int:
         """Returns the number of citizens (free or jailed)."""
@@ -204,8 +213,31 @@ class Model(LatticeSimulation):
             self.config = kernel_config(self.scenario, citizen_vision=value)
         elif effect is Effect.MECH:
             self.mech = self.parameters.mech()
+        elif effect is Effect.COP_COUNT:
+            self._set_police(value)
         else:
             super()._on_change(effect, value)
+
+    def _set_police(self, density: float) -> None:
+        """Brings the police on duty to ``density``: only police slots are put on or taken off
+        duty (a defector is a citizen now and stays where it is); the outside power's share of
+        the density (its police, ``PoliceLevers.extra``) is flagged foreign."""
+        st = self.state
+        cells = len(st.code)
+        slots = self._cop_ids()
+        target = count_for(density, cells)
+        if target > len(slots):
+            raise ValueError(
+                f"police.density = {density:g} needs {target} cops, but this run has "
+                f"{len(slots)} cop slots (sized from the largest density the scenario's "
+                "timeline and actors can reach): declare the change in the timeline"
+            )
+        police = police_slots(slots, st.kind)
+        set_cop_count(min(target, len(police)), police, st.code, st.occupant, st.state, st.pos,
+                      self.macro_rng, self.kernel_rng)
+        levers = next((a.levers for a in self.actors if hasattr(a, "levers")), None)
+        foreign = count_for(levers.extra, cells) if levers is not None else 0
+        mark_foreign(police, st.state, st.flags, foreign)
 
     def _refresh_citizens(self) -> None:
         self.parameters.refresh_citizens(self.state, self.tick + 1)

@@ -82,6 +82,7 @@ class Parameters:
                 value = self.values[row.path] if own is None else own
                 self.values[f"groups.{name}.{row.group_field}"] = float(value)
         self.signals: list[WeaknessSignal] = []
+        self.news_hardship = 1.0  # several sites: 1 + g·news multiplies every hardship scale
 
     def keys(self) -> list[str]:
         """Returns every settable key."""
@@ -146,13 +147,14 @@ class Parameters:
     def refresh_citizens(self, state: WorldState, tick: int) -> None:
         """Recomputes effective grievance, perceived risk and threshold of every citizen.
 
-        G = min(1, H·h_g)·(1 − L_g), R_eff = R·r_g(t), T = T_g, where h_g and r_g multiply the
-        global and the group's scale (and r_g every live concession signal).
+        G = min(1, H·h_g·n)·(1 − L_g), R_eff = R·r_g(t), T = T_g, where h_g and r_g multiply the
+        global and the group's scale (and r_g every live concession signal) and n is the news
+        multiplier of several sites (1 otherwise).
         """
         n = state.n_citizens
         g = state.group[:n]
         h = state.hardship[:n]
-        hs = self.group_vector("hardship_scale")[g]
+        hs = self.group_vector("hardship_scale")[g] * self.news_hardship
         hardship = np.minimum(h * hs, 1.0) if np.any(hs != 1.0) else h
         state.grievance[:n] = hardship * (1.0 - self.group_vector("legitimacy")[g])
         rf = self.risk_factors(tick)[g]
