@@ -93,7 +93,10 @@ M_P_PROTESTER_CASUALTY = 13
 M_P_POLICE_CASUALTY = 14
 M_MOVE_PROBABILITY = 15
 M_LOYALTY_SCALE = 16
-N_MECH = 17
+M_DEFECT_PEER = 17  # β: weight of the share of defected security forces in view
+M_DEFECT_SANCTION = 18  # σ: expected sanction for defecting, enforced in proportion to 1 − q
+M_DEFECT_RETURN = 19  # a defector returns when its pressure < return_fraction · θ_i·ℓ
+N_MECH = 20
 
 # -- per-tick count columns (Model I) -----------------------------------------------------------
 COUNT_COLUMNS = ("quiet", "active", "jailed", "cops", "arrests", "releases")

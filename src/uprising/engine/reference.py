@@ -14,12 +14,16 @@ import numpy as np
 from uprising.engine.bundles import Mechanisms
 from uprising.engine.codes import (
     COP,
+    F_FOREIGN,
     F_MOBILISER,
     F_VIOLENT,
     K_COP,
     K_DEFECTOR,
     M_DEFECT_JOIN,
+    M_DEFECT_PEER,
+    M_DEFECT_RETURN,
     M_DEFECT_REVERSIBLE,
+    M_DEFECT_SANCTION,
     M_DEFECTION,
     M_IN_GROUP,
     M_LOYALTY_SCALE,
@@ -47,7 +51,11 @@ from uprising.engine.codes import (
     SW_WIDTH,
 )
 from uprising.engine.lattice import count_view
-from uprising.engine.mechanisms import census, local_active_share, reluctance_skip_probability
+from uprising.engine.mechanisms import (
+    defection_pressure,
+    reluctance_skip_probability,
+    security_census,
+)
 from uprising.engine.rng import shuffle, uniform
 from uprising.engine.rules import (
     _decide,
@@ -75,6 +83,7 @@ def run_ticks(n_ticks, rng, world, agents, views, sw, k):
     mech[M_OUT_WEIGHT] = 1.0
     mech[M_MOVE_PROBABILITY] = 1.0
     mech[M_LOYALTY_SCALE] = 1.0
+    mech[M_DEFECT_RETURN] = 0.5
     off = Mechanisms(np.zeros(n, dtype=np.int8), np.zeros(n, dtype=np.int8), np.zeros(1),
                      np.zeros(1), np.zeros(1, dtype=np.int32), np.zeros(0))
     out = run_ticks_mech(n_ticks, rng, world, agents, off, views, sw, k, mech)
@@ -114,6 +123,8 @@ def run_ticks_mech(n_ticks, rng, world, agents, mechanisms, views, sw, k, mech):
     defection = mech[M_DEFECTION] == 1.0
     join_crowd = mech[M_DEFECT_JOIN] == 1.0
     loyalty_scale = mech[M_LOYALTY_SCALE]
+    peer = mech[M_DEFECT_PEER]
+    sanction = mech[M_DEFECT_SANCTION]
     for t in range(n_ticks):
         arrests = 0
         releases = 0
@@ -132,12 +143,12 @@ def run_ticks_mech(n_ticks, rng, world, agents, mechanisms, views, sw, k, mech):
                 if move_first and cops_move:
                     _move(rng, code, occupant, pos, a, cop_offs, sw, scratch)
                 skip = False
-                if defection or reluctance:
-                    cops_v, act_v, _, _, quiet_v = census(
-                        code, occupant, group, flags, pos[a], cop_spans, width, height, torus, -1
+                if (defection or reluctance) and not flags[a] & F_FOREIGN:
+                    cops_v, act_v, quiet_v, def_v = security_census(
+                        code, occupant, kind, pos[a], cop_spans, width, height, torus
                     )
-                    share = local_active_share(act_v, quiet_v)
-                    if defection and share > defect_threshold[a] * loyalty_scale:
+                    pressure = defection_pressure(act_v, quiet_v, cops_v, def_v, peer, sanction)
+                    if defection and pressure > defect_threshold[a] * loyalty_scale:
                         kind[a] = K_DEFECTOR
                         _set_civilian_state(code, pos, state, a, join_crowd)
                         continue
@@ -194,10 +205,11 @@ def run_ticks_mech(n_ticks, rng, world, agents, mechanisms, views, sw, k, mech):
             actives_seen = 0
             if kind[a] == K_DEFECTOR:
                 if defection and mech[M_DEFECT_REVERSIBLE] == 1.0:
-                    _, act_v, _, _, quiet_v = census(
-                        code, occupant, group, flags, pos[a], cop_spans, width, height, torus, -1
+                    cops_v, act_v, quiet_v, def_v = security_census(
+                        code, occupant, kind, pos[a], cop_spans, width, height, torus
                     )
-                    if local_active_share(act_v, quiet_v) < defect_threshold[a] * loyalty_scale / 2:
+                    pressure = defection_pressure(act_v, quiet_v, cops_v, def_v, peer, sanction)
+                    if pressure < defect_threshold[a] * loyalty_scale * mech[M_DEFECT_RETURN]:
                         kind[a] = K_COP
                         state[a] = S_QUIET
                         flags[a] = 0

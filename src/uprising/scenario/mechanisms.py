@@ -61,7 +61,9 @@ class Reluctance(Frozen):
 
 
 class Defection(Frozen):
-    """Cops change sides when the local active share exceeds their threshold (Chenoweth 2022)."""
+    """Cops change sides when the local pressure π = a + β·q − σ·(1 − q) exceeds their
+    threshold θ_i·ℓ (a: active share of citizens in view, q: share of defectors among the
+    security forces in view); docs/ODD.md §8.1 E5."""
 
     enabled: bool = False
     threshold: Distribution = Field(
@@ -70,7 +72,18 @@ class Defection(Frozen):
     )
     join_crowd: bool = Field(True, description="defectors become always-active protesters")
     reversible: bool = Field(
-        False, description="a defector returns to duty when the local share falls below θ_i/2"
+        False, description="a defector returns to duty when π falls below return_fraction·θ_i·ℓ"
+    )
+    return_fraction: float = Field(
+        0.5, ge=0.0, le=1.0, description="hysteresis of return: π < return_fraction·θ_i·ℓ"
+    )
+    peer_weight: float = Field(
+        0.0, ge=0.0, le=10.0,
+        description="β: weight of q, the share of defected security forces in view",
+    )
+    sanction: float = Field(
+        0.0, ge=0.0, le=10.0,
+        description="σ: expected sanction for defecting, enforced in proportion to 1 − q",
     )
 
 

@@ -16,7 +16,10 @@ from uprising.engine import mechanisms as mk
 from uprising.engine.codes import (
     M_DAMAGE,
     M_DEFECT_JOIN,
+    M_DEFECT_PEER,
+    M_DEFECT_RETURN,
     M_DEFECT_REVERSIBLE,
+    M_DEFECT_SANCTION,
     M_DEFECTION,
     M_IN_GROUP,
     M_LOYALTY_SCALE,
@@ -176,6 +179,9 @@ class Parameters:
         m[M_DEFECTION] = float(sc.defection.enabled)
         m[M_DEFECT_JOIN] = float(sc.defection.join_crowd)
         m[M_DEFECT_REVERSIBLE] = float(sc.defection.reversible)
+        m[M_DEFECT_RETURN] = sc.defection.return_fraction
+        m[M_DEFECT_PEER] = sc.defection.peer_weight
+        m[M_DEFECT_SANCTION] = self.values["defection.sanction"]
         m[M_VIOLENCE] = float(sc.violence.enabled)
         m[M_VIOLENCE_CROWD] = sc.violence.crowd_threshold
         m[M_DAMAGE] = sc.violence.damage_per_tick
