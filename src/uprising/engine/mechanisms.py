@@ -111,13 +111,12 @@ def security_census(code, occupant, kind, cell, spans, width, height, torus):
             v = code[c]
             if v == COP:
                 cops += 1
-            elif v == QUIET or v == ACTIVE:
-                if v == ACTIVE:
-                    actives += 1
-                else:
-                    quiet += 1
-                if kind[occupant[c]] == K_DEFECTOR:
-                    defectors += 1
+            elif v == ACTIVE:
+                actives += 1
+                defectors += kind[occupant[c]] == K_DEFECTOR
+            elif v == QUIET:
+                quiet += 1
+                defectors += kind[occupant[c]] == K_DEFECTOR
     return cops, actives, quiet, defectors
 
 
