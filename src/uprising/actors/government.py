@@ -101,10 +101,12 @@ class GovernmentActor:
         model.concede(
             groups=c.groups, legitimacy_gain=c.legitimacy_gain, hardship_factor=c.hardship_factor,
             weakness_signal=c.weakness_signal, decay_ticks=c.decay_ticks,
+            credibility=c.credibility,
         )
         model.log_event(
             self.name, "concede", groups=list(c.groups), legitimacy_gain=c.legitimacy_gain,
-            hardship_factor=c.hardship_factor, weakness_signal=c.weakness_signal, **why,
+            hardship_factor=c.hardship_factor, weakness_signal=c.weakness_signal,
+            credibility=c.credibility, **why,
         )
 
     def _crackdown(self, model: ActorModel, tick: int, **why: Any) -> None:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
@@ -69,6 +69,8 @@ class WorldState:
     defect_threshold: np.ndarray  # float64 per agent: θ of cops (defection)
     target_index: np.ndarray  # int32 per cell: index into damage, −1 (size 1 without targets)
     damage: np.ndarray  # float64 per target building, in [0, 1]
+    # float64 per agent: political alienation A_i (two-dimensional demands); empty when off
+    alienation: np.ndarray = field(default_factory=lambda: np.zeros(0))
 
     def world(self) -> World:
         """Returns the lattice arrays as the kernels' ``World`` bundle (views, not copies)."""

@@ -61,6 +61,7 @@ class Concession(Response):
     hardship_factor: float = Field(1.0, gt=0.0, le=1.0, description="multiplies hardship")
     weakness_signal: Probability = Field(0.0, description="s, drop of perceived arrest risk")
     decay_ticks: int = Field(10, ge=1, le=1_000_000, description="τ of the signal's decay")
+    credibility: Probability = Field(1.0, description="c: share of the concession believed")
 
 
 class Crackdown(Response):
@@ -338,6 +339,8 @@ def check_actor_sections(scenario: Scenario) -> None:
             f"elite.split_at = {elite.split_at} is after the run's last tick {ticks}"
         )
     check_engine(scenario)
+    if scenario.demands.enabled and scenario.model != "civil_violence":
+        raise ValueError("demands.enabled needs model = civil_violence (Model I)")
     names = [s.name for s in scenario.sites]
     if len(set(names)) != len(names):
         raise ValueError(f"sites: duplicate names in {names}")
@@ -380,6 +383,8 @@ def check_engine(scenario: Scenario) -> None:
     paths = [getattr(ev, "path", None) for ev in scenario.timeline]
     if "rules.move_probability" in paths:
         found.append("a timeline change of rules.move_probability (a curfew)")
+    if scenario.demands.enabled:
+        found.append("demands (two-dimensional grievance)")
     if found:
         raise ValueError(
             f"engine {scenario.engine!r} ignores {'; '.join(found)}: remove it or use "

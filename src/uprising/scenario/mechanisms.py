@@ -129,6 +129,33 @@ class Violence(Frozen):
         return self
 
 
+class Demands(Frozen):
+    """Two-dimensional demands (docs/ODD.md §8.1 E11): G = (1 − ω_g)·E + ω_g·P with the
+    economic grievance E = min(1, H·h)·(1 − L_g) and the political one P = A·(1 − L_g);
+    mobilisers, repression and the unbelieved part of concessions move ω_g towards politics."""
+
+    enabled: bool = False
+    political_weight: Probability = Field(0.0, description="ω₀, weight of politics at the start")
+    alienation: Distribution = Field(
+        default_factory=lambda: Distribution(dist="uniform", low=0.0, high=1.0),
+        description="A_i, political alienation (drawn independently of hardship)",
+    )
+    mobiliser_shift: float = Field(
+        0.0, ge=0.0, le=1000.0,
+        description="μ: dω = μ·m_g·(1 − ω), m_g the active mobilisers per citizen of g",
+    )
+    repression_shift: float = Field(
+        0.0, ge=0.0, le=1000.0,
+        description="κ: dω = κ·r·(1 − ω), r the arrests and killings per citizen last tick",
+    )
+    concession_shift: Probability = Field(
+        0.0, description="χ: a concession of credibility c moves ω by χ·(1 − c)·(1 − ω)"
+    )
+    relaxation: Probability = Field(
+        0.0, description="λ: dω = −λ·(ω − ω₀) per tick (demands return to their start)"
+    )
+
+
 class Curfew(Frozen):
     """Emergency rule: a free citizen moves only with this probability when activated."""
 

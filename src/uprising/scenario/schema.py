@@ -27,6 +27,7 @@ from uprising.scenario.mechanisms import (
     Crowd,
     Curfew,
     Defection,
+    Demands,
     Group,
     Mobilisers,
     Reluctance,
@@ -221,6 +222,7 @@ class Scenario(Frozen):
     defection: Defection = Field(default_factory=Defection)
     violence: Violence = Field(default_factory=Violence)
     curfew: Curfew = Field(default_factory=Curfew)
+    demands: Demands = Field(default_factory=Demands)
     model: Literal["civil_violence", "intergroup"] = Field(
         "civil_violence",
         description="civil_violence: Epstein Model I; intergroup: Model II (two groups, "

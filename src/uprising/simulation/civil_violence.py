@@ -12,6 +12,7 @@ from uprising.engine import get_kernel
 from uprising.engine import reference as ref
 from uprising.engine.codes import (
     COUNT_COLUMNS,
+    F_MOBILISER,
     K_COP,
     MECH_COLUMNS,
     S_ACTIVE,
@@ -19,7 +20,7 @@ from uprising.engine.codes import (
     S_OFF,
     S_QUIET,
 )
-from uprising.engine.state import build_state, count_for, kernel_config
+from uprising.engine.state import build_state, count_for, draw, kernel_config
 from uprising.observer import summarize
 from uprising.scenario import Scenario
 from uprising.scenario.events import ConcessionEvent
@@ -28,7 +29,9 @@ from uprising.simulation.base import ScenarioLike
 from uprising.simulation.lattice import LatticeSimulation
 from uprising.simulation.memory import check_buildable
 from uprising.simulation.police import mark_foreign, police_slots, set_cop_count
-from uprising.simulation.seeds import SeedLike
+from uprising.simulation.seeds import SeedLike, generator
+
+STREAM_DEMANDS = 3  # the seed stream of political alienation A_i (demands on)
 
 
 def _columns(scenario: Scenario) -> list[str]:
@@ -40,6 +43,8 @@ def _columns(scenario: Scenario) -> list[str]:
     if len(names) > 1:
         for what in ("quiet", "active", "jailed", "legitimacy"):
             cols += [f"{what}_{g}" for g in names]
+    if scenario.demands.enabled:
+        cols.append("political_weight")
     return cols
 
 
@@ -80,6 +85,12 @@ class Model(LatticeSimulation):
             from uprising.engine.fast.memory import compact_state
 
             compact_state(self.state)
+        if s.demands.enabled:  # its own stream: the other draws stay as without demands
+            alienation = np.zeros(len(self.state.kind))
+            rng = generator(self.seed_sequence, STREAM_DEMANDS)
+            alienation[: self.state.n_citizens] = draw(s.demands.alienation, rng,
+                                                       self.state.n_citizens)
+            self.state.alienation = alienation
         self.config = kernel_config(s)
         self.switches = self.config.switches.copy()
         self._start()
@@ -158,9 +169,24 @@ class Model(LatticeSimulation):
         for actor in self.actors:
             actor.before_tick(self, nxt)
         signalling = self.parameters.signals_alive(nxt)
-        if signalling:
+        demands = self.parameters.demands
+        if demands:
+            self._update_demands()
+        if signalling or demands:
             self._refresh_citizens()
-        return scripted or bool(self.actors) or signalling or self._per_group
+        return scripted or bool(self.actors) or signalling or demands or self._per_group
+
+    def _update_demands(self) -> None:
+        st = self.state
+        n = st.n_citizens
+        k = len(self.parameters.groups)
+        group = st.group[:n]
+        mob = ((st.flags[:n] & F_MOBILISER) != 0) & (st.state[:n] == S_ACTIVE)
+        sizes = np.bincount(group, minlength=k)
+        m_g = np.bincount(group[mob], minlength=k) / np.maximum(sizes, 1)
+        row = self.last_row()
+        repression = (row["arrests"] + row.get("killed", 0.0)) / max(n, 1)
+        self.parameters.update_demands(m_g, repression)
 
     def _kernel(self, n_ticks: int) -> tuple[np.ndarray, int]:
         st, cfg = self.state, self.config
@@ -196,6 +222,8 @@ class Model(LatticeSimulation):
             row += counts[6:].tolist()
         if self._per_group:
             row += self._group_counts()
+        if self.parameters.demands:
+            row.append(self.parameters.mean_weight(self.state))
         return np.asarray(row, dtype=float)
 
     def _group_counts(self) -> list[float]:

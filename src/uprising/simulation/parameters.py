@@ -85,6 +85,10 @@ class Parameters:
                 value = self.values[row.path] if own is None else own
                 self.values[f"groups.{name}.{row.group_field}"] = float(value)
         self.signals: list[WeaknessSignal] = []
+        demands = scenario.demands
+        self.demands = demands.enabled and self.grouped
+        #: ω_g, the political weight of each group's demands (two-dimensional demands)
+        self.weight = np.full(len(self.groups), demands.political_weight)
         self.news_hardship = 1.0  # several sites: 1 + g·news multiplies every hardship scale
 
     def keys(self) -> list[str]:
@@ -113,15 +117,37 @@ class Parameters:
         return changed
 
     def concede(self, ev: ConcessionEvent, tick: int) -> None:
-        """Applies a concession's legitimacy gain and hardship cut; records its weakness signal."""
+        """Applies the believed part c of a concession's legitimacy gain and hardship cut, moves
+        demands to politics by χ·(1 − c) (demands on) and records its weakness signal."""
         names = list(ev.groups) or self.groups
+        c = ev.credibility
+        gain = ev.legitimacy_gain if c == 1.0 else c * ev.legitimacy_gain
+        factor = ev.hardship_factor if c == 1.0 else 1.0 - c * (1.0 - ev.hardship_factor)
+        shift = self.scenario.demands.concession_shift * (1.0 - c) if self.demands else 0.0
         for name in names:
             lk = f"groups.{name}.legitimacy"
-            self.values[lk] = min(1.0, self.values[lk] + ev.legitimacy_gain)
-            self.values[f"groups.{name}.hardship_scale"] *= ev.hardship_factor
+            self.values[lk] = min(1.0, self.values[lk] + gain)
+            self.values[f"groups.{name}.hardship_scale"] *= factor
+            gi = self.groups.index(name)
+            self.weight[gi] += shift * (1.0 - self.weight[gi])
         if ev.weakness_signal > 0:
             idx = [self.groups.index(n) for n in names]
             self.signals.append(WeaknessSignal(idx, ev.weakness_signal, tick, ev.decay_ticks))
+
+    def update_demands(self, mobilisers: np.ndarray, repression: float) -> None:
+        """Moves every group's political weight one tick: ω += (μ·m_g + κ·r)·(1 − ω) −
+        λ·(ω − ω₀), clipped to [0, 1]; ``mobilisers`` holds m_g (active mobilisers per citizen
+        of the group), ``repression`` r (arrests and killings per citizen last tick)."""
+        d = self.scenario.demands
+        w = self.weight
+        push = np.minimum(1.0, d.mobiliser_shift * mobilisers + d.repression_shift * repression)
+        w += push * (1.0 - w) - d.relaxation * (w - d.political_weight)
+        np.clip(w, 0.0, 1.0, out=w)
+
+    def mean_weight(self, state: WorldState) -> float:
+        """Returns the citizen-weighted mean political weight ω."""
+        counts = np.bincount(state.group[: state.n_citizens], minlength=len(self.groups))
+        return float(np.dot(counts, self.weight) / max(1, counts.sum()))
 
     def signals_alive(self, tick: int) -> bool:
         """Returns whether some weakness signal still changes perceived risk at ``tick``."""
@@ -159,7 +185,12 @@ class Parameters:
         h = state.hardship[:n]
         hs = self.group_vector("hardship_scale")[g] * self.news_hardship
         hardship = np.minimum(h * hs, 1.0) if np.any(hs != 1.0) else h
-        state.grievance[:n] = hardship * (1.0 - self.group_vector("legitimacy")[g])
+        alienated = 1.0 - self.group_vector("legitimacy")[g]
+        if self.demands:  # G = (1 − ω)·E + ω·P, E = min(1, H·h)·(1 − L), P = A·(1 − L)
+            w = self.weight[g]
+            state.grievance[:n] = ((1.0 - w) * hardship + w * state.alienation[:n]) * alienated
+        else:
+            state.grievance[:n] = hardship * alienated
         rf = self.risk_factors(tick)[g]
         base = state.risk_aversion[:n]
         state.risk[:n] = base * rf if np.any(rf != 1.0) else base
