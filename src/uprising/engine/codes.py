@@ -96,11 +96,17 @@ M_LOYALTY_SCALE = 16
 M_DEFECT_PEER = 17  # β: weight of the share of defected security forces in view
 M_DEFECT_SANCTION = 18  # σ: expected sanction for defecting, enforced in proportion to 1 − q
 M_DEFECT_RETURN = 19  # a defector returns when its pressure < return_fraction · θ_i·ℓ
-N_MECH = 20
+M_FIRE = 20  # per activation: probability a cop with violent actives in view fires on them
+M_FIRE_LETHALITY = 21  # share of fire casualties who die (the others are injured)
+M_FIRE_BYSTANDER = 22  # share of shots that hit a quiet citizen in view (when there is one)
+M_POLICE_LETHALITY = 23  # share of police casualties who die (the others are injured)
+N_MECH = 24
 
 # -- per-tick count columns (Model I) -----------------------------------------------------------
 COUNT_COLUMNS = ("quiet", "active", "jailed", "cops", "arrests", "releases")
-# Further columns returned by reference.run_ticks_mech.
+# Further columns returned by reference.run_ticks_mech. ``killed``: protesters killed (at
+# arrests and by fire), ``injured``: protesters injured by fire; bystanders: quiet citizens hit
+# by fire; ``police_casualties``: every police casualty, ``police_killed`` the dead among them.
 MECH_COLUMNS = (
     "violent",
     "reluctant",
@@ -109,6 +115,10 @@ MECH_COLUMNS = (
     "police_casualties",
     "targets_damaged",
     "targets_destroyed",
+    "injured",
+    "bystanders_killed",
+    "bystanders_injured",
+    "police_killed",
 )
 
 # -- Model II (engine/intergroup) ---------------------------------------------------------------

@@ -25,6 +25,7 @@ from uprising.engine.codes import (
     M_DEFECT_REVERSIBLE,
     M_DEFECT_SANCTION,
     M_DEFECTION,
+    M_FIRE,
     M_IN_GROUP,
     M_LOYALTY_SCALE,
     M_MOBILISERS,
@@ -32,6 +33,7 @@ from uprising.engine.codes import (
     M_OUT_WEIGHT,
     M_P_POLICE_CASUALTY,
     M_P_PROTESTER_CASUALTY,
+    M_POLICE_LETHALITY,
     M_RELUCTANCE,
     M_RELUCTANCE_HALF,
     M_VIOLENCE,
@@ -61,6 +63,7 @@ from uprising.engine.rules import (
     _decide,
     _decide_mech,
     _escalate,
+    _fire_on_crowd,
     _jail,
     _maybe_move,
     _move,
@@ -124,6 +127,8 @@ def run_ticks_mech(n_ticks, rng, world, agents, mechanisms, views, sw, k, mech):
     join_crowd = mech[M_DEFECT_JOIN] == 1.0
     loyalty_scale = mech[M_LOYALTY_SCALE]
     peer = mech[M_DEFECT_PEER]
+    fire = violence and mech[M_FIRE] > 0.0
+    hits = np.zeros(4, dtype=np.int64)  # protesters killed, injured; bystanders killed, injured
     sanction = mech[M_DEFECT_SANCTION]
     for t in range(n_ticks):
         arrests = 0
@@ -131,6 +136,8 @@ def run_ticks_mech(n_ticks, rng, world, agents, mechanisms, views, sw, k, mech):
         reluctant = 0
         killed = 0
         police_casualties = 0
+        police_killed = 0
+        hits[:] = 0
         for i in range(n):  # a fresh random order each tick, whatever the chunking
             order[i] = i
         shuffle(rng, order)
@@ -159,6 +166,9 @@ def run_ticks_mech(n_ticks, rng, world, agents, mechanisms, views, sw, k, mech):
                         if uniform(rng) < p_skip:
                             skip = True
                             reluctant += 1
+                if fire and not skip:
+                    skip = _fire_on_crowd(rng, code, occupant, state, pos, flags, a, cop_offs,
+                                          sw, mech, scratch, hits)
                 if not skip:
                     victim = _pick_arrestee(
                         rng, code, occupant, pos, a, cop_offs, cop_spans, sw, scratch
@@ -178,6 +188,8 @@ def run_ticks_mech(n_ticks, rng, world, agents, mechanisms, views, sw, k, mech):
                                 state[a] = S_OFF
                                 _take_off_lattice(code, occupant, pos, a)
                                 police_casualties += 1
+                                if mech[M_POLICE_LETHALITY] > 0.0:
+                                    police_killed += uniform(rng) < mech[M_POLICE_LETHALITY]
                                 continue
                         else:
                             _jail(rng, code, occupant, state, pos, term, fresh, arrest_cell,
@@ -282,8 +294,12 @@ def run_ticks_mech(n_ticks, rng, world, agents, mechanisms, views, sw, k, mech):
         row[6] = violent
         row[7] = reluctant
         row[8] = defected
-        row[9] = killed
+        row[9] = killed + hits[0]
         row[10] = police_casualties
         row[11] = damaged
         row[12] = destroyed
+        row[13] = hits[1]
+        row[14] = hits[2]
+        row[15] = hits[3]
+        row[16] = police_killed
     return out

@@ -92,10 +92,21 @@ FORCE_LEVELS: tuple[str, ...] = ("restrained", "normal", "lethal")
 
 
 class CasualtyRates(Frozen):
-    """Per-arrest probabilities of a casualty when the arrestee is violent."""
+    """Casualties under one force level: per arrest of a violent protester (``protester``,
+    ``police``), and by fire on violent crowds (``fire``, ``lethality``, ``bystander``)."""
 
-    protester: Probability
-    police: Probability
+    protester: Probability = Field(description="P(protester killed | arrest of a violent one)")
+    police: Probability = Field(description="P(police casualty | arrest of a violent one)")
+    police_lethality: Probability = Field(0.0, description="share of police casualties who die")
+    fire: Probability = Field(
+        0.0, description="φ_f: per activation, P(a cop with violent actives in view fires)"
+    )
+    lethality: Probability = Field(0.5, description="share of fire casualties who die")
+    bystander: Probability = Field(0.0, description="share of shots hitting a quiet citizen")
+
+    def harm(self) -> float:
+        """Returns h_f = protester + fire: the harm citizens expect from this force level."""
+        return self.protester + self.fire
 
 
 def _default_rates() -> dict[str, CasualtyRates]:
@@ -119,6 +130,10 @@ class Violence(Frozen):
         0.05, ge=0.0, le=1.0, description="damage a violent neighbour adds to a target per tick"
     )
     force_level: ForceLevel = "normal"
+    deterrence: float = Field(
+        0.0, ge=0.0, le=1000.0,
+        description="φ: perceived risk × (1 + φ·h_f), h_f = protester + fire rate of the level",
+    )
     casualty_rates: dict[ForceLevel, CasualtyRates] = Field(default_factory=_default_rates)
 
     @model_validator(mode="after")

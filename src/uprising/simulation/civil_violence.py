@@ -241,6 +241,8 @@ class Model(LatticeSimulation):
             self.config = kernel_config(self.scenario, citizen_vision=value)
         elif effect is Effect.MECH:
             self.mech = self.parameters.mech()
+            if self.scenario.violence.deterrence > 0:  # force level enters perceived risk
+                self._refresh_citizens()
         elif effect is Effect.COP_COUNT:
             self._set_police(value)
         else:

@@ -21,6 +21,9 @@ from uprising.engine.codes import (
     M_DEFECT_REVERSIBLE,
     M_DEFECT_SANCTION,
     M_DEFECTION,
+    M_FIRE,
+    M_FIRE_BYSTANDER,
+    M_FIRE_LETHALITY,
     M_IN_GROUP,
     M_LOYALTY_SCALE,
     M_MOB_GRIEVANCE_BOOST,
@@ -30,6 +33,7 @@ from uprising.engine.codes import (
     M_OUT_WEIGHT,
     M_P_POLICE_CASUALTY,
     M_P_PROTESTER_CASUALTY,
+    M_POLICE_LETHALITY,
     M_RELUCTANCE,
     M_RELUCTANCE_HALF,
     M_VIOLENCE,
@@ -38,7 +42,7 @@ from uprising.engine.codes import (
 from uprising.engine.state import WorldState
 from uprising.scenario import Scenario
 from uprising.scenario.events import ConcessionEvent
-from uprising.scenario.mechanisms import FORCE_LEVELS
+from uprising.scenario.mechanisms import FORCE_LEVELS, CasualtyRates
 from uprising.scenario.registry import GROUP_FIELDS, row_for, supported
 
 SIGNAL_FLOOR = 1e-4  # a weakness signal smaller than this is treated as gone
@@ -160,6 +164,9 @@ class Parameters:
     def risk_factors(self, tick: int) -> np.ndarray:
         """Returns per-group perceived-risk multipliers: scale × every live weakness signal."""
         factors = self.group_vector("risk_scale")
+        deterrence = self.deterrence()
+        if deterrence != 1.0:
+            factors = factors * deterrence
         for sig in self.signals:
             f = sig.factor(tick)
             for gi in sig.groups:
@@ -196,6 +203,19 @@ class Parameters:
         state.risk[:n] = base * rf if np.any(rf != 1.0) else base
         state.threshold[:n] = self.group_vector("threshold")[g]
 
+    def force_rates(self) -> CasualtyRates:
+        """Returns the casualty rates of the force level in force now."""
+        level = FORCE_LEVELS[min(2, max(0, round(self.values["violence.force_level"])))]
+        return self.scenario.violence.casualty_rates[level]
+
+    def deterrence(self) -> float:
+        """Returns D = 1 + φ·h_f, the multiplier force puts on perceived arrest risk (1 when
+        violence or deterrence is off)."""
+        v = self.scenario.violence
+        if not v.enabled or v.deterrence == 0.0:
+            return 1.0
+        return 1.0 + v.deterrence * self.force_rates().harm()
+
     def mech(self) -> np.ndarray:
         """Returns the kernel's scalar mechanism parameters (engine.codes.M_*)."""
         sc = self.scenario
@@ -216,10 +236,13 @@ class Parameters:
         m[M_VIOLENCE] = float(sc.violence.enabled)
         m[M_VIOLENCE_CROWD] = sc.violence.crowd_threshold
         m[M_DAMAGE] = sc.violence.damage_per_tick
-        level = FORCE_LEVELS[min(2, max(0, round(self.values["violence.force_level"])))]
-        rates = sc.violence.casualty_rates[level]
+        rates = self.force_rates()
         m[M_P_PROTESTER_CASUALTY] = rates.protester
         m[M_P_POLICE_CASUALTY] = rates.police
+        m[M_POLICE_LETHALITY] = rates.police_lethality
+        m[M_FIRE] = rates.fire
+        m[M_FIRE_LETHALITY] = rates.lethality
+        m[M_FIRE_BYSTANDER] = rates.bystander
         m[M_MOVE_PROBABILITY] = self.values["rules.move_probability"]
         m[M_LOYALTY_SCALE] = self.values["police.loyalty_scale"]
         return m
