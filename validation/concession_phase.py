@@ -3,14 +3,15 @@
 A sweep through the experiment layer (``uprising.experiments``, a ``model:`` function) over
 mobiliser strength μ (``demands.mobiliser_shift``), political alienation A_i, and the four
 arrest-ratio rules; each run (one seed) simulates the same world four times with the same
-seed: no concession (control) and a concession of credibility c ∈ {0, 0.5, 1}. Design, fixed
-before any run: Run 2 world (40×40, L = 0.82, cops 0.04, J = 30), 200 ticks, two-dimensional
+seed: no concession (control) and a concession of credibility c ∈ {0, 1}. Design, fixed
+before any run: Run 2 world (40×40, L = 0.82, cops 0.04, J = 30), 150 ticks, two-dimensional
 demands on (ω₀ = 0, χ = 0.5, κ = 0, λ = 0), mobilisers 0.5 % of citizens, a fuel-price shock
-(hardship × 1.3) at t = 60 and at t = 100 a concession that takes it back (hardship × 1/1.3, no
-legitimacy gain, no weakness signal). Outcome: mean actives over ticks 101–200, concession
+(hardship × 1.3) at t = 40 and at t = 70 a concession that takes it back (hardship × 1/1.3, no
+legitimacy gain, no weakness signal). Outcome: mean actives over ticks 71–150, concession
 minus control, paired by seed. μ ∈ {0, 10}, A_i ~ U(0, 1) or U(0.5, 1): 2 μ × 2 alienations ×
-4 rules = 16 points × 50 seeds × 4 runs = 3,200 runs (≈ 0.8 s each; ≈ 22 min on 2 workers).
-The grid was shrunk (μ ∈ {0, 5, 20} planned) to keep 50 seeds within the 2-core budget.
+4 rules = 16 points × 50 seeds × 3 runs = 2,400 runs (≈ 0.6 s each). Budget: the 2 cores are
+shared with other jobs, so the grid was shrunk before any result was read (planned: μ ∈
+{0, 5, 20}, c ∈ {0, 0.5, 1}, 200 ticks) to keep 50 seeds per point.
 
 Writes validation/results/concession-phase.md and docs/img/concession-phase.png. Run:
 ``PYTHONPATH=src:validation python validation/concession_phase.py [--workers 2]``.
@@ -24,16 +25,16 @@ from typing import Any
 
 import numpy as np
 
-CREDIBILITIES = (0.0, 0.5, 1.0)
+CREDIBILITIES = (0.0, 1.0)
 MU = (0.0, 10.0)
 ALIENATION = ("uniform_0_1", "uniform_05_1")
 RULES = ("literal", "floor", "round_half_even", "round_half_up")
 SEEDS = 50
 BASE = [
-    "ticks=200", "demands.enabled=true", "demands.concession_shift=0.5",
+    "ticks=150", "demands.enabled=true", "demands.concession_shift=0.5",
     "mobilisers.share=0.005",
 ]
-SHOCK = "{kind: scale, at: 60, path: population.hardship_scale, factor: 1.3}"
+SHOCK = "{kind: scale, at: 40, path: population.hardship_scale, factor: 1.3}"
 ROOT = Path(__file__).resolve().parents[1]
 
 
@@ -43,7 +44,7 @@ def _alienation(name: str) -> str:
 
 
 def paired_concession(params: dict[str, Any], rng: np.random.SeedSequence) -> dict[str, float]:
-    """Returns the control's mean actives (t 101–200) and each credibility's paired effect."""
+    """Returns the control's mean actives (t 71–150) and each credibility's paired effect."""
     from uprising import Model
 
     over = [*BASE, f"rules.arrest_ratio={params['rule']}",
@@ -52,12 +53,12 @@ def paired_concession(params: dict[str, Any], rng: np.random.SeedSequence) -> di
     def mean_active(timeline: str) -> float:
         m = Model("epstein2002-run2", rng=rng, overrides=[*over, f"timeline=[{timeline}]"])
         m.run()
-        return float(m.get_model_vars_dataframe()["active"].iloc[101:].mean())
+        return float(m.get_model_vars_dataframe()["active"].iloc[71:].mean())
 
     control = mean_active(SHOCK)
     out = {"control": control}
     for c in CREDIBILITIES:
-        conc = ("{kind: concession, at: 100, legitimacy_gain: 0.0, "
+        conc = ("{kind: concession, at: 70, legitimacy_gain: 0.0, "
                 f"hardship_factor: {1 / 1.3!r}, credibility: {c}}}")
         out[f"effect_c{c:g}"] = mean_active(f"{SHOCK}, {conc}") - control
     return out
@@ -86,10 +87,10 @@ def main(workers: int = 2) -> None:
     with open_executor("processes", workers=workers) as ex:
         run_experiment(exp, str(store), executor=ex, workers=workers, folder=folder)
     runs = query(str(store), "select * from runs")
-    lines = ["# Concession: paired effect on mean actives (t 101–200), 95 % t CI, 50 seeds",
+    lines = ["# Concession: paired effect on mean actives (t 71–150), 95 % t CI, 50 seeds",
              "", "Design: validation/concession_phase.py (docstring).", "",
-             "| rule | alienation | μ | control | c = 0 | c = 0.5 | c = 1 |",
-             "|---|---|---|---|---|---|---|"]
+             "| rule | alienation | μ | control | c = 0 | c = 1 |",
+             "|---|---|---|---|---|---|"]
     fig, axes = plt.subplots(len(ALIENATION), len(RULES), figsize=(14, 6.5), squeeze=False)
     for ri, rule in enumerate(RULES):
         for ai, alien in enumerate(ALIENATION):
@@ -104,7 +105,8 @@ def main(workers: int = 2) -> None:
                     half = stats.t.ppf(0.975, len(d) - 1) * d.std(ddof=1) / np.sqrt(len(d))
                     grid[ci, mi] = d.mean()
                     sig[ci, mi] = abs(d.mean()) > half
-                    cells.append(f"{d.mean():+.2f} [{d.mean() - half:+.2f}, {d.mean() + half:+.2f}]")
+                    lo, hi = d.mean() - half, d.mean() + half
+                    cells.append(f"{d.mean():+.2f} [{lo:+.2f}, {hi:+.2f}]")
                 lines.append("| " + " | ".join(cells) + " |")
             ax = axes[ai, ri]
             lim = max(1e-9, np.abs(grid).max())
@@ -119,7 +121,7 @@ def main(workers: int = 2) -> None:
             ax.set_xlabel("mobiliser strength μ")
             ax.set_ylabel("credibility c")
             fig.colorbar(im, ax=ax, fraction=0.046)
-    fig.suptitle("Concession − no concession, mean actives t 101–200 (red: raises, blue: "
+    fig.suptitle("Concession − no concession, mean actives t 71–150 (red: raises, blue: "
                  "calms; ns: 95 % CI includes 0; 50 paired seeds)", fontsize=10)
     fig.tight_layout()
     fig.savefig(ROOT / "docs" / "img" / "concession-phase.png", dpi=110)
