@@ -210,8 +210,12 @@ def _citizen_attributes(
     return group, hardship, risk
 
 
-def _mobiliser_flags(scenario: Scenario, rng: np.random.Generator, group: np.ndarray) -> np.ndarray:
-    """Returns int8 flags with F_MOBILISER set on round(share·eligible) random citizens."""
+def _mobiliser_flags(
+    scenario: Scenario, rng: np.random.Generator, group: np.ndarray, pos: np.ndarray
+) -> np.ndarray:
+    """Returns int8 flags with F_MOBILISER set on round(share·eligible) random citizens, or
+    (``mobilisers.organised``) on the eligible citizens nearest (torus distance) to a random
+    eligible one: an organised cell rather than scattered individuals."""
     flags = np.zeros(len(group), dtype=np.int8)
     mob = scenario.mobilisers
     if mob.share <= 0:
@@ -219,7 +223,17 @@ def _mobiliser_flags(scenario: Scenario, rng: np.random.Generator, group: np.nda
     names = scenario.group_names
     allowed = [names.index(g) for g in mob.groups] if mob.groups else list(range(len(names)))
     eligible = np.flatnonzero(np.isin(group, allowed))
-    chosen = rng.choice(eligible, size=round(mob.share * len(eligible)), replace=False)
+    size = round(mob.share * len(eligible))
+    if mob.organised and size > 0:
+        w, h = scenario.world.width, scenario.world.height
+        centre = pos[rng.choice(eligible)]
+        dx = np.abs(pos[eligible] % w - centre % w)
+        dy = np.abs(pos[eligible] // w - centre // w)
+        if scenario.world.torus:
+            dx, dy = np.minimum(dx, w - dx), np.minimum(dy, h - dy)
+        chosen = eligible[np.argsort(dx * dx + dy * dy, kind="stable")[:size]]
+    else:
+        chosen = rng.choice(eligible, size=size, replace=False)
     flags[chosen] = F_MOBILISER
     return flags
 
@@ -276,10 +290,11 @@ def build_state(scenario: Scenario, rng: np.random.Generator) -> WorldState:
         scenario, rng, n_cit
     )
     flags = np.zeros(n, dtype=np.int8)
-    flags[:n_cit] = _mobiliser_flags(scenario, rng, group[:n_cit])
+    flags[:n_cit] = _mobiliser_flags(scenario, rng, group[:n_cit], pos[:n_cit])
     mobilisers = np.flatnonzero(flags[:n_cit] & F_MOBILISER)
-    state[mobilisers] = S_ACTIVE  # always active while free, from the start
-    code[pos[mobilisers]] = ACTIVE
+    if scenario.mobilisers.start == 0:
+        state[mobilisers] = S_ACTIVE  # always active while free, from the start
+        code[pos[mobilisers]] = ACTIVE
     loyalty = np.ones(n)
     defect_threshold = np.full(n, np.inf)
     if scenario.reluctance.enabled:

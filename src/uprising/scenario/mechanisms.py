@@ -48,6 +48,15 @@ class Mobilisers(Frozen):
     grievance_boost: float = Field(
         0.0, ge=0.0, le=1.0, description="δ_G: G_eff = min(1, G + δ_G·M)"
     )
+    start: int = Field(
+        0, ge=0, le=10_000_000,
+        description="tick from which mobilisers act (always active); before it they are "
+        "ordinary citizens (0: from the start)",
+    )
+    organised: bool = Field(
+        False, description="mobilisers are the citizens nearest one another (one organised "
+        "cell) instead of scattered at random",
+    )
 
 
 class Reluctance(Frozen):

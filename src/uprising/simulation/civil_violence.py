@@ -91,6 +91,10 @@ class Model(LatticeSimulation):
             alienation[: self.state.n_citizens] = draw(s.demands.alienation, rng,
                                                        self.state.n_citizens)
             self.state.alienation = alienation
+        self._dormant = np.zeros(0, dtype=np.int64)  # mobilisers waiting for mobilisers.start
+        if s.mobilisers.start > 0:
+            self._dormant = np.flatnonzero(self.state.flags & F_MOBILISER)
+            self.state.flags[self._dormant] &= ~np.int8(F_MOBILISER)
         self.config = kernel_config(s)
         self.switches = self.config.switches.copy()
         self._start()
@@ -161,6 +165,12 @@ class Model(LatticeSimulation):
 
     # -- internals -----------------------------------------------------------------------
     def _before_tick(self, nxt: int) -> bool:
+        waiting = len(self._dormant) > 0
+        if waiting and nxt >= self.scenario.mobilisers.start:  # the organisers come out
+            self.state.flags[self._dormant] |= np.int8(F_MOBILISER)
+            self.log_event("mobilisers", "start", count=len(self._dormant))
+            self._dormant = self._dormant[:0]
+            waiting = False
         scripted = nxt in self.timeline.change_ticks
         if scripted:
             self._apply_changes(self.timeline.changes_at(nxt))
@@ -174,7 +184,8 @@ class Model(LatticeSimulation):
             self._update_demands()
         if signalling or demands:
             self._refresh_citizens()
-        return scripted or bool(self.actors) or signalling or demands or self._per_group
+        return (scripted or bool(self.actors) or signalling or demands or waiting
+                or self._per_group)
 
     def _update_demands(self) -> None:
         st = self.state
