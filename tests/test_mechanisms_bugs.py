@@ -47,14 +47,22 @@ def test_a_density_cut_never_removes_a_defector() -> None:
     assert int((st.code == COP).sum()) == 0
 
 
-def test_a_citizens_plus_defectors_are_conserved_in_the_tour() -> None:
-    # The tour frees police at t = 400 and restores it later; every citizen and defector stays
-    # quiet, active, jailed or killed (on main, seed 0 lost 48 protesting ex-cops at t = 480).
-    m = Model("mechanisms-tour", rng=0, overrides=["ticks=500"])
+def test_a_defectors_survive_the_end_of_a_crackdown() -> None:
+    # Cops defect (irreversibly) in a restive world; a crackdown doubles the police at t = 20
+    # and ends at t = 60, sending police home. Every tick, citizens = quiet + active + jailed −
+    # defectors, and the defectors never fall (on main, the density cut sent protesting
+    # ex-cops off the lattice, so both failed).
+    m = Model("epstein2002-run2", rng=0, overrides=[
+        "ticks=100", "population.legitimacy=0.7", "defection.enabled=true",
+        "defection.threshold={dist: uniform, low: 0.1, high: 0.6}",
+        "government={mode: script, crackdown: {police_factor: 2, duration: 40}, "
+        "script: [{at: 20, action: crackdown}]}"])
     m.run()
     ts = m.get_model_vars_dataframe()
-    people = ts["quiet"] + ts["active"] + ts["jailed"] + ts["killed"].cumsum()
-    assert bool((people.diff().iloc[1:] >= 0).all())  # defectors only add, nobody vanishes
+    assert ts["defected"].iloc[59] > 0
+    people = ts["quiet"] + ts["active"] + ts["jailed"] - ts["defected"]
+    assert bool((people == m.state.n_citizens).all())
+    assert bool((ts["defected"].diff().iloc[1:] >= 0).all())
 
 
 def _news_sites(timeline: list[dict]) -> MultiSiteModel:

@@ -5,7 +5,8 @@ Story windows (fixed with the preset): quiet before the trigger (t 50–99), tri
 curfew (t 200–259), crackdown, request and intervention (t 260, arrival t 270), end (t 270–400).
 Shape: activity rises after the trigger (mean actives t 100–149 > t 50–99) and falls after the
 intervention (mean t 270–400 < mean t 150–259). Ablations: each mechanism switched off in
-turn, the same 50 seeds (paired), outcome mean actives t 100–400 and deaths (protesters and
+turn (six of them: mobilisers-off and elite-off were dropped for the 2-core budget), the same
+50 seeds (paired), outcome mean actives t 100–400 and deaths (protesters and
 bystanders, t 1–400). Writes validation/results/tour-story.md and docs/img/mechanisms-tour.png
 (seed 0 with its events marked). Run: ``PYTHONPATH=src python validation/tour_story.py``.
 """
@@ -23,7 +24,6 @@ ROOT = Path(__file__).resolve().parents[1]
 SEEDS = range(50)
 ABLATIONS = {
     "demands off (one-dimensional grievance)": ["demands.enabled=false"],
-    "mobilisers off": ["mobilisers.share=0"],
     "concession fully credible (c = 1)": [
         "timeline=[{kind: scale, at: 100, path: population.hardship_scale, factor: 1.5, "
         "group: majority}, {kind: concession, at: 150, hardship_factor: 0.6666666666666666, "
@@ -33,7 +33,6 @@ ABLATIONS = {
     "fire on crowds off": ["violence.casualty_rates.lethal.fire=0"],
     "deterrence off (φ = 0)": ["violence.deterrence=0"],
     "external power off": ["external_power.enabled=false"],
-    "elite split off": ["elite.enabled=false"],
 }
 
 

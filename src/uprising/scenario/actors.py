@@ -14,7 +14,7 @@ from pydantic import Field, field_validator, model_validator
 
 from uprising.scenario.base import Frozen, Probability
 from uprising.scenario.errors import validate_as
-from uprising.scenario.mechanisms import GroupName
+from uprising.scenario.mechanisms import GroupName, check_engine
 from uprising.scenario.paths import set_path
 
 if TYPE_CHECKING:
@@ -366,30 +366,6 @@ def check_actor_sections(scenario: Scenario) -> None:
             raise ValueError(
                 f"sites[{i}].overrides ({site.name}): {'; '.join(lines)}"
             ) from None
-
-
-def check_engine(scenario: Scenario) -> None:
-    """Raises ValueError naming the mechanism when a scheduler other than the reference would
-    silently ignore it: the fast engine reads no movement probability, so a curfew (the
-    ``curfew`` section, the government's ``emergency``, or a timeline change of
-    ``rules.move_probability``) would leave its series bit-identical with no curfew."""
-    if scenario.engine == "reference":
-        return
-    found = []
-    if scenario.curfew.move_probability < 1.0:
-        found.append(f"curfew.move_probability = {scenario.curfew.move_probability:g}")
-    if scenario.government.mode != "off" and scenario.government.emergency is not None:
-        found.append("government.emergency (a curfew)")
-    paths = [getattr(ev, "path", None) for ev in scenario.timeline]
-    if "rules.move_probability" in paths:
-        found.append("a timeline change of rules.move_probability (a curfew)")
-    if scenario.demands.enabled:
-        found.append("demands (two-dimensional grievance)")
-    if found:
-        raise ValueError(
-            f"engine {scenario.engine!r} ignores {'; '.join(found)}: remove it or use "
-            "engine: reference"
-        )
 
 
 def site_scenario(scenario: Scenario, site: Site) -> Scenario:

@@ -7,11 +7,14 @@ data (arrays and scalars); macro actors live in uprising.actors.
 from __future__ import annotations
 
 import re
-from typing import Annotated, Literal
+from typing import TYPE_CHECKING, Annotated, Literal
 
 from pydantic import Field, model_validator
 
 from uprising.scenario.base import Distribution, Frozen, Probability
+
+if TYPE_CHECKING:
+    from uprising.scenario.schema import Scenario
 
 GroupName = Annotated[str, Field(pattern=r"^[A-Za-z_][A-Za-z0-9_]*$", max_length=40)]
 _NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
@@ -194,3 +197,27 @@ def check_group_names(groups: tuple[Group, ...]) -> None:
     total = sum(g.share for g in groups)
     if groups and abs(total - 1.0) > 1e-6:
         raise ValueError(f"groups: shares must sum to 1, got {total:g}")
+
+
+def check_engine(scenario: Scenario) -> None:
+    """Raises ValueError naming the mechanism when a scheduler other than the reference would
+    silently ignore it: the fast engine reads no movement probability, so a curfew (the
+    ``curfew`` section, the government's ``emergency``, or a timeline change of
+    ``rules.move_probability``) would leave its series bit-identical with no curfew."""
+    if scenario.engine == "reference":
+        return
+    found = []
+    if scenario.curfew.move_probability < 1.0:
+        found.append(f"curfew.move_probability = {scenario.curfew.move_probability:g}")
+    if scenario.government.mode != "off" and scenario.government.emergency is not None:
+        found.append("government.emergency (a curfew)")
+    paths = [getattr(ev, "path", None) for ev in scenario.timeline]
+    if "rules.move_probability" in paths:
+        found.append("a timeline change of rules.move_probability (a curfew)")
+    if scenario.demands.enabled:
+        found.append("demands (two-dimensional grievance)")
+    if found:
+        raise ValueError(
+            f"engine {scenario.engine!r} ignores {'; '.join(found)}: remove it or use "
+            "engine: reference"
+        )
