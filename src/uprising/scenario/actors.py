@@ -114,6 +114,15 @@ class ScriptedAction(Frozen):
     action: Literal["concede", "emergency", "cut_information", "crackdown", "request_help"]
 
 
+class Reporting(Frozen):
+    """What a government observes: reported(t) = bias · true(t − lag) (an observation model)."""
+
+    lag: int = Field(0, ge=0, le=10_000, description="ticks before a count is reported")
+    bias: float = Field(
+        1.0, gt=0.0, le=10.0, description="reported / true (< 1: unrest under-reported)"
+    )
+
+
 class Government(Frozen):
     """The government actor: scripted (``script``) or rule-based responses to observed unrest."""
 
@@ -141,6 +150,7 @@ class Government(Frozen):
     crackdown: Crackdown | None = None
     request_help: HelpRequest | None = None
     script: tuple[ScriptedAction, ...] = ()
+    reporting: Reporting = Field(default_factory=Reporting)
 
     @model_validator(mode="after")
     def _complete(self) -> Government:
@@ -231,6 +241,12 @@ class Elite(Frozen):
     resolve_sensitivity: Probability = Field(
         1.0, description="μ: government resolve factor = 1 − μ·(1 − c)"
     )
+    erosion: float = Field(
+        0.0, ge=0.0, le=100.0,
+        description="η (endogenous cohesion): c ← max(0, c − η·max(0, a − a_tol)) each tick, "
+        "a the observed active share",
+    )
+    tolerance: Probability = Field(0.05, description="a_tol: unrest the elite tolerates")
 
 
 class Site(Frozen):
