@@ -46,3 +46,22 @@ def test_government_acts_on_reported_not_true_unrest() -> None:
 
     assert first_crackdown(0, 1.0) == 2
     assert first_crackdown(3, 0.5) == 5
+
+
+def test_legitimacy_coupling_spills_a_shock_over_to_the_other_group() -> None:
+    from uprising import Model
+
+    groups = ("groups=[{name: a, share: 0.5, legitimacy: 0.8}, "
+              "{name: b, share: 0.5, legitimacy: 0.8}]")
+    shock = "timeline=[{kind: set, at: 2, path: population.legitimacy, value: 0.6, group: a}]"
+
+    def legit_b(gamma: float) -> float:
+        m = Model("epstein2002-run2", rng=0, overrides=[
+            groups, shock, f"crowd.legitimacy_coupling={gamma}", "ticks=3"])
+        m.run()
+        return m.params["groups.b.legitimacy"]
+
+    assert legit_b(0.0) == pytest.approx(0.8)
+    # Before t = 2 the shock (a: 0.6), then coupling: L̄ = 0.7 (equal halves), b → 0.75,
+    # a → 0.65; before t = 3 again: L̄ = 0.7, b → 0.725.
+    assert legit_b(0.5) == pytest.approx(0.725)

@@ -38,6 +38,10 @@ class Crowd(Frozen):
         False, description="A = 1 + co-group actives + out_group_weight · other actives"
     )
     out_group_weight: Probability = Field(1.0, description="w, weight of out-group actives")
+    legitimacy_coupling: Probability = Field(
+        0.0, description="γ: each tick L_g ← L_g + γ·(L̄ − L_g), L̄ the citizen-weighted mean "
+        "(a shock to one group's legitimacy spills over to the others)",
+    )
 
 
 class Mobilisers(Frozen):

@@ -182,10 +182,23 @@ class Model(LatticeSimulation):
         demands = self.parameters.demands
         if demands:
             self._update_demands()
+        coupled = self.scenario.crowd.legitimacy_coupling > 0 and self._per_group
+        if coupled:
+            self._couple_legitimacy()
         if signalling or demands:
+            self._refresh_citizens()
+        if coupled and not signalling and not demands:
             self._refresh_citizens()
         return (scripted or bool(self.actors) or signalling or demands or waiting
                 or self._per_group)
+
+    def _couple_legitimacy(self) -> None:
+        gamma = self.scenario.crowd.legitimacy_coupling
+        mean = self.parameters.mean_legitimacy(self.state)
+        for name in self.parameters.groups:
+            key = f"groups.{name}.legitimacy"
+            value = self.parameters.values[key]
+            self.parameters.values[key] = value + gamma * (mean - value)
 
     def _update_demands(self) -> None:
         st = self.state
