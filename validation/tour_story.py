@@ -78,9 +78,20 @@ def plot_seed0() -> None:
     fig.savefig(ROOT / "docs" / "img" / "mechanisms-tour.png", dpi=110)
 
 
-def main() -> None:
+def _task(args: tuple[int, tuple[str, ...]]) -> dict[str, float]:
+    return run(args[0], list(args[1]))
+
+
+def main(workers: int = 3) -> None:
+    import multiprocessing as mp
+
     plot_seed0()
-    base = [run(s, []) for s in SEEDS]
+    arms = [(), *(tuple(o) for o in ABLATIONS.values())]
+    tasks = [(s, arm) for arm in arms for s in SEEDS]
+    with mp.get_context("forkserver").Pool(workers) as pool:
+        done = pool.map(_task, tasks, chunksize=5)
+    results = {arm: done[i * len(SEEDS):(i + 1) * len(SEEDS)] for i, arm in enumerate(arms)}
+    base = results[()]
     rise = np.mean([b["trigger"] > b["pre"] for b in base])
     fall = np.mean([b["end"] < b["middle"] for b in base])
     dmax = np.array([b["defected_max"] for b in base])
@@ -100,7 +111,7 @@ def main() -> None:
         "|---|---|---|",
     ]
     for name, over in ABLATIONS.items():
-        abl = [run(s, over) for s in SEEDS]
+        abl = results[tuple(over)]
         act = paired_effect([b["active"] for b in base], [x["active"] for x in abl])
         dead = paired_effect([b["deaths"] for b in base], [x["deaths"] for x in abl])
         lines.append(f"| {name} | {act} | {dead} |")
