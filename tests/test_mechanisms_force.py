@@ -78,3 +78,22 @@ def test_deterrence_multiplies_perceived_risk_by_force_harm() -> None:
     np.testing.assert_allclose(m.state.risk[:n], m.state.risk_aversion[:n] * 2.5)
     m.set_parameter("violence.force_level", 0)
     np.testing.assert_allclose(m.state.risk[:n], m.state.risk_aversion[:n])
+
+
+def test_police_flee_a_seized_building() -> None:
+    # A target at (7, 7) with damage 1 (seized); cops at distance 1 and 2 flee (radius 2), the
+    # one at distance 5 stays; the event is logged for the government.
+    m = Model("epstein2002-run2", rng=0, overrides=[
+        "world.width=15", "world.height=15", "population.density=0.5", "police.density=0.1",
+        "population.vision=3", "police.vision=3", "rules.movement=false",
+        "rules.cops_move_when_movement_off=false", "ticks=50", "violence.enabled=true",
+        "violence.target_cells=[[7, 7]]", "violence.police_flee_radius=2"])
+    m = handmade_world(m, [(1, 1, False)], cops=[(8, 7), (7, 9), (12, 7)])
+    m.state.damage[:] = 1.0
+    m.step()
+    st = m.state
+    n = st.n_citizens
+    assert [int(s) for s in st.state[n:n + 3]] == [3, 3, 0]  # S_OFF, S_OFF, on duty
+    assert m.events[0]["action"] == "seized" and m.events[0]["police_fled"] == 2
+    m.step()  # only newly seized buildings count
+    assert len(m.events) == 1

@@ -145,6 +145,11 @@ class Violence(Frozen):
     damage_per_tick: float = Field(
         0.05, ge=0.0, le=1.0, description="damage a violent neighbour adds to a target per tick"
     )
+    police_flee_radius: float = Field(
+        0.0, ge=0.0, le=1000.0,
+        description="when a target is destroyed (seized), cops on duty within this distance "
+        "of it leave duty (0: none); logged as a `seized` event",
+    )
     force_level: ForceLevel = "normal"
     deterrence: float = Field(
         0.0, ge=0.0, le=1000.0,

@@ -28,7 +28,7 @@ from uprising.scenario.registry import Effect
 from uprising.simulation.base import ScenarioLike
 from uprising.simulation.lattice import LatticeSimulation
 from uprising.simulation.memory import check_buildable
-from uprising.simulation.police import mark_foreign, police_slots, set_cop_count
+from uprising.simulation.police import flee, mark_foreign, police_slots, set_cop_count
 from uprising.simulation.seeds import SeedLike, generator
 
 STREAM_DEMANDS = 3  # the seed stream of political alienation A_i (demands on)
@@ -91,6 +91,7 @@ class Model(LatticeSimulation):
             alienation[: self.state.n_citizens] = draw(s.demands.alienation, rng,
                                                        self.state.n_citizens)
             self.state.alienation = alienation
+        self._seized = np.zeros(len(self.state.damage), dtype=bool)  # destroyed targets seen
         self._dormant = np.zeros(0, dtype=np.int64)  # mobilisers waiting for mobilisers.start
         if s.mobilisers.start > 0:
             self._dormant = np.flatnonzero(self.state.flags & F_MOBILISER)
@@ -171,6 +172,8 @@ class Model(LatticeSimulation):
             self.log_event("mobilisers", "start", count=len(self._dormant))
             self._dormant = self._dormant[:0]
             waiting = False
+        if self.scenario.violence.police_flee_radius > 0:
+            self._police_flee()
         scripted = nxt in self.timeline.change_ticks
         if scripted:
             self._apply_changes(self.timeline.changes_at(nxt))
@@ -191,6 +194,20 @@ class Model(LatticeSimulation):
             self._refresh_citizens()
         return (scripted or bool(self.actors) or signalling or demands or waiting
                 or self._per_group)
+
+    def _police_flee(self) -> None:
+        """Police near a newly destroyed (seized) target leave duty; logged for the government."""
+        st = self.state
+        new = (st.damage >= 1.0) & ~self._seized
+        if not new.any():
+            return
+        self._seized |= new
+        cells = np.flatnonzero(np.isin(st.target_index, np.flatnonzero(new)))
+        w = self.scenario.world
+        fled = flee(cells, self.scenario.violence.police_flee_radius, w.width, w.height,
+                    w.torus, police_slots(self._cop_ids(), st.kind), st.code, st.occupant,
+                    st.state, st.pos)
+        self.log_event("violence", "seized", targets=[int(c) for c in cells], police_fled=fled)
 
     def _couple_legitimacy(self) -> None:
         gamma = self.scenario.crowd.legitimacy_coupling

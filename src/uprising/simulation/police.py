@@ -44,6 +44,29 @@ def set_cop_count(
         state[a] = S_QUIET
 
 
+def flee(cells: np.ndarray, radius: float, width: int, height: int, torus: bool,
+         slots: np.ndarray, code: np.ndarray, occupant: np.ndarray, state: np.ndarray,
+         pos: np.ndarray) -> int:
+    """Takes off duty every police slot on duty within Euclidean ``radius`` of any of ``cells``
+    (a seized building's surroundings); returns how many left."""
+    on = slots[state[slots] != S_OFF]
+    if len(on) == 0 or len(cells) == 0:
+        return 0
+    x, y = pos[on] % width, pos[on] // width
+    near = np.zeros(len(on), dtype=bool)
+    for c in cells:
+        dx, dy = np.abs(x - c % width), np.abs(y - c // width)
+        if torus:
+            dx, dy = np.minimum(dx, width - dx), np.minimum(dy, height - dy)
+        near |= dx * dx + dy * dy <= radius * radius
+    for a in on[near]:
+        code[pos[a]] = EMPTY
+        occupant[pos[a]] = -1
+        pos[a] = -1
+        state[a] = S_OFF
+    return int(near.sum())
+
+
 def police_slots(slots: np.ndarray, kind: np.ndarray) -> np.ndarray:
     """Returns the slots of ``slots`` that are police now (defected slots are citizens)."""
     return slots[kind[slots] == K_COP]
