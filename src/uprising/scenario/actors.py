@@ -118,9 +118,7 @@ class Reporting(Frozen):
     """What a government observes: reported(t) = bias · true(t − lag) (an observation model)."""
 
     lag: int = Field(0, ge=0, le=10_000, description="ticks before a count is reported")
-    bias: float = Field(
-        1.0, gt=0.0, le=10.0, description="reported / true (< 1: unrest under-reported)"
-    )
+    bias: float = Field(1.0, gt=0.0, le=10.0, description="reported / true (< 1: under-reported)")
 
 
 class Government(Frozen):
