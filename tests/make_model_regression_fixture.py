@@ -4,6 +4,8 @@ tours (one site and several sites) and the fast engine.
 Written from the commit before the simulation-contract restructure (issue 13) and never
 regenerated during it: every column of the time series, the summary and the macro actors'
 event log must stay bit-identical. Usage: python tests/make_model_regression_fixture.py
+[--only PRESET ...]; ``--only`` rewrites only those presets' entries and keeps every other
+entry as stored (for a commit that changes one preset's behaviour on purpose).
 """
 
 from __future__ import annotations
@@ -71,10 +73,16 @@ def digest(preset: str, overrides: tuple[str, ...], seed: int) -> dict:
 
 
 def main() -> None:
-    out = {
-        case_key(p, o, s): digest(p, o, s) for p, o in CASES for s in SEEDS
-    }
+    import sys
+
+    args = sys.argv[1:]
+    only = set(args[args.index("--only") + 1:]) if "--only" in args else None
     path = Path(__file__).parent / "data" / "model_regression.json"
+    out = json.loads(path.read_text()) if only else {}
+    out.update({
+        case_key(p, o, s): digest(p, o, s)
+        for p, o in CASES for s in SEEDS if only is None or p in only
+    })
     path.write_text(json.dumps(out, indent=1, sort_keys=True) + "\n")
     print(f"wrote {path} ({len(out)} runs)")
 

@@ -81,7 +81,8 @@ def test_concession_calls_model_concede_with_its_settings(scripted):
                     "weakness_signal": 0.4, "decay_ticks": 7}})
     m.run(2)
     assert m.concessions == [{"tick": 2, "groups": (), "legitimacy_gain": 0.1,
-                              "hardship_factor": 0.9, "weakness_signal": 0.4, "decay_ticks": 7}]
+                              "hardship_factor": 0.9, "weakness_signal": 0.4, "decay_ticks": 7,
+                                  "credibility": 1.0}]
     assert m.actions() == [(2, "concede")]
 
 

@@ -49,6 +49,23 @@ AB = "groups=[{name: a, share: 0.5}, {name: b, share: 0.5}]"
         ),
         (["defection.threshold={dist: uniform, low: 0.9, high: 0.1}"], "defection.threshold"),
         (["police.loyalty={dist: constant, value: -1}"], "police.loyalty.value"),
+        # issue 15
+        (["defection.sanction=-0.1"], "defection.sanction"),
+        (["defection.peer_weight=-1"], "defection.peer_weight"),
+        (["defection.return_fraction=1.5"], "defection.return_fraction"),
+        (["timeline=[{kind: set, at: 5, path: defection.sanction, value: -1}]"], "[0, 10]"),
+        (["violence.deterrence=-1"], "violence.deterrence"),
+        (
+            ["violence.casualty_rates={restrained: {protester: 0, police: 0}, normal: "
+             "{protester: 0, police: 0}, lethal: {protester: 0, police: 0, fire: 1.5}}"],
+            "fire",
+        ),
+        (["timeline=[{kind: concession, at: 5, credibility: 1.2}]"], "credibility"),
+        (["government={mode: rule, concede: {credibility: -0.5}}"], "credibility"),
+        (["demands.concession_shift=2"], "demands.concession_shift"),
+        (["demands.alienation={dist: uniform, low: 0.9, high: 0.1}"], "demands.alienation"),
+        (["engine=fast", "curfew.move_probability=0.5"], "curfew.move_probability"),
+        (["engine=fast", "demands.enabled=true"], "demands"),
     ],
 )
 def test_bad_mechanism_parameters_are_rejected(overrides: list[str], needle: str) -> None:
@@ -60,3 +77,17 @@ def test_bad_mechanism_parameters_are_rejected(overrides: list[str], needle: str
 def test_every_mechanism_is_off_by_default() -> None:
     for preset in ("epstein2002-run1", "epstein2002-run2", "netlogo-rebellion", "mesa-example"):
         assert load_scenario(preset).micro_mechanisms == []
+
+
+def test_bad_mechanism_parameter_exits_2_naming_the_field() -> None:
+    from typer.testing import CliRunner
+
+    from uprising import cli
+
+    result = CliRunner().invoke(
+        cli.app, ["show", "epstein2002-run2", "--set", "defection.sanction=-1"],
+        catch_exceptions=False,
+    )
+    assert result.exit_code == 2
+    assert "defection.sanction" in result.output + getattr(result, "stderr", "")
+    assert "Traceback" not in result.output

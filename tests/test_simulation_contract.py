@@ -23,7 +23,7 @@ CASES: list[tuple[str, str, list[str], int, int]] = [
     ("model1-fast", "epstein2002-run1", ["engine=fast"], 30, 30),
     ("model2", "epstein2002-run7", [], 30, 30),
     ("sites", "mechanisms-tour-sites", [], 30, 30),
-    ("mechanisms-tour", "mechanisms-tour", [], 375, 30),
+    ("mechanisms-tour", "mechanisms-tour", [], 240, 40),
 ]
 IDS = [c[0] for c in CASES]
 SEED = 3

@@ -12,7 +12,7 @@ from scipy import stats
 from uprising.api import make_model, run_scenario
 from uprising.results import RunResult
 from uprising.scenario import ScenarioError, load_scenario
-from uprising.scenario.actors import site_scenario
+from uprising.scenario.sites import site_scenario
 from uprising.simulation.seeds import site_seed
 from uprising.simulation.sites import MultiSiteModel
 

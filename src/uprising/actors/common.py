@@ -14,6 +14,20 @@ def active_share(model: ActorModel, measure: str = "active") -> float:
     return float(model.last_row()[measure]) / n if n else 0.0
 
 
+class Reported:
+    """An observation model: ``observe`` returns bias · (the value pushed ``lag`` calls ago),
+    the earliest value while fewer than ``lag`` have been pushed."""
+
+    def __init__(self, lag: int = 0, bias: float = 1.0):
+        self.values: deque[float] = deque(maxlen=lag + 1)
+        self.bias = bias
+
+    def observe(self, true_value: float) -> float:
+        """Returns the reported value after recording ``true_value``."""
+        self.values.append(true_value)
+        return self.bias * self.values[0]
+
+
 class ShareWindow:
     """Moving average of the observed active share over the last ``window`` ticks."""
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from uprising.actors.common import active_share
 from uprising.actors.interface import ActorModel
 from uprising.scenario.actors import Elite
 
@@ -12,7 +13,9 @@ class EliteActor:
     """Holds elite cohesion c and pushes its consequences into the model.
 
     police.loyalty_scale = 1 − λ·(1 − c); government resolve factor = 1 − μ·(1 − c). The scale is
-    written before tick 1 when c₀ < 1 and again at ``split_at`` (never when λ = 0).
+    written before tick 1 when c₀ < 1 and again at ``split_at`` (never when λ = 0). With
+    ``erosion`` η > 0 cohesion is also endogenous: before each tick t > 1,
+    c ← max(0, c − η·max(0, a − a_tol)), a the active share of tick t − 1.
     """
 
     name = "elite"
@@ -40,6 +43,12 @@ class EliteActor:
             before = self.cohesion
             self.cohesion = self.cfg.split_to
             self._push(model, "split", cohesion_before=before)
+        elif self.cfg.erosion > 0 and tick > 1:  # endogenous: unrest above tolerance erodes c
+            excess = active_share(model) - self.cfg.tolerance
+            if excess > 0 and self.cohesion > 0:
+                before = self.cohesion
+                self.cohesion = max(0.0, before - self.cfg.erosion * excess)
+                self._push(model, "erode", cohesion_before=before)
 
     def _push(self, model: ActorModel, action: str, **detail: Any) -> None:
         scale = self.loyalty_scale()

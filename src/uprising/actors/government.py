@@ -16,7 +16,7 @@ from __future__ import annotations
 import math
 from typing import Any
 
-from uprising.actors.common import PoliceLevers, ShareWindow, active_share
+from uprising.actors.common import PoliceLevers, Reported, ShareWindow, active_share
 from uprising.actors.elite import EliteActor
 from uprising.actors.external_power import ExternalPowerActor
 from uprising.actors.interface import ActorModel
@@ -40,6 +40,7 @@ class GovernmentActor:
         self.elite = elite
         self.external = external
         self.window = ShareWindow(cfg.window)
+        self.reported = Reported(cfg.reporting.lag, cfg.reporting.bias)
         self.times: dict[str, int] = dict.fromkeys(GOVERNMENT_ACTIONS, 0)
         self.last: dict[str, int | None] = dict.fromkeys(GOVERNMENT_ACTIONS)
         self.until: dict[str, int] = {}  # timed action -> first tick it is no longer in force
@@ -77,7 +78,7 @@ class GovernmentActor:
 
     def before_tick(self, model: ActorModel, tick: int) -> None:
         """Observes the share, restores expired measures, then takes the due actions."""
-        share = self.window.push(active_share(model, self.cfg.measure))
+        share = self.window.push(self.reported.observe(active_share(model, self.cfg.measure)))
         self._restore_due(model, tick)
         if self.cfg.mode == "script":
             due = self.script.get(tick, [])
@@ -101,10 +102,12 @@ class GovernmentActor:
         model.concede(
             groups=c.groups, legitimacy_gain=c.legitimacy_gain, hardship_factor=c.hardship_factor,
             weakness_signal=c.weakness_signal, decay_ticks=c.decay_ticks,
+            credibility=c.credibility,
         )
         model.log_event(
             self.name, "concede", groups=list(c.groups), legitimacy_gain=c.legitimacy_gain,
-            hardship_factor=c.hardship_factor, weakness_signal=c.weakness_signal, **why,
+            hardship_factor=c.hardship_factor, weakness_signal=c.weakness_signal,
+            credibility=c.credibility, **why,
         )
 
     def _crackdown(self, model: ActorModel, tick: int, **why: Any) -> None:

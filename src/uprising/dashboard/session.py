@@ -46,7 +46,7 @@ from uprising.dashboard.series import (
     series_row,
 )
 from uprising.scenario import ScenarioError, load_scenario, preset_names
-from uprising.scenario.actors import site_scenario
+from uprising.scenario.sites import site_scenario
 from uprising.visual.lattice import (
     CATEGORIES,
     category_counts,

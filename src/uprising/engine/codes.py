@@ -73,6 +73,7 @@ N_SWITCHES = 14
 # -- per-agent flag bits (array ``flags``, int8) ------------------------------------------------
 F_MOBILISER = 1
 F_VIOLENT = 2
+F_FOREIGN = 4  # a cop of an outside power's contingent: never defects, never reluctant
 
 # -- scalar mechanism parameters (array ``mech``, float64) --------------------------------------
 M_IN_GROUP = 0  # 1: A counts co-group actives + w · out-group actives
@@ -92,11 +93,20 @@ M_P_PROTESTER_CASUALTY = 13
 M_P_POLICE_CASUALTY = 14
 M_MOVE_PROBABILITY = 15
 M_LOYALTY_SCALE = 16
-N_MECH = 17
+M_DEFECT_PEER = 17  # β: weight of the share of defected security forces in view
+M_DEFECT_SANCTION = 18  # σ: expected sanction for defecting, enforced in proportion to 1 − q
+M_DEFECT_RETURN = 19  # a defector returns when its pressure < return_fraction · θ_i·ℓ
+M_FIRE = 20  # per activation: probability a cop with violent actives in view fires on them
+M_FIRE_LETHALITY = 21  # share of fire casualties who die (the others are injured)
+M_FIRE_BYSTANDER = 22  # share of shots that hit a quiet citizen in view (when there is one)
+M_POLICE_LETHALITY = 23  # share of police casualties who die (the others are injured)
+N_MECH = 24
 
 # -- per-tick count columns (Model I) -----------------------------------------------------------
 COUNT_COLUMNS = ("quiet", "active", "jailed", "cops", "arrests", "releases")
-# Further columns returned by reference.run_ticks_mech.
+# Further columns returned by reference.run_ticks_mech. ``killed``: protesters killed (at
+# arrests and by fire), ``injured``: protesters injured by fire; bystanders: quiet citizens hit
+# by fire; ``police_casualties``: every police casualty, ``police_killed`` the dead among them.
 MECH_COLUMNS = (
     "violent",
     "reluctant",
@@ -105,6 +115,10 @@ MECH_COLUMNS = (
     "police_casualties",
     "targets_damaged",
     "targets_destroyed",
+    "injured",
+    "bystanders_killed",
+    "bystanders_injured",
+    "police_killed",
 )
 
 # -- Model II (engine/intergroup) ---------------------------------------------------------------

@@ -17,6 +17,8 @@ from uprising.engine.codes import (
     ARREST_ROUND_HALF_EVEN,
     COP,
     F_MOBILISER,
+    K_DEFECTOR,
+    M_DEFECT_RETURN,
     M_LOYALTY_SCALE,
     M_MOVE_PROBABILITY,
     M_OUT_WEIGHT,
@@ -34,6 +36,7 @@ def default_mech() -> np.ndarray:
     mech[M_OUT_WEIGHT] = 1.0
     mech[M_MOVE_PROBABILITY] = 1.0
     mech[M_LOYALTY_SCALE] = 1.0
+    mech[M_DEFECT_RETURN] = 0.5
     return mech
 
 
@@ -77,6 +80,55 @@ def census(code, occupant, group, flags, cell, spans, width, height, torus, own_
                 if flags[other] & F_MOBILISER:
                     mobilisers += 1
     return cops, actives, same, mobilisers, quiet
+
+
+@numba.njit(cache=True)
+def security_census(code, occupant, kind, cell, spans, width, height, torus):
+    """Returns (cops, actives, quiet, defectors) around ``cell``: defectors are former cops
+    (kind K_DEFECTOR) standing in view, quiet or active; they are also counted as actives or
+    quiet citizens."""
+    x = cell % width
+    y = cell // width
+    cops = 0
+    actives = 0
+    quiet = 0
+    defectors = 0
+    for r in range(spans.shape[0]):
+        ny = y + spans[r, 0]
+        if ny < 0 or ny >= height:
+            if not torus:
+                continue
+            ny = ny + height if ny < 0 else ny - height
+        for dx in range(spans[r, 1], spans[r, 2] + 1):
+            nx = x + dx
+            if nx < 0 or nx >= width:
+                if not torus:
+                    continue
+                nx = nx + width if nx < 0 else nx - width
+            c = ny * width + nx
+            if c == cell:
+                continue
+            v = code[c]
+            if v == COP:
+                cops += 1
+            elif v == ACTIVE:
+                actives += 1
+                defectors += kind[occupant[c]] == K_DEFECTOR
+            elif v == QUIET:
+                quiet += 1
+                defectors += kind[occupant[c]] == K_DEFECTOR
+    return cops, actives, quiet, defectors
+
+
+@numba.njit(inline="always")
+def defection_pressure(actives, quiet, cops, defectors, peer, sanction):
+    """Returns π = a + β·q − σ·(1 − q): a the local active share of citizens in view, q the
+    share of defectors among the security forces in view (cops + defectors; 0 if none), β the
+    peer weight, σ the sanction (enforced less the more of one's peers have defected)."""
+    a = local_active_share(actives, quiet)
+    forces = cops + defectors
+    q = defectors / forces if forces > 0 else 0.0
+    return a + peer * q - sanction * (1.0 - q)
 
 
 @numba.njit(inline="always")

@@ -14,19 +14,25 @@ import numpy as np
 from uprising.engine.bundles import Mechanisms
 from uprising.engine.codes import (
     COP,
+    F_FOREIGN,
     F_MOBILISER,
     F_VIOLENT,
     K_COP,
     K_DEFECTOR,
     M_DEFECT_JOIN,
+    M_DEFECT_PEER,
+    M_DEFECT_RETURN,
     M_DEFECT_REVERSIBLE,
+    M_DEFECT_SANCTION,
     M_DEFECTION,
+    M_FIRE,
     M_IN_GROUP,
     M_LOYALTY_SCALE,
     M_MOBILISERS,
     M_MOVE_PROBABILITY,
     M_P_POLICE_CASUALTY,
     M_P_PROTESTER_CASUALTY,
+    M_POLICE_LETHALITY,
     M_RELUCTANCE,
     M_RELUCTANCE_HALF,
     M_VIOLENCE,
@@ -43,16 +49,17 @@ from uprising.engine.codes import (
 )
 from uprising.engine.lattice import count_view
 from uprising.engine.mechanisms import (
-    census,
     default_mech,
-    local_active_share,
+    defection_pressure,
     reluctance_skip_probability,
+    security_census,
 )
 from uprising.engine.rng import shuffle, uniform
 from uprising.engine.rules import (
     _decide,
     _decide_mech,
     _escalate,
+    _fire_on_crowd,
     _jail,
     _maybe_move,
     _move,
@@ -110,12 +117,18 @@ def run_ticks_mech(n_ticks, rng, world, agents, mechanisms, views, sw, k, mech):
     defection = mech[M_DEFECTION] == 1.0
     join_crowd = mech[M_DEFECT_JOIN] == 1.0
     loyalty_scale = mech[M_LOYALTY_SCALE]
+    peer = mech[M_DEFECT_PEER]
+    fire = violence and mech[M_FIRE] > 0.0
+    hits = np.zeros(4, dtype=np.int64)  # protesters killed, injured; bystanders killed, injured
+    sanction = mech[M_DEFECT_SANCTION]
     for t in range(n_ticks):
         arrests = 0
         releases = 0
         reluctant = 0
         killed = 0
         police_casualties = 0
+        police_killed = 0
+        hits[:] = 0
         for i in range(n):  # a fresh random order each tick, whatever the chunking
             order[i] = i
         shuffle(rng, order)
@@ -128,12 +141,12 @@ def run_ticks_mech(n_ticks, rng, world, agents, mechanisms, views, sw, k, mech):
                 if move_first and cops_move:
                     _move(rng, code, occupant, pos, a, cop_offs, sw, scratch)
                 skip = False
-                if defection or reluctance:
-                    cops_v, act_v, _, _, quiet_v = census(
-                        code, occupant, group, flags, pos[a], cop_spans, width, height, torus, -1
+                if (defection or reluctance) and not flags[a] & F_FOREIGN:
+                    cops_v, act_v, quiet_v, def_v = security_census(
+                        code, occupant, kind, pos[a], cop_spans, width, height, torus
                     )
-                    share = local_active_share(act_v, quiet_v)
-                    if defection and share > defect_threshold[a] * loyalty_scale:
+                    pressure = defection_pressure(act_v, quiet_v, cops_v, def_v, peer, sanction)
+                    if defection and pressure > defect_threshold[a] * loyalty_scale:
                         kind[a] = K_DEFECTOR
                         _set_civilian_state(code, pos, state, a, join_crowd)
                         continue
@@ -144,6 +157,9 @@ def run_ticks_mech(n_ticks, rng, world, agents, mechanisms, views, sw, k, mech):
                         if uniform(rng) < p_skip:
                             skip = True
                             reluctant += 1
+                if fire and not skip:
+                    skip = _fire_on_crowd(rng, code, occupant, state, pos, flags, a, cop_offs,
+                                          sw, mech, scratch, hits)
                 if not skip:
                     victim = _pick_arrestee(
                         rng, code, occupant, pos, a, cop_offs, cop_spans, sw, scratch
@@ -163,6 +179,8 @@ def run_ticks_mech(n_ticks, rng, world, agents, mechanisms, views, sw, k, mech):
                                 state[a] = S_OFF
                                 _take_off_lattice(code, occupant, pos, a)
                                 police_casualties += 1
+                                if mech[M_POLICE_LETHALITY] > 0.0:
+                                    police_killed += uniform(rng) < mech[M_POLICE_LETHALITY]
                                 continue
                         else:
                             _jail(rng, code, occupant, state, pos, term, fresh, arrest_cell,
@@ -190,10 +208,11 @@ def run_ticks_mech(n_ticks, rng, world, agents, mechanisms, views, sw, k, mech):
             actives_seen = 0
             if kind[a] == K_DEFECTOR:
                 if defection and mech[M_DEFECT_REVERSIBLE] == 1.0:
-                    _, act_v, _, _, quiet_v = census(
-                        code, occupant, group, flags, pos[a], cop_spans, width, height, torus, -1
+                    cops_v, act_v, quiet_v, def_v = security_census(
+                        code, occupant, kind, pos[a], cop_spans, width, height, torus
                     )
-                    if local_active_share(act_v, quiet_v) < defect_threshold[a] * loyalty_scale / 2:
+                    pressure = defection_pressure(act_v, quiet_v, cops_v, def_v, peer, sanction)
+                    if pressure < defect_threshold[a] * loyalty_scale * mech[M_DEFECT_RETURN]:
                         kind[a] = K_COP
                         state[a] = S_QUIET
                         flags[a] = 0
@@ -266,8 +285,12 @@ def run_ticks_mech(n_ticks, rng, world, agents, mechanisms, views, sw, k, mech):
         row[6] = violent
         row[7] = reluctant
         row[8] = defected
-        row[9] = killed
+        row[9] = killed + hits[0]
         row[10] = police_casualties
         row[11] = damaged
         row[12] = destroyed
+        row[13] = hits[1]
+        row[14] = hits[2]
+        row[15] = hits[3]
+        row[16] = police_killed
     return out

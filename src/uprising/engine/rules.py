@@ -23,6 +23,9 @@ from uprising.engine.codes import (
     JAILED_STAY_AND_BLOCK,
     JAILED_STAY_AS_EMPTY,
     M_DAMAGE,
+    M_FIRE,
+    M_FIRE_BYSTANDER,
+    M_FIRE_LETHALITY,
     M_IN_GROUP,
     M_MOB_GRIEVANCE_BOOST,
     M_MOB_THRESHOLD_DROP,
@@ -32,6 +35,7 @@ from uprising.engine.codes import (
     RELEASE_ANYWHERE,
     RELEASE_IN_PLACE,
     S_ACTIVE,
+    S_DEAD,
     S_JAILED,
     S_QUIET,
     SW_ARREST_RULE,
@@ -276,3 +280,55 @@ def _escalate(code, pos, state, flags, target_index, damage, agent, actives_seen
         )
     else:
         flags[agent] &= ~F_VIOLENT
+
+
+@numba.njit(cache=True)
+def _fire_on_crowd(rng, code, occupant, state, pos, flags, cop, offs, sw, mech, scratch, hits):
+    """Rule F: a cop with violent actives in view fires with probability φ_f (``M_FIRE``).
+
+    The shot hits a uniformly chosen quiet citizen in view with probability b
+    (``M_FIRE_BYSTANDER``, if any quiet citizen is in view), otherwise a uniformly chosen violent
+    active. The person hit dies with probability ``M_FIRE_LETHALITY`` (off the lattice, S_DEAD),
+    else is injured and withdraws (quiet). Adds to ``hits``: [protesters killed, protesters
+    injured, bystanders killed, bystanders injured]. Returns whether the cop fired.
+    """
+    width = sw[SW_WIDTH]
+    height = sw[SW_HEIGHT]
+    torus = sw[SW_TORUS] == 1
+    cell = pos[cop]
+    n_violent = 0
+    n_quiet = 0
+    m = offs.shape[0]
+    for j in range(m):
+        x = cell % width + offs[j, 0]
+        y = cell // width + offs[j, 1]
+        if torus:
+            x = x % width
+            y = y % height
+        elif x < 0 or x >= width or y < 0 or y >= height:
+            continue
+        c = y * width + x
+        if code[c] == ACTIVE and flags[occupant[c]] & F_VIOLENT:
+            scratch[n_violent] = c  # violent cells from the front, quiet cells from the back
+            n_violent += 1
+        elif code[c] == QUIET:
+            n_quiet += 1
+            scratch[scratch.shape[0] - n_quiet] = c
+    if n_violent == 0 or uniform(rng) >= mech[M_FIRE]:
+        return False
+    if n_quiet > 0 and uniform(rng) < mech[M_FIRE_BYSTANDER]:
+        victim = occupant[scratch[scratch.shape[0] - 1 - below(rng, n_quiet)]]
+        slot = 2
+    else:
+        victim = occupant[scratch[below(rng, n_violent)]]
+        slot = 0
+    flags[victim] &= ~F_VIOLENT
+    if uniform(rng) < mech[M_FIRE_LETHALITY]:
+        state[victim] = S_DEAD
+        flags[victim] = 0
+        _take_off_lattice(code, occupant, pos, victim)
+        hits[slot] += 1
+    else:
+        _set_civilian_state(code, pos, state, victim, False)
+        hits[slot + 1] += 1
+    return True

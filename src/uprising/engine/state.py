@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
@@ -69,6 +69,8 @@ class WorldState:
     defect_threshold: np.ndarray  # float64 per agent: θ of cops (defection)
     target_index: np.ndarray  # int32 per cell: index into damage, −1 (size 1 without targets)
     damage: np.ndarray  # float64 per target building, in [0, 1]
+    # float64 per agent: political alienation A_i (two-dimensional demands); empty when off
+    alienation: np.ndarray = field(default_factory=lambda: np.zeros(0))
 
     def world(self) -> World:
         """Returns the lattice arrays as the kernels' ``World`` bundle (views, not copies)."""
@@ -208,8 +210,12 @@ def _citizen_attributes(
     return group, hardship, risk
 
 
-def _mobiliser_flags(scenario: Scenario, rng: np.random.Generator, group: np.ndarray) -> np.ndarray:
-    """Returns int8 flags with F_MOBILISER set on round(share·eligible) random citizens."""
+def _mobiliser_flags(
+    scenario: Scenario, rng: np.random.Generator, group: np.ndarray, pos: np.ndarray
+) -> np.ndarray:
+    """Returns int8 flags with F_MOBILISER set on round(share·eligible) random citizens, or
+    (``mobilisers.organised``) on the eligible citizens nearest (torus distance) to a random
+    eligible one: an organised cell rather than scattered individuals."""
     flags = np.zeros(len(group), dtype=np.int8)
     mob = scenario.mobilisers
     if mob.share <= 0:
@@ -217,7 +223,17 @@ def _mobiliser_flags(scenario: Scenario, rng: np.random.Generator, group: np.nda
     names = scenario.group_names
     allowed = [names.index(g) for g in mob.groups] if mob.groups else list(range(len(names)))
     eligible = np.flatnonzero(np.isin(group, allowed))
-    chosen = rng.choice(eligible, size=round(mob.share * len(eligible)), replace=False)
+    size = round(mob.share * len(eligible))
+    if mob.organised and size > 0:
+        w, h = scenario.world.width, scenario.world.height
+        centre = pos[rng.choice(eligible)]
+        dx = np.abs(pos[eligible] % w - centre % w)
+        dy = np.abs(pos[eligible] // w - centre // w)
+        if scenario.world.torus:
+            dx, dy = np.minimum(dx, w - dx), np.minimum(dy, h - dy)
+        chosen = eligible[np.argsort(dx * dx + dy * dy, kind="stable")[:size]]
+    else:
+        chosen = rng.choice(eligible, size=size, replace=False)
     flags[chosen] = F_MOBILISER
     return flags
 
@@ -274,10 +290,11 @@ def build_state(scenario: Scenario, rng: np.random.Generator) -> WorldState:
         scenario, rng, n_cit
     )
     flags = np.zeros(n, dtype=np.int8)
-    flags[:n_cit] = _mobiliser_flags(scenario, rng, group[:n_cit])
+    flags[:n_cit] = _mobiliser_flags(scenario, rng, group[:n_cit], pos[:n_cit])
     mobilisers = np.flatnonzero(flags[:n_cit] & F_MOBILISER)
-    state[mobilisers] = S_ACTIVE  # always active while free, from the start
-    code[pos[mobilisers]] = ACTIVE
+    if scenario.mobilisers.start == 0:
+        state[mobilisers] = S_ACTIVE  # always active while free, from the start
+        code[pos[mobilisers]] = ACTIVE
     loyalty = np.ones(n)
     defect_threshold = np.full(n, np.inf)
     if scenario.reluctance.enabled:

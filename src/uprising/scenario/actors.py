@@ -1,21 +1,20 @@
-"""Scenario sections of the macro actors: government, external power, elite, several sites.
+"""Scenario sections of the macro actors: government, external power, elite.
 
 All are off by default, so the Epstein presets are untouched. Equations and sources:
-docs/ODD.md §8.1 (E8–E10). The actors themselves live in ``uprising.actors``; the multi-site
-coordinator in ``uprising.simulation.sites``.
+docs/ODD.md §8.1 (E8–E10). The actors themselves live in ``uprising.actors``; several sites
+and their news coupling are ``uprising.scenario.sites``.
 """
 
 from __future__ import annotations
 
 import math
-from typing import TYPE_CHECKING, Annotated, Any, Literal
+from typing import TYPE_CHECKING, Literal
 
 from pydantic import Field, field_validator, model_validator
 
 from uprising.scenario.base import MAX_TICKS, Frozen, Probability, Tick, Ticks, check_jail_term
-from uprising.scenario.errors import validate_as
 from uprising.scenario.mechanisms import GroupName
-from uprising.scenario.paths import set_path
+from uprising.scenario.sites import site_scenario
 
 if TYPE_CHECKING:
     from uprising.scenario.schema import Scenario
@@ -26,10 +25,6 @@ FORCE_CODES = {"restrained": 0.0, "normal": 1.0, "lethal": 2.0}
 #: Government responses in the order the rule checks them within one tick.
 GOVERNMENT_ACTIONS = ("concede", "emergency", "cut_information", "crackdown", "request_help")
 
-SiteName = Annotated[str, Field(pattern=r"^[A-Za-z_][A-Za-z0-9_-]*$", max_length=40)]
-
-#: Reserved: the ``site`` value of the summed rows in a multi-site time series.
-TOTAL_SITE = "total"
 
 
 def _parse_inf(v: object) -> object:
@@ -61,6 +56,7 @@ class Concession(Response):
     hardship_factor: float = Field(1.0, gt=0.0, le=1.0, description="multiplies hardship")
     weakness_signal: Probability = Field(0.0, description="s, drop of perceived arrest risk")
     decay_ticks: int = Field(10, ge=1, le=1_000_000, description="τ of the signal's decay")
+    credibility: Probability = Field(1.0, description="c: share of the concession believed")
 
 
 class Crackdown(Response):
@@ -123,6 +119,13 @@ class ScriptedAction(Frozen):
     action: Literal["concede", "emergency", "cut_information", "crackdown", "request_help"]
 
 
+class Reporting(Frozen):
+    """What a government observes: reported(t) = bias · true(t − lag) (an observation model)."""
+
+    lag: int = Field(0, ge=0, le=10_000, description="ticks before a count is reported")
+    bias: float = Field(1.0, gt=0.0, le=10.0, description="reported / true (< 1: under-reported)")
+
+
 class Government(Frozen):
     """The government actor: scripted (``script``) or rule-based responses to observed unrest."""
 
@@ -150,6 +153,7 @@ class Government(Frozen):
     crackdown: Crackdown | None = None
     request_help: HelpRequest | None = None
     script: tuple[ScriptedAction, ...] = Field((), max_length=10_000)
+    reporting: Reporting = Field(default_factory=Reporting)
 
     @model_validator(mode="after")
     def _complete(self) -> Government:
@@ -247,52 +251,12 @@ class Elite(Frozen):
     resolve_sensitivity: Probability = Field(
         1.0, description="μ: government resolve factor = 1 − μ·(1 − c)"
     )
-
-
-class Site(Frozen):
-    """One site (city): its own lattice, built from the base scenario plus ``overrides``."""
-
-    name: SiteName
-    overrides: dict[str, Any] = Field(
-        default_factory=dict, max_length=1000,
-        description="{dotted.path: value} applied to the base scenario",
+    erosion: float = Field(
+        0.0, ge=0.0, le=100.0,
+        description="η (endogenous cohesion): c ← max(0, c − η·max(0, a − a_tol)) each tick, "
+        "a the observed active share",
     )
-
-    @field_validator("name")
-    @classmethod
-    def _not_reserved(cls, v: str) -> str:
-        if v == TOTAL_SITE:
-            raise ValueError(f"{TOTAL_SITE!r} is reserved for the summed rows")
-        return v
-
-
-class NewsCut(Frozen):
-    """From ``start`` to ``end`` (inclusive) news to and from ``sites`` (all if empty) is
-    multiplied by ``factor``."""
-
-    start: Tick
-    end: Tick
-    sites: tuple[SiteName, ...] = Field((), max_length=100)
-    factor: Probability = 0.0
-
-    @model_validator(mode="after")
-    def _ordered(self) -> NewsCut:
-        if self.end < self.start:
-            raise ValueError(f"end ({self.end}) must be ≥ start ({self.start})")
-        return self
-
-
-class News(Frozen):
-    """Coupling of sites: news of activity elsewhere raises hardship or lowers thresholds."""
-
-    gain: float = Field(0.0, ge=0.0, le=100.0, description="g; 0 = sites are independent")
-    delay: int = Field(0, ge=0, le=1_000_000, description="ticks news takes to arrive")
-    target: Literal["hardship", "threshold"] = Field(
-        "hardship",
-        description="hardship: population.hardship_scale = 1 + g·news; threshold: "
-        "population.threshold = T₀·max(0, 1 − g·news)",
-    )
-    cuts: tuple[NewsCut, ...] = Field((), max_length=10_000)
+    tolerance: Probability = Field(0.05, description="a_tol: unrest the elite tolerates")
 
 
 def stakes_index(ep: ExternalPower) -> float:
@@ -356,6 +320,8 @@ def check_actor_sections(scenario: Scenario) -> None:
         raise ValueError(
             f"elite.split_at = {elite.split_at} is after the run's last tick {ticks}"
         )
+    if scenario.demands.enabled and scenario.model != "civil_violence":
+        raise ValueError("demands.enabled needs model = civil_violence (Model I)")
     names = [s.name for s in scenario.sites]
     if len(set(names)) != len(names):
         raise ValueError(f"sites: duplicate names in {names}")
@@ -381,20 +347,3 @@ def check_actor_sections(scenario: Scenario) -> None:
             raise ValueError(
                 f"sites[{i}].overrides ({site.name}): {'; '.join(lines)}"
             ) from None
-
-
-def site_scenario(scenario: Scenario, site: Site) -> Scenario:
-    """Returns the scenario of one site: the base without sites/news, plus its overrides,
-    validated as the base's own class.
-
-    Raises:
-        ScenarioError: the overrides make an invalid scenario (message names the field).
-    """
-    data = scenario.model_dump(mode="python", exclude={"sites", "news"})
-    data["name"] = f"{scenario.name}/{site.name}"
-    for key, value in site.overrides.items():
-        try:
-            set_path(data, key, value)
-        except ValueError as exc:
-            raise ValueError(f"{key!r}: {exc}") from None
-    return validate_as(type(scenario), data, f"site {site.name}")

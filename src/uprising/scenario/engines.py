@@ -26,6 +26,8 @@ def unsupported(scenario: Any) -> list[str]:
             out.append(f"timeline[{i}] changing {ev.path}")
     if scenario.national is not None:
         out.append("a national scenario (national: curfews and emergencies)")
+    if scenario.demands.enabled:
+        out.append("demands (two-dimensional grievance)")
     return out
 
 

@@ -73,6 +73,10 @@ class ConcessionEvent(Frozen):
     hardship_factor: float = Field(1.0, gt=0.0, le=1.0, description="multiplies hardship")
     weakness_signal: Probability = Field(0.0, description="s, drop of perceived arrest risk")
     decay_ticks: float = Field(10.0, gt=0.0, le=1e6, description="τ of the signal's decay")
+    credibility: Probability = Field(
+        1.0, description="c: share of the concession citizens believe (legitimacy gain and "
+        "hardship cut are scaled by c; with demands on, 1 − c moves demands to politics)"
+    )
 
 
 TimelineEvent = Annotated[

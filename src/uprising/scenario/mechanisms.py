@@ -7,11 +7,14 @@ data (arrays and scalars); macro actors live in uprising.actors.
 from __future__ import annotations
 
 import re
-from typing import Annotated, Literal
+from typing import TYPE_CHECKING, Annotated, Literal
 
 from pydantic import Field, model_validator
 
 from uprising.scenario.base import MAX_CELLS, Distribution, Frozen, Probability
+
+if TYPE_CHECKING:
+    pass
 
 GroupName = Annotated[str, Field(pattern=r"^[A-Za-z_][A-Za-z0-9_]*$", max_length=40)]
 _NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
@@ -35,6 +38,10 @@ class Crowd(Frozen):
         False, description="A = 1 + co-group actives + out_group_weight · other actives"
     )
     out_group_weight: Probability = Field(1.0, description="w, weight of out-group actives")
+    legitimacy_coupling: Probability = Field(
+        0.0, description="γ: each tick L_g ← L_g + γ·(L̄ − L_g), L̄ the citizen-weighted mean "
+        "(a shock to one group's legitimacy spills over to the others)",
+    )
 
 
 class Mobilisers(Frozen):
@@ -50,6 +57,15 @@ class Mobilisers(Frozen):
     grievance_boost: float = Field(
         0.0, ge=0.0, le=1.0, description="δ_G: G_eff = min(1, G + δ_G·M)"
     )
+    start: int = Field(
+        0, ge=0, le=10_000_000,
+        description="tick from which mobilisers act (always active); before it they are "
+        "ordinary citizens (0: from the start)",
+    )
+    organised: bool = Field(
+        False, description="mobilisers are the citizens nearest one another (one organised "
+        "cell) instead of scattered at random",
+    )
 
 
 class Reluctance(Frozen):
@@ -63,7 +79,9 @@ class Reluctance(Frozen):
 
 
 class Defection(Frozen):
-    """Cops change sides when the local active share exceeds their threshold (Chenoweth 2022)."""
+    """Cops change sides when the local pressure π = a + β·q − σ·(1 − q) exceeds their
+    threshold θ_i·ℓ (a: active share of citizens in view, q: share of defectors among the
+    security forces in view); docs/ODD.md §8.1 E5."""
 
     enabled: bool = False
     threshold: Distribution = Field(
@@ -72,7 +90,18 @@ class Defection(Frozen):
     )
     join_crowd: bool = Field(True, description="defectors become always-active protesters")
     reversible: bool = Field(
-        False, description="a defector returns to duty when the local share falls below θ_i/2"
+        False, description="a defector returns to duty when π falls below return_fraction·θ_i·ℓ"
+    )
+    return_fraction: float = Field(
+        0.5, ge=0.0, le=1.0, description="hysteresis of return: π < return_fraction·θ_i·ℓ"
+    )
+    peer_weight: float = Field(
+        0.0, ge=0.0, le=10.0,
+        description="β: weight of q, the share of defected security forces in view",
+    )
+    sanction: float = Field(
+        0.0, ge=0.0, le=10.0,
+        description="σ: expected sanction for defecting, enforced in proportion to 1 − q",
     )
 
 
@@ -81,10 +110,21 @@ FORCE_LEVELS: tuple[str, ...] = ("restrained", "normal", "lethal")
 
 
 class CasualtyRates(Frozen):
-    """Per-arrest probabilities of a casualty when the arrestee is violent."""
+    """Casualties under one force level: per arrest of a violent protester (``protester``,
+    ``police``), and by fire on violent crowds (``fire``, ``lethality``, ``bystander``)."""
 
-    protester: Probability
-    police: Probability
+    protester: Probability = Field(description="P(protester killed | arrest of a violent one)")
+    police: Probability = Field(description="P(police casualty | arrest of a violent one)")
+    police_lethality: Probability = Field(0.0, description="share of police casualties who die")
+    fire: Probability = Field(
+        0.0, description="φ_f: per activation, P(a cop with violent actives in view fires)"
+    )
+    lethality: Probability = Field(0.5, description="share of fire casualties who die")
+    bystander: Probability = Field(0.0, description="share of shots hitting a quiet citizen")
+
+    def harm(self) -> float:
+        """Returns h_f = protester + fire: the harm citizens expect from this force level."""
+        return self.protester + self.fire
 
 
 def _default_rates() -> dict[str, CasualtyRates]:
@@ -112,7 +152,16 @@ class Violence(Frozen):
     damage_per_tick: float = Field(
         0.05, ge=0.0, le=1.0, description="damage a violent neighbour adds to a target per tick"
     )
+    police_flee_radius: float = Field(
+        0.0, ge=0.0, le=1000.0,
+        description="when a target is destroyed (seized), cops on duty within this distance "
+        "of it leave duty (0: none); logged as a `seized` event",
+    )
     force_level: ForceLevel = "normal"
+    deterrence: float = Field(
+        0.0, ge=0.0, le=1000.0,
+        description="φ: perceived risk × (1 + φ·h_f), h_f = protester + fire rate of the level",
+    )
     casualty_rates: dict[ForceLevel, CasualtyRates] = Field(default_factory=_default_rates)
 
     @model_validator(mode="after")
@@ -121,6 +170,33 @@ class Violence(Frozen):
         if missing:
             raise ValueError(f"casualty_rates needs every force level; missing {missing}")
         return self
+
+
+class Demands(Frozen):
+    """Two-dimensional demands (docs/ODD.md §8.1 E11): G = (1 − ω_g)·E + ω_g·P with the
+    economic grievance E = min(1, H·h)·(1 − L_g) and the political one P = A·(1 − L_g);
+    mobilisers, repression and the unbelieved part of concessions move ω_g towards politics."""
+
+    enabled: bool = False
+    political_weight: Probability = Field(0.0, description="ω₀, weight of politics at the start")
+    alienation: Distribution = Field(
+        default_factory=lambda: Distribution(dist="uniform", low=0.0, high=1.0),
+        description="A_i, political alienation (drawn independently of hardship)",
+    )
+    mobiliser_shift: float = Field(
+        0.0, ge=0.0, le=1000.0,
+        description="μ: dω = μ·m_g·(1 − ω), m_g the active mobilisers per citizen of g",
+    )
+    repression_shift: float = Field(
+        0.0, ge=0.0, le=1000.0,
+        description="κ: dω = κ·r·(1 − ω), r the arrests and killings per citizen last tick",
+    )
+    concession_shift: Probability = Field(
+        0.0, description="χ: a concession of credibility c moves ω by χ·(1 − c)·(1 − ω)"
+    )
+    relaxation: Probability = Field(
+        0.0, description="λ: dω = −λ·(ω − ω₀) per tick (demands return to their start)"
+    )
 
 
 class Curfew(Frozen):

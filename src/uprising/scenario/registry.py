@@ -90,6 +90,9 @@ REGISTRY: tuple[RuntimeParameter, ...] = (
     RuntimeParameter("rules.move_probability", 0.0, 1.0, Effect.MECH,
                      lambda sc: sc.curfew.move_probability, 1.0,
                      doc="probability an agent moves when activated (curfew)"),
+    RuntimeParameter("defection.sanction", 0.0, 10.0, Effect.MECH,
+                     lambda sc: sc.defection.sanction, 0.3,
+                     doc="σ, expected sanction for a cop who defects"),
     RuntimeParameter("violence.force_level", 0.0, 2.0, Effect.MECH, _force_code, 1.0,
                      doc="force level code: 0 restrained, 1 normal, 2 lethal"),
 )

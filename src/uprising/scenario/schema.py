@@ -11,14 +11,7 @@ from typing import Literal
 
 from pydantic import Field, field_validator, model_validator
 
-from uprising.scenario.actors import (
-    Elite,
-    ExternalPower,
-    Government,
-    News,
-    Site,
-    check_actor_sections,
-)
+from uprising.scenario.actors import Elite, ExternalPower, Government, check_actor_sections
 from uprising.scenario.base import (
     MAX_CELLS,
     MAX_TICKS,
@@ -40,6 +33,7 @@ from uprising.scenario.mechanisms import (
     Crowd,
     Curfew,
     Defection,
+    Demands,
     Group,
     Mobilisers,
     Reluctance,
@@ -47,6 +41,7 @@ from uprising.scenario.mechanisms import (
     check_group_names,
 )
 from uprising.scenario.national import National, check_national
+from uprising.scenario.sites import News, Site
 
 
 class World(Frozen):
@@ -241,6 +236,7 @@ class Scenario(Frozen):
     defection: Defection = Field(default_factory=Defection)
     violence: Violence = Field(default_factory=Violence)
     curfew: Curfew = Field(default_factory=Curfew)
+    demands: Demands = Field(default_factory=Demands)
     model: Literal["civil_violence", "intergroup"] = Field(
         "civil_violence",
         description="civil_violence: Epstein Model I; intergroup: Model II (two groups, "

@@ -12,6 +12,7 @@ from uprising.engine import get_kernel
 from uprising.engine import reference as ref
 from uprising.engine.codes import (
     COUNT_COLUMNS,
+    F_MOBILISER,
     K_COP,
     MECH_COLUMNS,
     S_ACTIVE,
@@ -19,7 +20,7 @@ from uprising.engine.codes import (
     S_OFF,
     S_QUIET,
 )
-from uprising.engine.state import build_state, kernel_config
+from uprising.engine.state import build_state, count_for, draw, kernel_config
 from uprising.observer import summarize
 from uprising.scenario import Scenario
 from uprising.scenario.events import ConcessionEvent
@@ -27,7 +28,10 @@ from uprising.scenario.registry import Effect
 from uprising.simulation.base import ScenarioLike
 from uprising.simulation.lattice import LatticeSimulation
 from uprising.simulation.memory import check_buildable
-from uprising.simulation.seeds import SeedLike
+from uprising.simulation.police import flee, mark_foreign, police_slots, set_cop_count
+from uprising.simulation.seeds import SeedLike, generator
+
+STREAM_DEMANDS = 3  # the seed stream of political alienation A_i (demands on)
 
 
 def _columns(scenario: Scenario) -> list[str]:
@@ -39,6 +43,8 @@ def _columns(scenario: Scenario) -> list[str]:
     if len(names) > 1:
         for what in ("quiet", "active", "jailed", "legitimacy"):
             cols += [f"{what}_{g}" for g in names]
+    if scenario.demands.enabled:
+        cols.append("political_weight")
     return cols
 
 
@@ -79,6 +85,17 @@ class Model(LatticeSimulation):
             from uprising.engine.fast.memory import compact_state
 
             compact_state(self.state)
+        if s.demands.enabled:  # its own stream: the other draws stay as without demands
+            alienation = np.zeros(len(self.state.kind))
+            rng = generator(self.seed_sequence, STREAM_DEMANDS)
+            alienation[: self.state.n_citizens] = draw(s.demands.alienation, rng,
+                                                       self.state.n_citizens)
+            self.state.alienation = alienation
+        self._seized = np.zeros(len(self.state.damage), dtype=bool)  # destroyed targets seen
+        self._dormant = np.zeros(0, dtype=np.int64)  # mobilisers waiting for mobilisers.start
+        if s.mobilisers.start > 0:
+            self._dormant = np.flatnonzero(self.state.flags & F_MOBILISER)
+            self.state.flags[self._dormant] &= ~np.int8(F_MOBILISER)
         self.config = kernel_config(s)
         self.switches = self.config.switches.copy()
         self._start()
@@ -140,6 +157,14 @@ class Model(LatticeSimulation):
         self.parameters.concede(ev, self.tick + 1)
         self.parameters.refresh_citizens(self.state, self.tick + 1)
 
+    def receive_news(self, hardship_factor: float) -> None:
+        """Sets the news multiplier of hardship (several sites, ``news.target: hardship``) from
+        the next tick on: it multiplies every group's hardship scale and never overwrites it,
+        so shocks and concessions on that scale survive the news."""
+        if hardship_factor != self.parameters.news_hardship:
+            self.parameters.news_hardship = hardship_factor
+            self._refresh_citizens()
+
     @property
     def n_citizens(self) -> int:
         """Returns the number of citizens (free or jailed)."""
@@ -150,6 +175,14 @@ class Model(LatticeSimulation):
 
     # -- internals -----------------------------------------------------------------------
     def _before_tick(self, nxt: int) -> bool:
+        waiting = len(self._dormant) > 0
+        if waiting and nxt >= self.scenario.mobilisers.start:  # the organisers come out
+            self.state.flags[self._dormant] |= np.int8(F_MOBILISER)
+            self.log_event("mobilisers", "start", count=len(self._dormant))
+            self._dormant = self._dormant[:0]
+            waiting = False
+        if self.scenario.violence.police_flee_radius > 0:
+            self._police_flee()
         scripted = nxt in self.timeline.change_ticks
         if scripted:
             self._apply_changes(self.timeline.changes_at(nxt))
@@ -158,9 +191,52 @@ class Model(LatticeSimulation):
         for actor in self.actors:
             actor.before_tick(self, nxt)
         signalling = self.parameters.signals_alive(nxt)
-        if signalling:
+        demands = self.parameters.demands
+        if demands:
+            self._update_demands()
+        coupled = self.scenario.crowd.legitimacy_coupling > 0 and self._per_group
+        if coupled:
+            self._couple_legitimacy()
+        if signalling or demands:
             self._refresh_citizens()
-        return scripted or bool(self.actors) or signalling or self._per_group
+        if coupled and not signalling and not demands:
+            self._refresh_citizens()
+        return (scripted or bool(self.actors) or signalling or demands or waiting
+                or self._per_group)
+
+    def _police_flee(self) -> None:
+        """Police near a newly destroyed (seized) target leave duty; logged for the government."""
+        st = self.state
+        new = (st.damage >= 1.0) & ~self._seized
+        if not new.any():
+            return
+        self._seized |= new
+        cells = np.flatnonzero(np.isin(st.target_index, np.flatnonzero(new)))
+        w = self.scenario.world
+        fled = flee(cells, self.scenario.violence.police_flee_radius, w.width, w.height,
+                    w.torus, police_slots(self._cop_ids(), st.kind), st.code, st.occupant,
+                    st.state, st.pos)
+        self.log_event("violence", "seized", targets=[int(c) for c in cells], police_fled=fled)
+
+    def _couple_legitimacy(self) -> None:
+        gamma = self.scenario.crowd.legitimacy_coupling
+        mean = self.parameters.mean_legitimacy(self.state)
+        for name in self.parameters.groups:
+            key = f"groups.{name}.legitimacy"
+            value = self.parameters.values[key]
+            self.parameters.values[key] = value + gamma * (mean - value)
+
+    def _update_demands(self) -> None:
+        st = self.state
+        n = st.n_citizens
+        k = len(self.parameters.groups)
+        group = st.group[:n]
+        mob = ((st.flags[:n] & F_MOBILISER) != 0) & (st.state[:n] == S_ACTIVE)
+        sizes = np.bincount(group, minlength=k)
+        m_g = np.bincount(group[mob], minlength=k) / np.maximum(sizes, 1)
+        row = self.last_row()
+        repression = (row["arrests"] + row.get("killed", 0.0)) / max(n, 1)
+        self.parameters.update_demands(m_g, repression)
 
     def _kernel(self, n_ticks: int) -> tuple[np.ndarray, int]:
         st, cfg = self.state, self.config
@@ -196,6 +272,8 @@ class Model(LatticeSimulation):
             row += counts[6:].tolist()
         if self._per_group:
             row += self._group_counts()
+        if self.parameters.demands:
+            row.append(self.parameters.mean_weight(self.state))
         return np.asarray(row, dtype=float)
 
     def _group_counts(self) -> list[float]:
@@ -213,8 +291,33 @@ class Model(LatticeSimulation):
             self.config = kernel_config(self.scenario, citizen_vision=value)
         elif effect is Effect.MECH:
             self.mech = self.parameters.mech()
+            if self.scenario.violence.deterrence > 0:  # force level enters perceived risk
+                self._refresh_citizens()
+        elif effect is Effect.COP_COUNT:
+            self._set_police(value)
         else:
             super()._on_change(effect, value)
+
+    def _set_police(self, density: float) -> None:
+        """Brings the police on duty to ``density``: only police slots are put on or taken off
+        duty (a defector is a citizen now and stays where it is); the outside power's share of
+        the density (its police, ``PoliceLevers.extra``) is flagged foreign."""
+        st = self.state
+        cells = len(st.code)
+        slots = self._cop_ids()
+        target = count_for(density, cells)
+        if target > len(slots):
+            raise ValueError(
+                f"police.density = {density:g} needs {target} cops, but this run has "
+                f"{len(slots)} cop slots (sized from the largest density the scenario's "
+                "timeline and actors can reach): declare the change in the timeline"
+            )
+        police = police_slots(slots, st.kind)
+        set_cop_count(min(target, len(police)), police, st.code, st.occupant, st.state, st.pos,
+                      self.macro_rng, self.kernel_rng)
+        levers = next((a.levers for a in self.actors if hasattr(a, "levers")), None)
+        foreign = count_for(levers.extra, cells) if levers is not None else 0
+        mark_foreign(police, st.state, st.flags, foreign)
 
     def _refresh_citizens(self) -> None:
         self.parameters.refresh_citizens(self.state, self.tick + 1)

@@ -21,6 +21,9 @@ from uprising.simulation.reporters import Reporter, Reporters
 from uprising.simulation.seeds import STREAM_INIT, STREAM_KERNEL, STREAM_MACRO, child, generator
 from uprising.simulation.timeline import Timeline
 
+#: Columns other than legitimacy that hold real numbers (not counts).
+FLOAT_COLUMNS = ("political_weight",)
+
 
 class LatticeSimulation(Simulation):
     """A model of one lattice: builds its streams, applies timeline changes and records rows.
@@ -75,7 +78,8 @@ class LatticeSimulation(Simulation):
         """Returns the per-tick time series (tick 0 is the initial state); every column but
         legitimacy (and the user reporters' columns) is an integer count."""
         df = pd.DataFrame(np.vstack(self._rows), columns=self.columns)
-        floats = [c for c in self.columns if c.startswith("legitimacy")]
+        floats = [c for c in self.columns
+                  if c.startswith("legitimacy") or c in FLOAT_COLUMNS]
         df = df.astype({c: "int64" for c in self.columns if c not in floats})
         return df if self.reporters is None else self.reporters.join(df)
 

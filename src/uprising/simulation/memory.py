@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from uprising.engine.fast.memory import MEMORY_FRACTION, check_fits, estimate_bytes, physical_memory
 from uprising.scenario import Scenario, ScenarioError
-from uprising.scenario.actors import site_scenario
 from uprising.scenario.events import timeline_max_density
+from uprising.scenario.sites import site_scenario
 
 
 def _largest_cop_density(scenario: Scenario) -> float:

@@ -16,8 +16,14 @@ from uprising.engine import mechanisms as mk
 from uprising.engine.codes import (
     M_DAMAGE,
     M_DEFECT_JOIN,
+    M_DEFECT_PEER,
+    M_DEFECT_RETURN,
     M_DEFECT_REVERSIBLE,
+    M_DEFECT_SANCTION,
     M_DEFECTION,
+    M_FIRE,
+    M_FIRE_BYSTANDER,
+    M_FIRE_LETHALITY,
     M_IN_GROUP,
     M_LOYALTY_SCALE,
     M_MOB_GRIEVANCE_BOOST,
@@ -27,6 +33,7 @@ from uprising.engine.codes import (
     M_OUT_WEIGHT,
     M_P_POLICE_CASUALTY,
     M_P_PROTESTER_CASUALTY,
+    M_POLICE_LETHALITY,
     M_RELUCTANCE,
     M_RELUCTANCE_HALF,
     M_VIOLENCE,
@@ -35,7 +42,7 @@ from uprising.engine.codes import (
 from uprising.engine.state import WorldState
 from uprising.scenario import Scenario
 from uprising.scenario.events import ConcessionEvent
-from uprising.scenario.mechanisms import FORCE_LEVELS
+from uprising.scenario.mechanisms import FORCE_LEVELS, CasualtyRates
 from uprising.scenario.registry import GROUP_FIELDS, row_for, supported
 
 SIGNAL_FLOOR = 1e-4  # a weakness signal smaller than this is treated as gone
@@ -82,6 +89,11 @@ class Parameters:
                 value = self.values[row.path] if own is None else own
                 self.values[f"groups.{name}.{row.group_field}"] = float(value)
         self.signals: list[WeaknessSignal] = []
+        demands = scenario.demands
+        self.demands = demands.enabled and self.grouped
+        #: ω_g, the political weight of each group's demands (two-dimensional demands)
+        self.weight = np.full(len(self.groups), demands.political_weight)
+        self.news_hardship = 1.0  # several sites: 1 + g·news multiplies every hardship scale
 
     def keys(self) -> list[str]:
         """Returns every settable key."""
@@ -109,15 +121,37 @@ class Parameters:
         return changed
 
     def concede(self, ev: ConcessionEvent, tick: int) -> None:
-        """Applies a concession's legitimacy gain and hardship cut; records its weakness signal."""
+        """Applies the believed part c of a concession's legitimacy gain and hardship cut, moves
+        demands to politics by χ·(1 − c) (demands on) and records its weakness signal."""
         names = list(ev.groups) or self.groups
+        c = ev.credibility
+        gain = ev.legitimacy_gain if c == 1.0 else c * ev.legitimacy_gain
+        factor = ev.hardship_factor if c == 1.0 else 1.0 - c * (1.0 - ev.hardship_factor)
+        shift = self.scenario.demands.concession_shift * (1.0 - c) if self.demands else 0.0
         for name in names:
             lk = f"groups.{name}.legitimacy"
-            self.values[lk] = min(1.0, self.values[lk] + ev.legitimacy_gain)
-            self.values[f"groups.{name}.hardship_scale"] *= ev.hardship_factor
+            self.values[lk] = min(1.0, self.values[lk] + gain)
+            self.values[f"groups.{name}.hardship_scale"] *= factor
+            gi = self.groups.index(name)
+            self.weight[gi] += shift * (1.0 - self.weight[gi])
         if ev.weakness_signal > 0:
             idx = [self.groups.index(n) for n in names]
             self.signals.append(WeaknessSignal(idx, ev.weakness_signal, tick, ev.decay_ticks))
+
+    def update_demands(self, mobilisers: np.ndarray, repression: float) -> None:
+        """Moves every group's political weight one tick: ω += (μ·m_g + κ·r)·(1 − ω) −
+        λ·(ω − ω₀), clipped to [0, 1]; ``mobilisers`` holds m_g (active mobilisers per citizen
+        of the group), ``repression`` r (arrests and killings per citizen last tick)."""
+        d = self.scenario.demands
+        w = self.weight
+        push = np.minimum(1.0, d.mobiliser_shift * mobilisers + d.repression_shift * repression)
+        w += push * (1.0 - w) - d.relaxation * (w - d.political_weight)
+        np.clip(w, 0.0, 1.0, out=w)
+
+    def mean_weight(self, state: WorldState) -> float:
+        """Returns the citizen-weighted mean political weight ω."""
+        counts = np.bincount(state.group[: state.n_citizens], minlength=len(self.groups))
+        return float(np.dot(counts, self.weight) / max(1, counts.sum()))
 
     def signals_alive(self, tick: int) -> bool:
         """Returns whether some weakness signal still changes perceived risk at ``tick``."""
@@ -130,6 +164,9 @@ class Parameters:
     def risk_factors(self, tick: int) -> np.ndarray:
         """Returns per-group perceived-risk multipliers: scale × every live weakness signal."""
         factors = self.group_vector("risk_scale")
+        deterrence = self.deterrence()
+        if deterrence != 1.0:
+            factors = factors * deterrence
         for sig in self.signals:
             f = sig.factor(tick)
             for gi in sig.groups:
@@ -146,19 +183,38 @@ class Parameters:
     def refresh_citizens(self, state: WorldState, tick: int) -> None:
         """Recomputes effective grievance, perceived risk and threshold of every citizen.
 
-        G = min(1, H·h_g)·(1 − L_g), R_eff = R·r_g(t), T = T_g, where h_g and r_g multiply the
-        global and the group's scale (and r_g every live concession signal).
+        G = min(1, H·h_g·n)·(1 − L_g), R_eff = R·r_g(t), T = T_g, where h_g and r_g multiply the
+        global and the group's scale (and r_g every live concession signal) and n is the news
+        multiplier of several sites (1 otherwise).
         """
         n = state.n_citizens
         g = state.group[:n]
         h = state.hardship[:n]
-        hs = self.group_vector("hardship_scale")[g]
+        hs = self.group_vector("hardship_scale")[g] * self.news_hardship
         hardship = np.minimum(h * hs, 1.0) if np.any(hs != 1.0) else h
-        state.grievance[:n] = hardship * (1.0 - self.group_vector("legitimacy")[g])
+        alienated = 1.0 - self.group_vector("legitimacy")[g]
+        if self.demands:  # G = (1 − ω)·E + ω·P, E = min(1, H·h)·(1 − L), P = A·(1 − L)
+            w = self.weight[g]
+            state.grievance[:n] = ((1.0 - w) * hardship + w * state.alienation[:n]) * alienated
+        else:
+            state.grievance[:n] = hardship * alienated
         rf = self.risk_factors(tick)[g]
         base = state.risk_aversion[:n]
         state.risk[:n] = base * rf if np.any(rf != 1.0) else base
         state.threshold[:n] = self.group_vector("threshold")[g]
+
+    def force_rates(self) -> CasualtyRates:
+        """Returns the casualty rates of the force level in force now."""
+        level = FORCE_LEVELS[min(2, max(0, round(self.values["violence.force_level"])))]
+        return self.scenario.violence.casualty_rates[level]
+
+    def deterrence(self) -> float:
+        """Returns D = 1 + φ·h_f, the multiplier force puts on perceived arrest risk (1 when
+        violence or deterrence is off)."""
+        v = self.scenario.violence
+        if not v.enabled or v.deterrence == 0.0:
+            return 1.0
+        return 1.0 + v.deterrence * self.force_rates().harm()
 
     def mech(self) -> np.ndarray:
         """Returns the kernel's scalar mechanism parameters (engine.codes.M_*)."""
@@ -174,13 +230,19 @@ class Parameters:
         m[M_DEFECTION] = float(sc.defection.enabled)
         m[M_DEFECT_JOIN] = float(sc.defection.join_crowd)
         m[M_DEFECT_REVERSIBLE] = float(sc.defection.reversible)
+        m[M_DEFECT_RETURN] = sc.defection.return_fraction
+        m[M_DEFECT_PEER] = sc.defection.peer_weight
+        m[M_DEFECT_SANCTION] = self.values["defection.sanction"]
         m[M_VIOLENCE] = float(sc.violence.enabled)
         m[M_VIOLENCE_CROWD] = sc.violence.crowd_threshold
         m[M_DAMAGE] = sc.violence.damage_per_tick
-        level = FORCE_LEVELS[min(2, max(0, round(self.values["violence.force_level"])))]
-        rates = sc.violence.casualty_rates[level]
+        rates = self.force_rates()
         m[M_P_PROTESTER_CASUALTY] = rates.protester
         m[M_P_POLICE_CASUALTY] = rates.police
+        m[M_POLICE_LETHALITY] = rates.police_lethality
+        m[M_FIRE] = rates.fire
+        m[M_FIRE_LETHALITY] = rates.lethality
+        m[M_FIRE_BYSTANDER] = rates.bystander
         m[M_MOVE_PROBABILITY] = self.values["rules.move_probability"]
         m[M_LOYALTY_SCALE] = self.values["police.loyalty_scale"]
         return m

@@ -7,8 +7,8 @@ overrides, with its own macro actors. Before every tick t each site s receives
 
 where d = ``news.delay`` and i_s(t) ∈ [0, 1] is the site's information level: the product of the
 factors of the ``news.cuts`` in force and of its government's information cut-off. News raises
-grievance (``population.hardship_scale = 1 + g·news``) or lowers the threshold
-(``population.threshold = T₀·max(0, 1 − g·news)``). Equations and sources:
+grievance (hardship × (1 + g·news), on top of the site's own hardship scale) or lowers the
+threshold (``population.threshold = T₀·max(0, 1 − g·news)``). Equations and sources:
 docs/ODD.md §8.1 (E10).
 
 Order within a tick: news is computed and applied first, then each site runs its tick (its
@@ -25,7 +25,7 @@ import pandas as pd
 
 from uprising.observer import summarize
 from uprising.scenario import Scenario
-from uprising.scenario.actors import TOTAL_SITE, site_scenario
+from uprising.scenario.sites import TOTAL_SITE, site_scenario
 from uprising.simulation.base import ScenarioLike, Simulation
 from uprising.simulation.civil_violence import Model
 from uprising.simulation.memory import check_all_fit
@@ -189,8 +189,8 @@ class MultiSiteModel(Simulation):
         if cfg.gain == 0:
             return
         for i, m in enumerate(self.models):
-            if cfg.target == "hardship":
-                m.set_parameter("population.hardship_scale", 1.0 + cfg.gain * float(news[i]))
+            if cfg.target == "hardship":  # a multiplier on top of shocks and concessions
+                m.receive_news(1.0 + cfg.gain * float(news[i]))
                 continue
             current = float(m.params["population.threshold"])
             if self._threshold_written[i] is None or current != self._threshold_written[i]:
