@@ -102,5 +102,7 @@ def test_several_groups_keep_a_threshold_per_citizen():
     m = Model("mechanisms-tour", rng=1, overrides=["engine=fast", "crowd.in_group_only=false",
                                                    "mobilisers.share=0", "reluctance.enabled=false",
                                                    "defection.enabled=false",
-                                                   "violence.enabled=false"])
+                                                   "violence.enabled=false",
+                                                   "government.mode='off'",
+                                                   "demands.enabled=false"])
     assert m.state.threshold.strides != (0,)

@@ -17,6 +17,7 @@ loader refuses each of them while it composes the document, before any Python ob
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any, ClassVar
 
@@ -55,13 +56,20 @@ class YAMLLimitError(yaml.YAMLError):
 
 
 class _Resolver(Resolver):
-    """YAML 1.1 implicit types without timestamps (dates stay strings) and ``=`` values."""
+    """YAML 1.1 implicit types without timestamps (dates stay strings) and ``=`` values, and
+    booleans as in YAML 1.2: only ``true``/``false`` (``off``, ``on``, ``yes``, ``no`` stay text,
+    so ``government.mode: off`` means the mode called off)."""
 
     yaml_implicit_resolvers: ClassVar[dict[str, list[tuple[str, Any]]]] = {
         first: [(tag, rx) for tag, rx in rules
-                if tag not in (_TAG + "timestamp", _TAG + "value")]
+                if tag not in (_TAG + "timestamp", _TAG + "value", _TAG + "bool")]
         for first, rules in Resolver.yaml_implicit_resolvers.items()
     }
+
+
+for _first in "tTfF":
+    _Resolver.yaml_implicit_resolvers.setdefault(_first, []).insert(
+        0, (_TAG + "bool", re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$")))
 
 
 def _line(node: Node) -> int:

@@ -95,7 +95,8 @@ class Model(LatticeSimulation):
         self._dormant = np.zeros(0, dtype=np.int64)  # mobilisers waiting for mobilisers.start
         if s.mobilisers.start > 0:
             self._dormant = np.flatnonzero(self.state.flags & F_MOBILISER)
-            self.state.flags[self._dormant] &= ~np.int8(F_MOBILISER)
+            if len(self._dormant):  # (the fast engine keeps an all-zero flags array read-only)
+                self.state.flags[self._dormant] &= ~np.int8(F_MOBILISER)
         self.config = kernel_config(s)
         self.switches = self.config.switches.copy()
         self._start()
