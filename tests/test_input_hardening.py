@@ -15,9 +15,15 @@ from uprising.scenario.safe_yaml import MAX_ALIASES, MAX_DEPTH, MAX_NODES, load_
 
 
 def test_plain_yaml_loads_as_before():
-    text = "a: 1\nb: [1.5, .inf, yes, null, text]\nc: {d: 2024-01-01}\n"
+    text = "a: 1\nb: [1.5, .inf, true, null, text]\nc: {d: 2024-01-01}\n"
     assert load_yaml(text, "t") == {"a": 1, "b": [1.5, math.inf, True, None, "text"],
                                     "c": {"d": "2024-01-01"}}
+
+
+def test_booleans_are_true_and_false_only():
+    """YAML 1.2's booleans: ``off``/``on``/``yes``/``no`` stay text (``mode: off`` is a mode)."""
+    assert load_yaml("[true, False, off, on, yes, no, Off]", "t") == \
+        [True, False, "off", "on", "yes", "no", "Off"]
 
 
 def test_anchors_and_merge_keys_still_work():
