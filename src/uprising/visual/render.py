@@ -104,7 +104,12 @@ class FrameRenderer:
         self.image.set_data(self.palette[display_codes(self.model, self.site)])
         tick = self.model.tick
         clock = f"tick {tick}" + (f" / {self.total_ticks}" if self.total_ticks else "")
+        counts = counts_line(self.model, self.site)
+        calendar = getattr(self.model.scenario, "clock", None)
+        if calendar is not None:  # the local date and time at the end of the tick
+            counts = f"{clock} · {counts}"
+            clock = f"{calendar.datetime_of(tick):%d %b %Y %H:%M}"
         self.caption.set_text(f"{self.title} — {clock}")
-        self.sub.set_text(counts_line(self.model, self.site))
+        self.sub.set_text(counts)
         self.fig.canvas.draw()
         return np.asarray(self.fig.canvas.buffer_rgba())[..., :3].copy()
