@@ -59,11 +59,9 @@ def census(code, occupant, group, flags, cell, spans, width, height, torus, own_
         if ny < 0:
             continue
         for dx in range(spans[r, 1], spans[r, 2] + 1):
-            nx = x + dx
-            if nx < 0 or nx >= width:
-                if not torus:
-                    continue
-                nx = nx + width if nx < 0 else nx - width
+            nx = wrap(x + dx, width, torus)
+            if nx < 0:
+                continue
             c = ny * width + nx
             if c == cell:
                 continue
@@ -94,17 +92,13 @@ def security_census(code, occupant, kind, cell, spans, width, height, torus):
     quiet = 0
     defectors = 0
     for r in range(spans.shape[0]):
-        ny = y + spans[r, 0]
-        if ny < 0 or ny >= height:
-            if not torus:
-                continue
-            ny = ny + height if ny < 0 else ny - height
+        ny = wrap(y + spans[r, 0], height, torus)
+        if ny < 0:
+            continue
         for dx in range(spans[r, 1], spans[r, 2] + 1):
-            nx = x + dx
-            if nx < 0 or nx >= width:
-                if not torus:
-                    continue
-                nx = nx + width if nx < 0 else nx - width
+            nx = wrap(x + dx, width, torus)
+            if nx < 0:
+                continue
             c = ny * width + nx
             if c == cell:
                 continue

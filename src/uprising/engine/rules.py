@@ -51,7 +51,12 @@ from uprising.engine.codes import (
     TERM_ONE_TO_MAX,
     TERM_ZERO_TO_MAX_MINUS_ONE,
 )
-from uprising.engine.lattice import count_view, random_empty_anywhere, random_empty_in_view
+from uprising.engine.lattice import (
+    count_view,
+    neighbour,
+    random_empty_anywhere,
+    random_empty_in_view,
+)
 from uprising.engine.mechanisms import census, damage_targets, float_ratio
 from uprising.engine.rng import below, uniform
 
@@ -168,14 +173,9 @@ def _pick_arrestee(rng, code, occupant, pos, cop, offs, spans, sw, scratch):
         return -1
     m = 0
     for j in range(offs.shape[0]):
-        x = cell % width + offs[j, 0]
-        y = cell // width + offs[j, 1]
-        if torus:
-            x = x % width
-            y = y % height
-        elif x < 0 or x >= width or y < 0 or y >= height:
+        c = neighbour(cell, offs[j, 0], offs[j, 1], width, height, torus)
+        if c < 0:
             continue
-        c = y * width + x
         if code[c] == ACTIVE:
             scratch[m] = c
             m += 1
@@ -300,14 +300,9 @@ def _fire_on_crowd(rng, code, occupant, state, pos, flags, cop, offs, sw, mech, 
     n_quiet = 0
     m = offs.shape[0]
     for j in range(m):
-        x = cell % width + offs[j, 0]
-        y = cell // width + offs[j, 1]
-        if torus:
-            x = x % width
-            y = y % height
-        elif x < 0 or x >= width or y < 0 or y >= height:
+        c = neighbour(cell, offs[j, 0], offs[j, 1], width, height, torus)
+        if c < 0:
             continue
-        c = y * width + x
         if code[c] == ACTIVE and flags[occupant[c]] & F_VIOLENT:
             scratch[n_violent] = c  # violent cells from the front, quiet cells from the back
             n_violent += 1

@@ -184,3 +184,14 @@ class Simulation(ABC):
     def _metadata(self) -> dict[str, Any]:
         """Returns the model-specific entries of the run's metadata."""
         return {"events": self.events}
+
+
+def stacked_agents(names: list[str], models: list[Simulation], column: str) -> pd.DataFrame:
+    """Returns the agent tables of several models (sites, regions) stacked, each row labelled
+    with its model's name in the first column ``column``."""
+    frames = []
+    for name, m in zip(names, models, strict=True):
+        df = m.get_agent_vars_dataframe()
+        df.insert(0, column, name)
+        frames.append(df)
+    return pd.concat(frames, ignore_index=True)

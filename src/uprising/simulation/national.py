@@ -25,7 +25,7 @@ from uprising.engine.codes import M_VIOLENCE
 from uprising.scenario import Scenario
 from uprising.scenario.clock import resolve_tick
 from uprising.scenario.national import citizens_of, regions_of, side_of
-from uprising.simulation.base import ScenarioLike, Simulation
+from uprising.simulation.base import ScenarioLike, Simulation, stacked_agents
 from uprising.simulation.calendar import daily_table, real_units, summarise_national
 from uprising.simulation.civil_violence import Model
 from uprising.simulation.detention import DetentionProcess, DetentionTracker, release_excess
@@ -281,12 +281,7 @@ class NationalModel(Simulation):
 
     def get_agent_vars_dataframe(self) -> pd.DataFrame:
         """Returns every region's agents now, with a ``region`` column."""
-        frames = []
-        for name, m in zip(self.names, self.models, strict=True):
-            df = m.get_agent_vars_dataframe()
-            df.insert(0, "region", name)
-            frames.append(df)
-        return pd.concat(frames, ignore_index=True)
+        return stacked_agents(self.names, self.models, "region")
 
     def last_row(self) -> dict[str, float]:
         """Returns the latest national totals."""

@@ -26,7 +26,7 @@ import pandas as pd
 from uprising.observer import summarize
 from uprising.scenario import Scenario
 from uprising.scenario.sites import TOTAL_SITE, site_scenario
-from uprising.simulation.base import ScenarioLike, Simulation
+from uprising.simulation.base import ScenarioLike, Simulation, stacked_agents
 from uprising.simulation.civil_violence import Model
 from uprising.simulation.memory import check_all_fit
 from uprising.simulation.seeds import SeedLike, site_seed
@@ -110,12 +110,7 @@ class MultiSiteModel(Simulation):
     def get_agent_vars_dataframe(self) -> pd.DataFrame:
         """Returns every site's agents now (see ``Model.get_agent_vars_dataframe``), with a
         ``site`` column."""
-        frames = []
-        for name, m in zip(self.names, self.models, strict=True):
-            df = m.get_agent_vars_dataframe()
-            df.insert(0, "site", name)
-            frames.append(df)
-        return pd.concat(frames, ignore_index=True)
+        return stacked_agents(self.names, self.models, "site")
 
     def last_row(self) -> dict[str, float]:
         """Returns the latest totals (counts summed over sites)."""
