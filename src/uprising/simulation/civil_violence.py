@@ -198,9 +198,7 @@ class Model(LatticeSimulation):
         coupled = self.scenario.crowd.legitimacy_coupling > 0 and self._per_group
         if coupled:
             self._couple_legitimacy()
-        if signalling or demands:
-            self._refresh_citizens()
-        if coupled and not signalling and not demands:
+        if signalling or demands or coupled:
             self._refresh_citizens()
         return (scripted or bool(self.actors) or signalling or demands or waiting
                 or self._per_group)
