@@ -54,6 +54,10 @@ PLUGIN_MODULES = (
     "uprising.reproduction.cli",
     "uprising.dashboard.cli",
     "uprising.geo.cli",
+    "uprising.casestudy.cli",
+    "uprising.calibration.cli",
+    "uprising.counterfactual.cli",
+    "uprising.report.cli",
 )
 
 app = typer.Typer(

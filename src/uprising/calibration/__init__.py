@@ -1,0 +1,2 @@
+"""`uprising calibrate`: priors, a reference table through the experiment layer, neural posterior
+estimation, parameter recovery (coverage) and posterior predictive checks."""

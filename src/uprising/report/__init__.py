@@ -1,0 +1,1 @@
+"""`uprising report`: one self-contained HTML report of a case study."""
