@@ -152,15 +152,20 @@ def resolve_tick(clock: Clock | None, value: Any, ticks: int | None, where: str)
 
 
 def resolve_dates(data: dict[str, Any]) -> dict[str, Any]:
-    """Returns scenario data whose dated timeline events are resolved to ticks (and whose
+    """Returns scenario data whose dated timeline events and government script actions are
+    resolved to ticks (and whose
     ``ticks`` follows ``clock.days``); data without a clock or dates is returned as is."""
     raw_clock = data.get("clock")
     timeline = data.get("timeline") or ()
     if not isinstance(timeline, list | tuple) or not (
             raw_clock is None or isinstance(raw_clock, dict | Clock)):
         return data  # not a list / mapping: the schema's own validation says so
+    gov = data.get("government")
+    script = gov.get("script") if isinstance(gov, dict) else None
     dated = any(isinstance(ev, dict) and any(isinstance(ev.get(f), str | datetime)
-                                              for f in TICK_FIELDS) for ev in timeline)
+                                              for f in TICK_FIELDS) for ev in timeline) or (
+        isinstance(script, list | tuple) and any(
+            isinstance(a, dict) and isinstance(a.get("at"), str | datetime) for a in script))
     if raw_clock is None and not dated:
         return data
     clock = raw_clock if isinstance(raw_clock, Clock) or raw_clock is None \
@@ -176,4 +181,9 @@ def resolve_dates(data: dict[str, Any]) -> dict[str, Any]:
                       if k in TICK_FIELDS else v) for k, v in ev.items()}
         events.append(ev)
     out["timeline"] = events
+    gov = out.get("government")
+    if isinstance(gov, dict) and isinstance(gov.get("script"), list | tuple):
+        script = [{**a, "at": resolve_tick(clock, a.get("at"), ticks, f"government.script[{i}].at")}
+                  if isinstance(a, dict) else a for i, a in enumerate(gov["script"])]
+        out["government"] = {**gov, "script": script}
     return out

@@ -84,6 +84,7 @@ class NationalModel(Simulation):
     def _region_scenario(self, i: int, region: Any) -> dict[str, Any]:
         s = self.scenario
         data = s.model_dump(exclude={"national", "clock", "sites", "news", "timeline"})
+        # the scenario's own timeline (dates resolved to ticks) acts in every region
         side = side_of(int(self.citizens[i]), s.population.density)
         cells = side * side
         density = float(self.citizens[i]) / cells  # exactly the region's citizens
@@ -101,7 +102,7 @@ class NationalModel(Simulation):
         if self.nat.detention.term_days is not None:
             data["jail"] = {**data["jail"], "max_term": max(1, self.clock.ticks_of_hours(
                 24.0 * self.nat.detention.term_days))}
-        timeline: list[dict[str, Any]] = []
+        timeline: list[dict[str, Any]] = [ev.model_dump() for ev in s.timeline]  # every region
         if top > base:  # slots sized for reinforcements; on duty: the base strength
             timeline.append({"kind": "set", "at": 1, "path": "police.density", "value": base})
         for j, t in enumerate(region.triggers):

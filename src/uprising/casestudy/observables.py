@@ -1,0 +1,157 @@
+"""What a national run is scored on: daily national and regional observables, the summary
+statistics the calibration fits, and the outcomes the counterfactuals compare.
+
+Observation model (how the record was produced, applied to the simulation):
+
+* **Regions with protest on a day**: regions whose peak participants that day reach
+  ``protest_people`` (the prosecutor's office counted unauthorised gatherings; the smallest it
+  and the media reported were of a few hundred people).
+* **Participants on a day**: the day's peak of simultaneous participants (actives, in people).
+* **Cumulative detentions**: detention events (arrests plus sweeps and pre-emptive detentions),
+  cumulated from the start, in people, at the end of the day (the ministry's daily tallies).
+* **Deaths**: protesters and bystanders killed plus police killed, cumulated.
+
+Statistics go through log10(1 + x) where counts span orders of magnitude.
+"""
+
+from __future__ import annotations
+
+import math
+from datetime import date
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+NATIONAL = "national"
+
+
+def daily_national(ts: pd.DataFrame, hours_per_tick: float) -> pd.DataFrame:
+    """Returns one row per local day and region (``national`` included) of a national run's
+    time series (``NationalModel.get_model_vars_dataframe()``): ``participants`` (peak),
+    ``violent`` (peak, people), ``detentions`` (cumulative at the day's end), ``deaths``
+    (cumulative), ``buildings_damaged`` (cumulative), ``police`` (on duty, peak) and
+    ``defected`` (peak)."""
+    t = ts[ts["tick"] > 0].copy()
+    begin = t["datetime"] - pd.to_timedelta(hours_per_tick, unit="h")
+    t["date"] = begin.dt.date
+    scale = _scale(ts)
+    t["violent_people"] = t["violent"] * scale if "violent" in t else 0.0
+    killed = t.get("killed", 0) + t.get("bystanders_killed", 0) + t.get("police_killed", 0)
+    t["deaths_now"] = killed * scale
+    t["deaths"] = t.groupby("region", sort=False)["deaths_now"].cumsum()
+    t["damaged"] = t.get("targets_damaged", 0)
+    g = t.groupby(["region", "date"], sort=False)
+    out = pd.DataFrame({
+        "participants": g["participants_people"].max(),
+        "violent": g["violent_people"].max(),
+        "detentions": g["cumulative_detention_events_people"].last(),
+        "deaths": g["deaths"].last(),
+        "buildings_damaged": g["damaged"].max(),
+        "police": g["cops"].max() if "cops" in t else 0.0,
+        "defected": g["defected"].max() if "defected" in t else 0.0,
+    }).reset_index()
+    return out
+
+
+def _scale(ts: pd.DataFrame) -> float:
+    a = ts["participants_agents"].to_numpy(dtype=float)
+    p = ts["participants_people"].to_numpy(dtype=float)
+    nz = a > 0
+    return float(p[nz][0] / a[nz][0]) if nz.any() else 1.0
+
+
+def regions_with_protest(daily: pd.DataFrame, protest_people: float) -> pd.Series:
+    """Returns, per date, the number of regions whose peak participants ≥ ``protest_people``."""
+    own = daily[daily["region"] != NATIONAL]
+    return (own["participants"] >= protest_people).groupby(own["date"]).sum().astype(float)
+
+
+def first_region(daily: pd.DataFrame, protest_people: float) -> str | None:
+    """Returns the region that first reached ``protest_people`` (None if none did, or if
+    several did first on the same day: a tie names no region)."""
+    own = daily[(daily["region"] != NATIONAL) & (daily["participants"] >= protest_people)]
+    if own.empty:
+        return None
+    first = own["date"].min()
+    names = own.loc[own["date"] == first, "region"].unique()
+    return str(names[0]) if len(names) == 1 else None
+
+
+def national(daily: pd.DataFrame) -> pd.DataFrame:
+    """Returns the national rows of the daily table, indexed by date."""
+    return daily[daily["region"] == NATIONAL].set_index("date")
+
+
+def log1p10(x: float) -> float:
+    """Returns log10(1 + x) (NaN stays NaN)."""
+    return math.log10(1.0 + x) if np.isfinite(x) else float("nan")
+
+
+def statistics(daily: pd.DataFrame, spec: dict[str, Any]) -> dict[str, float]:
+    """Returns the named summary statistics of a daily table.
+
+    ``spec`` maps a statistic name to ``{observable, date, region?, transform?}``; observables:
+    ``regions_with_protest``, ``participants``, ``cumulative_detentions``, ``cumulative_deaths``,
+    ``peak_violence_day`` (days from the first date to the national violence peak) and
+    ``first_region_is`` (1 if ``region`` was first, else 0). A date the run does not cover
+    gives NaN.
+    """
+    protest = float(spec.get("_protest_people", 200.0))
+    nat = national(daily)
+    regions = regions_with_protest(daily, protest)
+    out: dict[str, float] = {}
+    for name, s in spec.items():
+        if name.startswith("_"):
+            continue
+        obs, region = s["observable"], s.get("region", NATIONAL)
+        when = date.fromisoformat(s["date"]) if "date" in s else None
+        if obs == "regions_with_protest":
+            v = float(regions.get(when, float("nan")))
+        elif obs == "peak_violence_day":
+            v = float((nat["violent"].idxmax() - nat.index.min()).days) if len(nat) else math.nan
+        elif obs == "first_region_is":
+            v = float(first_region(daily, protest) == region)
+        else:
+            col = {"participants": "participants", "cumulative_detentions": "detentions",
+                   "cumulative_deaths": "deaths"}[obs]
+            own = daily[(daily["region"] == region) & (daily["date"] == when)]
+            v = float(own[col].iloc[0]) if len(own) else float("nan")
+        out[name] = log1p10(v) if s.get("transform") == "log10" else v
+    return out
+
+
+def outcomes(daily: pd.DataFrame, order_share: float = 0.1,
+             collapse_share: float = 0.5) -> dict[str, float]:
+    """Returns the outcomes the counterfactuals compare, for one run.
+
+    * ``peak_participants``: the national daily peak (people);
+    * ``days_to_order``: days from the first date until national participants stay below
+      ``order_share`` of the peak to the end (censored at the run's length + 1 if never);
+    * ``detentions``, ``deaths``: cumulative at the end; ``buildings_damaged``: at the end;
+    * ``regime_collapse``: 1 if on the last day participants are still ≥ ``collapse_share`` of
+      the peak or at some point at least half the police on duty in the country defected.
+    """
+    nat = national(daily)
+    p = nat["participants"].to_numpy(dtype=float)
+    peak = float(p.max()) if len(p) else 0.0
+    below = p < order_share * peak
+    days = len(p) + 1.0
+    for i in range(int(np.argmax(p)), len(p)):
+        if below[i:].all():
+            days = float(i + 1)
+            break
+    police = nat["police"].to_numpy(dtype=float)
+    defected = nat["defected"].to_numpy(dtype=float)
+    mutiny = bool((defected >= 0.5 * np.maximum(police + defected, 1)).any())
+    collapse = bool(len(p) and p[-1] >= collapse_share * peak and peak > 0) or mutiny
+    return {
+        "peak_participants": peak,
+        "days_to_order": days,
+        "detentions": float(nat["detentions"].iloc[-1]) if len(nat) else 0.0,
+        "deaths": float(nat["deaths"].iloc[-1]) if len(nat) else 0.0,
+        "buildings_damaged": float(nat["buildings_damaged"].iloc[-1]) if len(nat) else 0.0,
+        "regime_collapse": float(collapse),
+        "max_defected_share": float((defected / np.maximum(police + defected, 1)).max())
+        if len(nat) else 0.0,
+    }

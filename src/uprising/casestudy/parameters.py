@@ -1,0 +1,117 @@
+"""The free (behavioural) parameters of the Kazakhstan cases, and how each sets scenario data.
+
+A free parameter is a name with a value; ``apply_values`` writes the values into a preset's raw
+data (before validation). The names are shared by the 2022 and the 2019 case where the parameter
+is behavioural (legitimacy, its western offset, the network's gain, the mobilisable share, the
+activation threshold), so values fitted on 2022 can be frozen for 2019. ``shock`` (the LPG price
+rise in Mangystau) and ``sweep_rate`` (post-peak detention of former participants) only exist in
+2022: 2019 had no price shock and no post-peak sweep.
+"""
+
+from __future__ import annotations
+
+import copy
+from collections.abc import Callable
+from typing import Any
+
+from uprising.scenario.paths import set_path
+
+#: Regions given the western legitimacy offset (Mangystau, Atyrau, Aktobe, West Kazakhstan: the
+#: oil region of the 2011 Zhanaozen shootings and of the first 2022 protests).
+WEST = ("mangystau", "atyrau", "aktobe", "west_kazakhstan")
+
+
+def _regions(data: dict[str, Any]) -> list[dict[str, Any]]:
+    nat = data.setdefault("national", {})
+    regions = nat.get("regions")
+    if regions is None:
+        regions = nat["regions"] = []
+    return regions
+
+
+def _region(data: dict[str, Any], name: str) -> dict[str, Any]:
+    for r in _regions(data):
+        if r.get("name") == name:
+            return r
+    entry: dict[str, Any] = {"name": name}
+    _regions(data).append(entry)
+    return entry
+
+
+def _legitimacy(data: dict[str, Any], value: float) -> None:
+    set_path(data, "population.legitimacy", value)
+    _west(data, data.get("_west_gap", 0.0))
+
+
+def _west_gap(data: dict[str, Any], value: float) -> None:
+    data["_west_gap"] = value
+    _west(data, value)
+
+
+def _west(data: dict[str, Any], gap: float) -> None:
+    base = float(data.get("population", {}).get("legitimacy", 0.82))
+    for name in WEST:
+        _region(data, name)["legitimacy"] = max(0.0, min(1.0, base - gap))
+
+
+def _shock(data: dict[str, Any], value: float) -> None:
+    """The price shock: Mangystau's legitimacy falls by ``value`` below its own level from the
+    first Mangystau trigger on ``population.legitimacy`` (grievance = hardship × lost
+    legitimacy, and G ≤ 1 − L: a hardship rise alone cannot lift grievance above 1 − L)."""
+    region = _region(data, "mangystau")
+    for t in region.get("triggers", []):
+        if t.get("path") == "population.legitimacy":
+            t["_drop"] = value
+            return
+    raise ValueError("shock: the preset has no Mangystau legitimacy trigger to set")
+
+
+def _resolve_shock(data: dict[str, Any]) -> None:
+    found = [r for r in _regions(data) if r.get("name") == "mangystau"]
+    if not found:
+        return
+    region = found[0]
+    base = region.get("legitimacy", data.get("population", {}).get("legitimacy", 0.82))
+    for t in region.get("triggers", []):
+        drop = t.pop("_drop", None)
+        if drop is not None:
+            t["value"] = max(0.0, float(base) - drop)
+
+
+SETTERS: dict[str, Callable[[dict[str, Any], float], None]] = {
+    "legitimacy": _legitimacy,
+    "west_gap": _west_gap,
+    "shock": _shock,
+    "network_gain": lambda d, v: set_path(d, "national.network.gain", v),
+    "mobilisable_share": lambda d, v: set_path(d, "national.scale.mobilisable_share", v),
+    "threshold": lambda d, v: set_path(d, "population.threshold", v),
+    "sweep_rate": lambda d, v: set_path(d, "national.detention.sweep.per_tick", v),
+    "credibility": lambda d, v: set_path(d, "government.concede.credibility", v),
+}
+
+#: Order in which values are applied (legitimacy before its western offset).
+ORDER = tuple(SETTERS)
+
+
+def apply_values(data: dict[str, Any], values: dict[str, float]) -> dict[str, Any]:
+    """Returns a copy of raw scenario ``data`` with the free parameters' ``values`` written in.
+
+    Raises:
+        ValueError: an unknown parameter name (the message lists the known ones).
+    """
+    unknown = sorted(set(values) - set(SETTERS))
+    if unknown:
+        raise ValueError(f"unknown free parameter(s) {unknown}; known: {', '.join(ORDER)}")
+    out = copy.deepcopy(data)
+    gap = values.get("west_gap")
+    if gap is None:  # keep the preset's own western offset when legitimacy moves
+        regions = {r.get("name"): r for r in out.get("national", {}).get("regions") or []}
+        base = float(out.get("population", {}).get("legitimacy", 0.82))
+        west = regions.get(WEST[0], {}).get("legitimacy")
+        out["_west_gap"] = 0.0 if west is None else base - float(west)
+    for name in ORDER:
+        if name in values:
+            SETTERS[name](out, float(values[name]))
+    out.pop("_west_gap", None)
+    _resolve_shock(out)
+    return out

@@ -1,0 +1,79 @@
+"""The case simulator: one national run of a case at given free-parameter values, reduced to
+statistics (calibration), outcomes (counterfactuals) or daily series (report).
+
+``simulate`` is an experiment-layer model function (``f(params, seed) -> metrics``):
+``params`` holds ``case`` (a preset name), the free parameters by name
+(``casestudy.parameters``), and optionally ``structural`` (a named alternative of the case's
+calibration file, given as dotted overrides).
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from uprising.casestudy.cases import case_spec
+from uprising.casestudy.observables import daily_national, outcomes, statistics
+from uprising.casestudy.parameters import apply_values
+from uprising.scenario.loader import apply_overrides, raw_scenario, validate
+from uprising.scenario.paths import set_path
+from uprising.simulation.national import NationalModel
+
+#: Keys of ``params`` that are not free parameters.
+RESERVED = ("case", "structural")
+
+
+def build(case: str, values: dict[str, float], overrides: dict[str, Any] | None = None,
+          seed: np.random.SeedSequence | int | None = None) -> NationalModel:
+    """Returns the (unrun) national model of ``case`` at ``values`` with dotted ``overrides``
+    (values as YAML would give them, e.g. ``{"national.contingent.enabled": False}``)."""
+    data = apply_values(raw_scenario(case_spec(case).preset), values)
+    for path, value in (overrides or {}).items():
+        set_path(data, path, value)
+    return NationalModel(validate(data, case), rng=seed)
+
+
+def run_daily(case: str, values: dict[str, float], overrides: dict[str, Any] | None = None,
+              seed: np.random.SeedSequence | int | None = None) -> pd.DataFrame:
+    """Returns the daily table (``observables.daily_national``) of one run."""
+    m = build(case, values, overrides, seed)
+    m.run()
+    return daily_national(m.get_model_vars_dataframe(), m.clock.hours_per_tick)
+
+
+def simulate(params: dict[str, Any], seed: np.random.SeedSequence) -> dict[str, float]:
+    """Returns the case's summary statistics of one run (experiment-layer model function)."""
+    case = str(params["case"])
+    spec = case_spec(case)
+    values = {k: float(v) for k, v in params.items() if k not in RESERVED}
+    overrides = spec.structural.get(str(params.get("structural") or ""), {})
+    daily = run_daily(case, values, overrides, seed)
+    return statistics(daily, spec.statistics)
+
+
+def run_case(case: str, values: dict[str, float], overrides: dict[str, Any],
+             seed: np.random.SeedSequence | int | None) -> dict[str, float]:
+    """Returns the outcomes (``observables.outcomes``) and statistics of one run."""
+    daily = run_daily(case, values, overrides, seed)
+    out = outcomes(daily)
+    out.update(statistics(daily, case_spec(case).statistics))
+    return out
+
+
+def run_case_series(case: str, values: dict[str, float], overrides: dict[str, Any],
+                    seed: np.random.SeedSequence | int | None) -> pd.DataFrame:
+    """Returns the daily table of one run (regions and ``national``)."""
+    return run_daily(case, values, overrides, seed)
+
+
+def observed_statistics(case: str) -> dict[str, float]:
+    """Returns the observed values of the case's statistics (NaN where the record is silent)."""
+    spec = case_spec(case)
+    return {k: (v if v is not None else math.nan) for k, v in spec.observed().items()}
+
+
+def _apply_overrides(data: dict[str, Any], overrides: list[str]) -> dict[str, Any]:
+    return apply_overrides(data, overrides)
