@@ -28,6 +28,9 @@ class CaseSpec:
         for name, s in self.statistics.items():
             if name.startswith("_"):
                 continue
+            if "observed" in s:  # derived from the record's dated events (see its source)
+                out[name] = float(s["observed"])
+                continue
             v = observed_value(self.name, s["observable"], s.get("region", "national"),
                                s.get("date"))
             if v is not None and s.get("transform") == "log10":
@@ -64,8 +67,10 @@ KZ2022 = CaseSpec(
         "detentions_0110": _stat("cumulative_detentions", "2022-01-10", log=True),
         "detentions_0111": _stat("cumulative_detentions", "2022-01-11", log=True),
         "deaths_0115": _stat("cumulative_deaths", "2022-01-15", log=True),
-        "peak_violence_day": _stat("peak_violence_day"),
-        "mangystau_first": _stat("first_region_is", region="mangystau"),
+        # the record's peak of violence: 5 Jan (akimat stormed, airport seized), day 3 from 2 Jan
+        "peak_violence_day": {**_stat("peak_violence_day"), "observed": 3.0},
+        # 2 Jan: Mangystau the only region with protest (GPO), so it was first
+        "mangystau_first": {**_stat("first_region_is", region="mangystau"), "observed": 1.0},
     },
     structural={
         "arrest_literal": {"rules.arrest_ratio": "literal"},

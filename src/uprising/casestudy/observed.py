@@ -153,3 +153,16 @@ def events(case: str) -> pd.DataFrame:
     rows = rows.reset_index(drop=True)
     rows.insert(1, "event", rows["note"].str.extract(_EVENT, expand=False)[0])
     return rows
+
+
+def observed_value(case: str, observable: str, region: str = "national",
+                   when: str | None = None) -> float | None:
+    """Returns the recorded value of ``observable`` in ``region`` on ``when`` (ISO date), or
+    None when the record has no such row (observables without a date: the last row's value)."""
+    series = observed_series(case, observable, region)
+    if series.empty:
+        return None
+    if when is None:
+        return float(series.iloc[-1])
+    hits = [v for d, v in series.items() if str(d)[:10] == when]
+    return float(hits[-1]) if hits else None

@@ -18,7 +18,7 @@ import pandas as pd
 from uprising.casestudy.cases import case_spec
 from uprising.casestudy.observables import daily_national, outcomes, statistics
 from uprising.casestudy.parameters import apply_values
-from uprising.scenario.loader import apply_overrides, raw_scenario, validate
+from uprising.scenario.loader import raw_scenario, validate
 from uprising.scenario.paths import set_path
 from uprising.simulation.national import NationalModel
 
@@ -48,8 +48,10 @@ def simulate(params: dict[str, Any], seed: np.random.SeedSequence) -> dict[str, 
     """Returns the case's summary statistics of one run (experiment-layer model function)."""
     case = str(params["case"])
     spec = case_spec(case)
-    values = {k: float(v) for k, v in params.items() if k not in RESERVED}
-    overrides = spec.structural.get(str(params.get("structural") or ""), {})
+    values = {k: float(v) for k, v in params.items() if k not in RESERVED and "." not in k}
+    overrides = {k: v for k, v in params.items() if "." in k}  # a structural alternative's
+    if not overrides:
+        overrides = spec.structural.get(str(params.get("structural") or ""), {})
     daily = run_daily(case, values, overrides, seed)
     return statistics(daily, spec.statistics)
 
@@ -73,7 +75,3 @@ def observed_statistics(case: str) -> dict[str, float]:
     """Returns the observed values of the case's statistics (NaN where the record is silent)."""
     spec = case_spec(case)
     return {k: (v if v is not None else math.nan) for k, v in spec.observed().items()}
-
-
-def _apply_overrides(data: dict[str, Any], overrides: list[str]) -> dict[str, Any]:
-    return apply_overrides(data, overrides)
