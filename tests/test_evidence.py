@@ -6,6 +6,7 @@ from __future__ import annotations
 import csv
 import io
 import textwrap
+from importlib import resources
 from pathlib import Path
 
 import pytest
@@ -23,6 +24,7 @@ from uprising.scenario.evidence import (
     preset_data,
     unknown_paths,
 )
+from uprising.scenario.loader import PRESET_PACKAGE
 
 PRESET = """\
 name: tiny
@@ -180,3 +182,14 @@ def test_explain_bad_input_exits_2(tmp_path):
     result = invoke("explain", str(bad))
     assert result.exit_code == 2
     assert "population.legitimacy" in result.stderr
+
+
+SHIPPED = sorted(p.name.removesuffix(".evidence.yaml")
+                 for p in resources.files(PRESET_PACKAGE).iterdir()
+                 if p.name.endswith(".evidence.yaml"))
+
+
+@pytest.mark.parametrize("name", SHIPPED or [
+    pytest.param(None, marks=pytest.mark.skip(reason="no shipped preset has evidence yet"))])
+def test_shipped_evidence_loads_and_matches_its_preset(name):
+    assert unknown_paths(preset_data(name), load_evidence(name)) == []
