@@ -114,6 +114,11 @@ def test_inert_from_the_file_and_from_defaults(tmp_path):
     assert not table["population.legitimacy"].inert
     data = {"defection": {"enabled": True, "return_fraction": 0.1}}
     assert not any(row.inert for row in evidence_table(data, {}))
+    data = {"government": {"script": [{"at": 1, "action": "concede"}]}}
+    rows = evidence_table(data, {}, resolved={"government": {"mode": "off", "script": []}})
+    assert [row.inert for row in rows] == [True, True]  # mode is off by default
+    data = {"government": {"mode": False, "window": 3}}  # a bare `off` in YAML 1.1
+    assert [row.inert for row in evidence_table(data, {})] == [False, True]
 
 
 def test_no_sibling_file_means_no_evidence(tmp_path):
@@ -141,7 +146,7 @@ def test_explain_table_counts_and_inert(tmp_path):
     assert result.exit_code == 0, result.output
     assert "population.legitimacy" in result.output
     assert "per kind: fact 4, claim 2, assumption 4, missing 2" in result.output
-    assert "inert (in a disabled section): defection.return_fraction, reluctance.half_ratio" \
+    assert "inert (in a section switched off): defection.return_fraction, reluctance.half_ratio" \
         in result.output
 
 

@@ -13,8 +13,9 @@ The documentation fields (``name``, ``description``, ``reproduces``) need no evi
 preset inherits through ``base:`` are evidenced by the base's own evidence file; ``base`` itself
 is a value of the preset.
 
-A value is *inert* when it lies in a section whose ``enabled`` is false (in the file, or by
-default in the validated scenario): it is written down but does nothing in a run. Where the
+A value is *inert* when it lies in a section switched off, by ``enabled: false`` or
+``mode: off`` (in the file, or by default in the validated scenario): it is written down but
+does nothing in a run. The switch itself is not inert. Where the
 sources disagree (the seed article's 18.4 % Russians against the 2021 census's 15.5 %), the
 entry's ``note`` says which figure was used and why.
 """
@@ -22,6 +23,7 @@ entry's ``note`` says which figure was used and why.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
@@ -39,6 +41,11 @@ DOC_FIELDS = frozenset({"name", "description", "reproduces"})
 Kind = Literal["fact", "claim", "assumption", "calibrated"]
 KINDS: tuple[str, ...] = ("fact", "claim", "assumption", "calibrated")
 _INDEX = re.compile(r"\[(\d+)\]")
+#: Keys that switch a section off (YAML 1.1 reads a bare ``off`` as false).
+_SWITCHES: dict[str, Callable[[Any], bool]] = {
+    "enabled": lambda value: value is False,
+    "mode": lambda value: value is False or value == "off",
+}
 
 
 class EvidenceEntry(BaseModel):
@@ -110,19 +117,29 @@ def _get(data: Any, path: str) -> Any:
     return data
 
 
-def inert_sections(data: dict[str, Any], resolved: dict[str, Any] | None = None) -> list[str]:
-    """Returns the paths of sections whose ``enabled`` is false: in ``data`` or, where the
-    file does not say, in ``resolved`` (the validated scenario as plain data)."""
-    out: list[str] = []
+def _switched_off(node: dict[str, Any], path: str, resolved: dict[str, Any] | None) -> str:
+    """Returns the key that switches a section off (``enabled``: false or ``mode``: off),
+    or "" when it is on. The file's value wins; the validated scenario fills in defaults."""
+    section = _get(resolved, path) if resolved is not None else None
+    merged = {**(section if isinstance(section, dict) else {}), **node}
+    for key, is_off in _SWITCHES.items():
+        if key in merged and is_off(merged[key]):
+            return key
+    return ""
+
+
+def inert_sections(data: dict[str, Any],
+                   resolved: dict[str, Any] | None = None) -> dict[str, str]:
+    """Returns {section path: its switch key} of the sections switched off: ``enabled:
+    false`` or ``mode: off``, in ``data`` or, where the file does not say, by default in
+    ``resolved`` (the validated scenario as plain data)."""
+    out: dict[str, str] = {}
 
     def walk(node: Any, path: str) -> None:
         if isinstance(node, dict):
-            enabled = node.get("enabled")
-            if path and enabled is None and resolved is not None:
-                section = _get(resolved, path)
-                enabled = section.get("enabled") if isinstance(section, dict) else None
-            if path and enabled is False:
-                out.append(path)
+            switch = _switched_off(node, path, resolved) if path else ""
+            if switch:
+                out[path] = switch
                 return
             for key, value in node.items():
                 walk(value, f"{path}.{key}" if path else str(key))
@@ -147,7 +164,7 @@ def evidence_table(scenario_data: dict[str, Any], evidence: dict[str, EvidenceEn
     rows = []
     for path, value in leaves(scenario_data):
         key = covering(path, evidence)
-        inert = any(_under(path, s) and path != f"{s}.enabled" for s in sections)
+        inert = any(_under(path, s) and path != f"{s}.{key}" for s, key in sections.items())
         rows.append(EvidenceRow(path, value, key, evidence[key] if key else None, inert))
     return rows
 
