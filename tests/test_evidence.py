@@ -15,6 +15,7 @@ from typer.testing import CliRunner
 from uprising import cli
 from uprising.scenario import ScenarioError
 from uprising.scenario.evidence import (
+    ancestors,
     check_evidence,
     evidence_table,
     explain,
@@ -198,3 +199,11 @@ SHIPPED = sorted(p.name.removesuffix(".evidence.yaml")
     pytest.param(None, marks=pytest.mark.skip(reason="no shipped preset has evidence yet"))])
 def test_shipped_evidence_loads_and_matches_its_preset(name):
     assert unknown_paths(preset_data(name), load_evidence(name)) == []
+
+
+def test_ancestors_and_unsafe_evidence(tmp_path):
+    assert ancestors("a.b[0].c") == ["a.b[0].c", "a.b[0]", "a.b", "a"]
+    assert ancestors("seed") == ["seed"]
+    path = write(tmp_path, evidence="seed: !!python/object:os.system {}\n")
+    with pytest.raises(ScenarioError, match="tag"):
+        load_evidence(path)

@@ -101,10 +101,16 @@ def _under(path: str, key: str) -> bool:
     return path == key or path.startswith((key + ".", key + "["))
 
 
+def ancestors(path: str) -> list[str]:
+    """Returns ``path`` and the paths of the sections and items holding it, longest first
+    (``a.b[0].c`` → ``a.b[0].c``, ``a.b[0]``, ``a.b``, ``a``)."""
+    cuts = [i for i, ch in enumerate(path) if ch in ".["]
+    return [path] + [path[:i] for i in reversed(cuts) if i > 0]
+
+
 def covering(path: str, evidence: dict[str, EvidenceEntry]) -> str | None:
     """Returns the most specific evidence key covering ``path`` (itself or a parent), or None."""
-    keys = [k for k in evidence if _under(path, k)]
-    return max(keys, key=len) if keys else None
+    return next((key for key in ancestors(path) if key in evidence), None)
 
 
 def _get(data: Any, path: str) -> Any:
@@ -177,8 +183,8 @@ def missing_evidence(scenario_data: dict[str, Any],
 
 def unknown_paths(scenario_data: dict[str, Any], evidence: dict[str, EvidenceEntry]) -> list[str]:
     """Returns the evidence keys that match no value of the preset (a typo, a removed value)."""
-    paths = [path for path, _ in leaves(scenario_data)]
-    return [key for key in evidence if not any(_under(p, key) for p in paths)]
+    known = {key for path, _ in leaves(scenario_data) for key in ancestors(path)}
+    return [key for key in evidence if key not in known]
 
 
 def _files(preset: str | Path) -> tuple[str, str, Any]:
