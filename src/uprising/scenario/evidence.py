@@ -119,7 +119,8 @@ def _get(data: Any, path: str) -> Any:
         name, _, rest = part.partition("[")
         data = data.get(name) if isinstance(data, dict) else None
         for index in _INDEX.findall("[" + rest if rest else ""):
-            data = data[int(index)] if isinstance(data, list) and int(index) < len(data) else None
+            ok = isinstance(data, list | tuple) and int(index) < len(data)
+            data = data[int(index)] if ok else None
     return data
 
 
@@ -190,7 +191,11 @@ def unknown_paths(scenario_data: dict[str, Any], evidence: dict[str, EvidenceEnt
 def _files(preset: str | Path) -> tuple[str, str, Any]:
     """Returns (preset text, name for messages, evidence file or resource) of a preset."""
     path = Path(preset)
-    if path.suffix in {".yaml", ".yml"} or path.exists():
+    try:
+        is_file_like = path.suffix in {".yaml", ".yml"} or path.exists()
+    except (OSError, ValueError):  # a name too long for a path, a NUL byte
+        is_file_like = False
+    if is_file_like:
         text = read_text_file(path, missing="scenario file not found")
         return text, str(path), path.with_name(path.stem + EVIDENCE_SUFFIX + path.suffix)
     name = str(preset)
