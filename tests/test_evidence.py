@@ -6,6 +6,7 @@ from __future__ import annotations
 import csv
 import io
 import textwrap
+from importlib import resources
 from pathlib import Path
 
 import pytest
@@ -14,6 +15,7 @@ from typer.testing import CliRunner
 from uprising import cli
 from uprising.scenario import ScenarioError
 from uprising.scenario.evidence import (
+    ancestors,
     check_evidence,
     evidence_table,
     explain,
@@ -23,6 +25,7 @@ from uprising.scenario.evidence import (
     preset_data,
     unknown_paths,
 )
+from uprising.scenario.loader import PRESET_PACKAGE
 
 PRESET = """\
 name: tiny
@@ -112,6 +115,11 @@ def test_inert_from_the_file_and_from_defaults(tmp_path):
     assert not table["population.legitimacy"].inert
     data = {"defection": {"enabled": True, "return_fraction": 0.1}}
     assert not any(row.inert for row in evidence_table(data, {}))
+    data = {"government": {"script": [{"at": 1, "action": "concede"}]}}
+    rows = evidence_table(data, {}, resolved={"government": {"mode": "off", "script": []}})
+    assert [row.inert for row in rows] == [True, True]  # mode is off by default
+    data = {"government": {"mode": False, "window": 3}}  # a bare `off` in YAML 1.1
+    assert [row.inert for row in evidence_table(data, {})] == [False, True]
 
 
 def test_no_sibling_file_means_no_evidence(tmp_path):
@@ -139,7 +147,7 @@ def test_explain_table_counts_and_inert(tmp_path):
     assert result.exit_code == 0, result.output
     assert "population.legitimacy" in result.output
     assert "per kind: fact 4, claim 2, assumption 4, missing 2" in result.output
-    assert "inert (in a disabled section): defection.return_fraction, reluctance.half_ratio" \
+    assert "inert (in a section switched off): defection.return_fraction, reluctance.half_ratio" \
         in result.output
 
 
@@ -180,3 +188,22 @@ def test_explain_bad_input_exits_2(tmp_path):
     result = invoke("explain", str(bad))
     assert result.exit_code == 2
     assert "population.legitimacy" in result.stderr
+
+
+SHIPPED = sorted(p.name.removesuffix(".evidence.yaml")
+                 for p in resources.files(PRESET_PACKAGE).iterdir()
+                 if p.name.endswith(".evidence.yaml"))
+
+
+@pytest.mark.parametrize("name", SHIPPED or [
+    pytest.param(None, marks=pytest.mark.skip(reason="no shipped preset has evidence yet"))])
+def test_shipped_evidence_loads_and_matches_its_preset(name):
+    assert unknown_paths(preset_data(name), load_evidence(name)) == []
+
+
+def test_ancestors_and_unsafe_evidence(tmp_path):
+    assert ancestors("a.b[0].c") == ["a.b[0].c", "a.b[0]", "a.b", "a"]
+    assert ancestors("seed") == ["seed"]
+    path = write(tmp_path, evidence="seed: !!python/object:os.system {}\n")
+    with pytest.raises(ScenarioError, match="tag"):
+        load_evidence(path)

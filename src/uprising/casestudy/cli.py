@@ -126,14 +126,14 @@ def explain_cmd(
     elif format_ is Format.markdown:
         sys.stdout.write(f"{_markdown(records)}\n\nper kind: {_counts(rows)}\n")
         if inert:
-            sys.stdout.write("\ninert (in a disabled section):\n\n")
+            sys.stdout.write("\ninert (in a section switched off):\n\n")
             sys.stdout.write("".join(f"- `{path}`\n" for path in inert))
     else:
         _print_table(f"evidence of {scenario}", rows)
         console = Console(highlight=False, soft_wrap=True)
         console.print(f"per kind: {_counts(rows)}", markup=False)
         if inert:
-            console.print("inert (in a disabled section): " + ", ".join(inert), markup=False)
+            console.print("inert (in a section switched off): " + ", ".join(inert), markup=False)
     problems = []
     if missing:
         problems.append(f"{len(missing)} values without evidence: {', '.join(missing)}")

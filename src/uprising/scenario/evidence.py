@@ -13,8 +13,9 @@ The documentation fields (``name``, ``description``, ``reproduces``) need no evi
 preset inherits through ``base:`` are evidenced by the base's own evidence file; ``base`` itself
 is a value of the preset.
 
-A value is *inert* when it lies in a section whose ``enabled`` is false (in the file, or by
-default in the validated scenario): it is written down but does nothing in a run. Where the
+A value is *inert* when it lies in a section switched off, by ``enabled: false`` or
+``mode: off`` (in the file, or by default in the validated scenario): it is written down but
+does nothing in a run. The switch itself is not inert. Where the
 sources disagree (the seed article's 18.4 % Russians against the 2021 census's 15.5 %), the
 entry's ``note`` says which figure was used and why.
 """
@@ -22,6 +23,7 @@ entry's ``note`` says which figure was used and why.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
@@ -39,6 +41,11 @@ DOC_FIELDS = frozenset({"name", "description", "reproduces"})
 Kind = Literal["fact", "claim", "assumption", "calibrated"]
 KINDS: tuple[str, ...] = ("fact", "claim", "assumption", "calibrated")
 _INDEX = re.compile(r"\[(\d+)\]")
+#: Keys that switch a section off (YAML 1.1 reads a bare ``off`` as false).
+_SWITCHES: dict[str, Callable[[Any], bool]] = {
+    "enabled": lambda value: value is False,
+    "mode": lambda value: value is False or value == "off",
+}
 
 
 class EvidenceEntry(BaseModel):
@@ -94,10 +101,16 @@ def _under(path: str, key: str) -> bool:
     return path == key or path.startswith((key + ".", key + "["))
 
 
+def ancestors(path: str) -> list[str]:
+    """Returns ``path`` and the paths of the sections and items holding it, longest first
+    (``a.b[0].c`` → ``a.b[0].c``, ``a.b[0]``, ``a.b``, ``a``)."""
+    cuts = [i for i, ch in enumerate(path) if ch in ".["]
+    return [path] + [path[:i] for i in reversed(cuts) if i > 0]
+
+
 def covering(path: str, evidence: dict[str, EvidenceEntry]) -> str | None:
     """Returns the most specific evidence key covering ``path`` (itself or a parent), or None."""
-    keys = [k for k in evidence if _under(path, k)]
-    return max(keys, key=len) if keys else None
+    return next((key for key in ancestors(path) if key in evidence), None)
 
 
 def _get(data: Any, path: str) -> Any:
@@ -106,23 +119,34 @@ def _get(data: Any, path: str) -> Any:
         name, _, rest = part.partition("[")
         data = data.get(name) if isinstance(data, dict) else None
         for index in _INDEX.findall("[" + rest if rest else ""):
-            data = data[int(index)] if isinstance(data, list) and int(index) < len(data) else None
+            ok = isinstance(data, list | tuple) and int(index) < len(data)
+            data = data[int(index)] if ok else None
     return data
 
 
-def inert_sections(data: dict[str, Any], resolved: dict[str, Any] | None = None) -> list[str]:
-    """Returns the paths of sections whose ``enabled`` is false: in ``data`` or, where the
-    file does not say, in ``resolved`` (the validated scenario as plain data)."""
-    out: list[str] = []
+def _switched_off(node: dict[str, Any], path: str, resolved: dict[str, Any] | None) -> str:
+    """Returns the key that switches a section off (``enabled``: false or ``mode``: off),
+    or "" when it is on. The file's value wins; the validated scenario fills in defaults."""
+    section = _get(resolved, path) if resolved is not None else None
+    merged = {**(section if isinstance(section, dict) else {}), **node}
+    for key, is_off in _SWITCHES.items():
+        if key in merged and is_off(merged[key]):
+            return key
+    return ""
+
+
+def inert_sections(data: dict[str, Any],
+                   resolved: dict[str, Any] | None = None) -> dict[str, str]:
+    """Returns {section path: its switch key} of the sections switched off: ``enabled:
+    false`` or ``mode: off``, in ``data`` or, where the file does not say, by default in
+    ``resolved`` (the validated scenario as plain data)."""
+    out: dict[str, str] = {}
 
     def walk(node: Any, path: str) -> None:
         if isinstance(node, dict):
-            enabled = node.get("enabled")
-            if path and enabled is None and resolved is not None:
-                section = _get(resolved, path)
-                enabled = section.get("enabled") if isinstance(section, dict) else None
-            if path and enabled is False:
-                out.append(path)
+            switch = _switched_off(node, path, resolved) if path else ""
+            if switch:
+                out[path] = switch
                 return
             for key, value in node.items():
                 walk(value, f"{path}.{key}" if path else str(key))
@@ -147,7 +171,7 @@ def evidence_table(scenario_data: dict[str, Any], evidence: dict[str, EvidenceEn
     rows = []
     for path, value in leaves(scenario_data):
         key = covering(path, evidence)
-        inert = any(_under(path, s) and path != f"{s}.enabled" for s in sections)
+        inert = any(_under(path, s) and path != f"{s}.{key}" for s, key in sections.items())
         rows.append(EvidenceRow(path, value, key, evidence[key] if key else None, inert))
     return rows
 
@@ -160,14 +184,18 @@ def missing_evidence(scenario_data: dict[str, Any],
 
 def unknown_paths(scenario_data: dict[str, Any], evidence: dict[str, EvidenceEntry]) -> list[str]:
     """Returns the evidence keys that match no value of the preset (a typo, a removed value)."""
-    paths = [path for path, _ in leaves(scenario_data)]
-    return [key for key in evidence if not any(_under(p, key) for p in paths)]
+    known = {key for path, _ in leaves(scenario_data) for key in ancestors(path)}
+    return [key for key in evidence if key not in known]
 
 
 def _files(preset: str | Path) -> tuple[str, str, Any]:
     """Returns (preset text, name for messages, evidence file or resource) of a preset."""
     path = Path(preset)
-    if path.suffix in {".yaml", ".yml"} or path.exists():
+    try:
+        is_file_like = path.suffix in {".yaml", ".yml"} or path.exists()
+    except (OSError, ValueError):  # a name too long for a path, a NUL byte
+        is_file_like = False
+    if is_file_like:
         text = read_text_file(path, missing="scenario file not found")
         return text, str(path), path.with_name(path.stem + EVIDENCE_SUFFIX + path.suffix)
     name = str(preset)
