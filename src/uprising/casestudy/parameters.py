@@ -14,6 +14,7 @@ import copy
 from collections.abc import Callable
 from typing import Any
 
+from uprising.scenario.national import data_rows
 from uprising.scenario.paths import set_path
 
 #: Regions given the western legitimacy offset (Mangystau, Atyrau, Aktobe, West Kazakhstan: the
@@ -78,6 +79,16 @@ def _resolve_shock(data: dict[str, Any]) -> None:
             t["value"] = max(0.0, float(base) - drop)
 
 
+def _police_on_duty(data: dict[str, Any], value: float) -> None:
+    """Every region's police per 100k = the data file's rate × ``value`` (the share of the
+    force deployed against protest: shifts, posts and orders keep the rest away)."""
+    nat = data.get("national", {})
+    rows = data_rows(nat.get("data", "kazakhstan"))
+    names = [r["name"] for r in _regions(data)] if nat.get("only_listed") else list(rows)
+    for name in names:
+        _region(data, name)["police_per_100k"] = rows[name].police_per_100k * value
+
+
 SETTERS: dict[str, Callable[[dict[str, Any], float], None]] = {
     "legitimacy": _legitimacy,
     "west_gap": _west_gap,
@@ -85,6 +96,7 @@ SETTERS: dict[str, Callable[[dict[str, Any], float], None]] = {
     "network_gain": lambda d, v: set_path(d, "national.network.gain", v),
     "mobilisable_share": lambda d, v: set_path(d, "national.scale.mobilisable_share", v),
     "threshold": lambda d, v: set_path(d, "population.threshold", v),
+    "police_on_duty": _police_on_duty,
     "sweep_rate": lambda d, v: set_path(d, "national.detention.sweep.per_tick", v),
     "credibility": lambda d, v: set_path(d, "government.concede.credibility", v),
 }
