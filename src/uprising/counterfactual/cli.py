@@ -75,6 +75,7 @@ def compare_cmd(
     """Compare variants of a case with the unchanged case: paired runs over posterior draws,
     median effects (differences of proportions for regime collapse) with 95 % bootstrap
     intervals; writes effects.csv/.parquet, runs.parquet, effects.png and compare.json."""
+    from uprising.counterfactual import ensemble
     from uprising.counterfactual.compare import compare
     from uprising.counterfactual.output import effects_rich, write_outputs
     from uprising.counterfactual.variants import select_variants
@@ -85,9 +86,11 @@ def compare_cmd(
     with user_errors():
         chosen = select_variants(case, list(variant or []), all_shipped)
         fixed = parse_values(list(values or []))
+        run_case = ensemble.default_run_case()
         prepare_output(target)
         result = compare(case, chosen, draws=draws, seeds=seeds, values=fixed, seed=seed,
-                         workers=workers, n_boot=bootstrap, progress=not quiet)
+                         workers=workers, n_boot=bootstrap, run_case=run_case,
+                         progress=not quiet)
     console.print(effects_rich(result.effects, f"{case}: effects of {len(chosen)} variant(s), "
                                f"{result.metadata['pairs']} paired runs each"))
     try:
