@@ -132,7 +132,7 @@ def test_serial_and_process_pool_give_identical_runs_and_effects():
 def test_posterior_draws_are_paired_across_variants(monkeypatch):
     posterior = pd.DataFrame({"gain": np.linspace(0.5, 2.0, 10), "label": list("abcdefghij")})
     module = types.ModuleType("uprising.calibration.posterior")
-    module.load_posterior = lambda case: posterior
+    module.load_posterior = lambda case, directory: posterior
     monkeypatch.setitem(sys.modules, "uprising.calibration.posterior", module)
     result = compare("fake", [SAME], draws=4, seeds=2, run_case=fake_run_case, n_boot=200)
     assert result.metadata["draws"] == 4 and len(result.runs) == 2 * 4 * 2
@@ -144,8 +144,8 @@ def test_posterior_draws_are_paired_across_variants(monkeypatch):
 def test_no_posterior_says_how_to_get_one(monkeypatch):
     module = types.ModuleType("uprising.calibration.posterior")
 
-    def missing(case):
-        raise FileNotFoundError(f"{case}.posterior.parquet")
+    def missing(case, directory):
+        raise FileNotFoundError(f"{directory}/{case}.posterior.parquet")
 
     module.load_posterior = missing
     monkeypatch.setitem(sys.modules, "uprising.calibration.posterior", module)

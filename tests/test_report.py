@@ -106,8 +106,9 @@ def test_series_bands_and_regional_spread():
 
 def _fake_calibration(monkeypatch):
     module = types.ModuleType("uprising.calibration.posterior")
-    module.load_posterior = lambda case: pd.DataFrame({"gain": np.linspace(0.8, 1.2, 30)})
-    module.posterior_metadata = lambda case: {"method": "NPE", "simulations": 1000}
+    module.load_posterior = lambda case, directory: pd.DataFrame(
+        {"gain": np.linspace(0.8, 1.2, 30)})
+    module.load_metadata = lambda case, directory: {"method": "NPE", "simulations": 1000}
     monkeypatch.setitem(sys.modules, "uprising.calibration.posterior", module)
 
 
@@ -154,3 +155,45 @@ def test_cli_report_bad_acceptance_exits_2(tmp_path, content, words):
     result = runner.invoke(cli.app, ["report", "fake", "--acceptance", str(checks), "--out",
                                      str(tmp_path / "r.html"), "-q"])
     assert result.exit_code == 2 and words in result.output and "Traceback" not in result.output
+
+
+def test_collect_without_posterior_runs_the_case_defaults(monkeypatch, tmp_path):
+    module = types.ModuleType("uprising.calibration.posterior")
+
+    def missing(case, directory):
+        raise FileNotFoundError("no posterior file")
+
+    module.load_posterior = module.load_metadata = missing
+    monkeypatch.setitem(sys.modules, "uprising.calibration.posterior", module)
+    data = collect("fake", replicates=3, run_case=fake_run_case,
+                   run_case_series=fake_run_case_series, prediction=tmp_path / "none.json",
+                   variants=[])
+    assert data.summary["parameter values"].startswith("the case's default parameters")
+    assert data.series["run"].nunique() == 3 and data.effects is None
+    assert "peak national participants" in data.summary
+    text = build_html(data)
+    assert "no posterior file" in text and "no variants" in text
+
+
+def test_observed_and_evidence_are_taken_from_their_modules(monkeypatch):
+    observed = types.ModuleType("uprising.casestudy.observed")
+    observed.load_observed = lambda case: pd.DataFrame({
+        "date": pd.to_datetime(["2022-01-04", "2022-01-05", "2022-01-05"]),
+        "region": ["national", "national", "almaty"],
+        "observable": ["cumulative_detentions", "event", "participants"],
+        "value": [100.0, float("nan"), 5000.0], "low": [80.0, float("nan"), 1000.0],
+        "high": [150.0, float("nan"), 10000.0]})
+    entry = types.SimpleNamespace(confidence="high", source="gov.kz", note="")
+    evidence = types.ModuleType("uprising.scenario.evidence")
+    evidence.explain = lambda case: [
+        types.SimpleNamespace(path="population.legitimacy", value=0.9, kind="assumption",
+                              entry=entry, inert=False)]
+    monkeypatch.setitem(sys.modules, "uprising.casestudy.observed", observed)
+    monkeypatch.setitem(sys.modules, "uprising.scenario.evidence", evidence)
+    seen = collect_mod.observed("fake")
+    assert seen.to_dict("records") == [{"measure": "detentions",
+                                        "date": pd.Timestamp("2022-01-04"), "value": 100.0,
+                                        "low": 80.0, "high": 150.0}]
+    assert observed_days(seen, fake_series())["day"].tolist() == [2]
+    table, problem = collect_mod.evidence("fake")
+    assert problem == "" and table.loc[0, "source"] == "gov.kz"

@@ -63,6 +63,9 @@ def compare_cmd(
     values: Annotated[list[str] | None, typer.Option(
         "--values", help="NAME=VALUE: compare at this fixed point instead of posterior "
         "draws (repeatable; unnamed parameters keep the case's defaults).")] = None,
+    posterior_dir: Annotated[Path | None, typer.Option(help="Folder of CASE.posterior."
+                                                       "parquet/.json (default: beside the "
+                                                       "case's calibration file).")] = None,
     seed: Annotated[int, typer.Option(min=0, max=2**63 - 1, help="Root seed.")] = 0,
     workers: Annotated[int, typer.Option("--workers", "-w", min=1, max=MAX_WORKERS,
                                          help="Worker processes.")] = 1,
@@ -90,7 +93,7 @@ def compare_cmd(
         prepare_output(target)
         result = compare(case, chosen, draws=draws, seeds=seeds, values=fixed, seed=seed,
                          workers=workers, n_boot=bootstrap, run_case=run_case,
-                         progress=not quiet)
+                         progress=not quiet, posterior_dir=posterior_dir)
     console.print(effects_rich(result.effects, f"{case}: effects of {len(chosen)} variant(s), "
                                f"{result.metadata['pairs']} paired runs each"))
     try:

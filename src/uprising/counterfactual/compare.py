@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 import pandas as pd
@@ -40,11 +41,13 @@ class Comparison:
 def compare(case: str, variants: Sequence[Variant], *, draws: int = DEFAULT_DRAWS,
             seeds: int = DEFAULT_SEEDS, values: dict[str, float] | None = None, seed: int = 0,
             workers: int = 1, n_boot: int = DEFAULT_BOOT, level: float = 0.95,
-            run_case: RunCase | None = None, progress: bool = False) -> Comparison:
+            run_case: RunCase | None = None, progress: bool = False,
+            posterior_dir: str | Path | None = None) -> Comparison:
     """Returns the comparison of ``variants`` with the unchanged case.
 
     Parameter values come from ``draws`` rows of the case's posterior
-    (``uprising.calibration.posterior.load_posterior``), or, with ``values``, from that one
+    (``uprising.calibration.posterior.load_posterior``, files in ``posterior_dir``, default
+    beside the case's calibration file), or, with ``values``, from that one
     fixed point (the case's defaults fill the names not given). Each draw runs ``seeds``
     times; draw and seed are shared by all variants (paired runs).
 
@@ -52,7 +55,8 @@ def compare(case: str, variants: Sequence[Variant], *, draws: int = DEFAULT_DRAW
         CompareError: no posterior and no ``values``, invalid overrides, bad counts.
     """
     check_overrides(case, variants)
-    table = fixed_draws(values) if values is not None else posterior_draws(case, draws, seed)
+    table = (fixed_draws(values) if values is not None
+             else posterior_draws(case, draws, seed, posterior_dir))
     runs = run_ensemble(case, variants, table, seeds, seed, run_case, workers, progress)
     effects = effects_table(runs, seed, n_boot, level)
     metadata = {

@@ -12,6 +12,8 @@ from __future__ import annotations
 import copy
 from collections.abc import Callable, Sequence
 from concurrent.futures import Executor, as_completed
+from importlib import resources
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -22,7 +24,7 @@ from uprising.experiments.executors import open_executor
 from uprising.experiments.progress import RunProgress
 from uprising.scenario import preset_names
 from uprising.scenario.errors import ScenarioError
-from uprising.scenario.loader import raw_scenario, validate
+from uprising.scenario.loader import PRESET_PACKAGE, raw_scenario, validate
 from uprising.scenario.paths import set_path
 
 #: ``run_case(case, values, overrides, seed) -> outcomes`` (``uprising.casestudy.simulate``).
@@ -50,9 +52,22 @@ def default_run_case() -> RunCase:
     return run_case
 
 
-def posterior_draws(case: str, n: int, seed: int) -> pd.DataFrame:
+def posterior_directory(case: str) -> Path:
+    """Returns the folder of the case's posterior files: beside its calibration file (see
+    ``uprising.calibration.spec.spec_path``), else the presets folder."""
+    try:
+        from uprising.calibration.spec import spec_path
+    except ImportError:
+        return Path(str(resources.files(PRESET_PACKAGE)))
+    return spec_path(case).parent
+
+
+def posterior_draws(case: str, n: int, seed: int,
+                    directory: str | Path | None = None) -> pd.DataFrame:
     """Returns ``n`` rows of the case's posterior (all of them if it holds fewer), chosen by a
-    seeded permutation; numeric columns only, index 0..n-1.
+    seeded permutation; numeric columns only, index 0..n-1. The posterior is read by
+    ``uprising.calibration.posterior.load_posterior(case, directory)`` (default directory:
+    ``posterior_directory(case)``).
 
     Raises:
         CompareError: no posterior for the case (the message says how to get one).
@@ -64,8 +79,9 @@ def posterior_draws(case: str, n: int, seed: int) -> pd.DataFrame:
     except ImportError:
         raise CompareError(f"no posterior for {case!r}: the calibration package cannot load "
                            f"posteriors yet; {hint}") from None
+    folder = posterior_directory(case) if directory is None else Path(directory)
     try:
-        table = load_posterior(case)
+        table = load_posterior(case, folder)
     except (OSError, LookupError, ScenarioError) as exc:
         raise CompareError(f"no posterior for {case!r} ({exc}); {hint}") from None
     table = table.select_dtypes("number")

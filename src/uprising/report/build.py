@@ -55,12 +55,16 @@ def build_sections(data: ReportData) -> list[s.Section]:
     """Returns the report's sections, in page order, from its data."""
     why = data.problems.get
     has_series = data.series is not None and not data.series.empty
-    observed = data.observed
+    observed, timeline_note = data.observed, ""
     if has_series and observed is not None:
-        observed = observed_days(observed, data.series)
+        try:
+            observed = observed_days(observed, data.series)
+        except ValueError as exc:
+            observed, timeline_note = None, str(exc)
     return [
         s.summary_section(data.summary),
-        s.timeline_section(bands(data.series) if has_series else None, observed),
+        s.timeline_section(bands(data.series) if has_series else None, observed,
+                           timeline_note),
         s.regional_section(regional_median(data.series) if has_series else None),
         s.evidence_section(data.evidence, why("evidence", "")),
         s.calibration_section(data.calibration, data.posterior, why("calibration", "")),

@@ -23,6 +23,7 @@ from uprising.counterfactual.ensemble import (
     check_overrides,
     default_run_case,
     fixed_draws,
+    posterior_directory,
     posterior_draws,
     run_pairs,
     run_seed,
@@ -31,6 +32,7 @@ from uprising.counterfactual.variants import CompareError, Variant, shipped_vari
 from uprising.experiments.executors import open_executor
 from uprising.experiments.progress import RunProgress
 from uprising.report.build import ReportData
+from uprising.report.series import headline
 from uprising.scenario.errors import ScenarioError
 from uprising.scenario.safe_yaml import read_text_file
 
@@ -83,47 +85,65 @@ def parameter_draws(case: str, n: int, seed: int) -> tuple[pd.DataFrame, str]:
         return table, f"the case's default parameters ({exc})"
 
 
-def calibration(case: str) -> tuple[dict[str, Any] | None, pd.DataFrame | None, str]:
-    """Returns (metadata of ``<case>.posterior.json``, posterior draws, problem)."""
+def calibration(case: str, directory: Path | None = None
+                ) -> tuple[dict[str, Any] | None, pd.DataFrame | None, str]:
+    """Returns (the record of ``<case>.posterior.json``, the posterior draws, problem), read
+    by ``uprising.calibration.posterior.load_metadata`` / ``load_posterior``."""
     try:
         from uprising.calibration import posterior as cal
     except ImportError as exc:
         return None, None, f"calibration not available ({exc})"
+    folder = posterior_directory(case) if directory is None else directory
     meta = draws = None
     problems = []
-    for name in ("posterior_metadata", "load_posterior"):
+    for name in ("load_metadata", "load_posterior"):
         try:
-            value = getattr(cal, name)(case)
+            value = getattr(cal, name)(case, folder)
         except (AttributeError, OSError, LookupError, ScenarioError) as exc:
-            problems.append(f"{name}: {exc}")
+            problems.append(str(exc))
             continue
         if name == "load_posterior":
             draws = value
         else:
             meta = dict(value)
-    return meta, draws, "; ".join(problems)
+    return meta, draws, "; ".join(dict.fromkeys(problems))
 
 
-def evidence(case: str, series: pd.DataFrame) -> tuple[pd.DataFrame | None, str]:
-    """Returns (the evidence table of the case against the simulated series, problem)."""
+def evidence(case: str) -> tuple[pd.DataFrame | None, str]:
+    """Returns (the evidence table of the case's preset, problem): one row per value with
+    the kind, confidence and source of its evidence (``uprising.scenario.evidence.explain``)."""
     try:
-        from uprising.scenario.evidence import evidence_table, load_evidence
+        from uprising.scenario.evidence import explain
     except ImportError as exc:
-        return None, f"evidence not available yet ({exc})"
+        return None, f"evidence not available ({exc})"
     try:
-        return pd.DataFrame(evidence_table(series, load_evidence(case))), ""
-    except (OSError, LookupError, ValueError, TypeError) as exc:
-        return None, f"evidence table of {case!r} failed: {exc}"
+        rows = explain(case)
+    except (OSError, LookupError, ValueError) as exc:
+        return None, f"no evidence for {case!r}: {exc}"
+    return pd.DataFrame([{
+        "path": r.path, "value": r.value, "kind": r.kind,
+        "confidence": r.entry.confidence if r.entry else "", "inert": r.inert,
+        "source": r.entry.source if r.entry else "", "note": r.entry.note if r.entry else "",
+    } for r in rows]), ""
+
+
+#: Observable of the case's observed data → measure of the timeline.
+OBSERVED_MEASURES = {"participants": "participants",
+                     "regions_with_protest": "regions_with_protest",
+                     "cumulative_detentions": "detentions", "cumulative_deaths": "deaths"}
 
 
 def observed(case: str) -> pd.DataFrame | None:
-    """Returns the case's observed daily values (measure, day or date, value, low, high) from
-    ``uprising.casestudy.observed.observed_series``, or None."""
+    """Returns the case's observed national values as measure, date, value, low, high
+    (``uprising.casestudy.observed.load_observed``), or None."""
     try:
-        from uprising.casestudy.observed import observed_series
-        return pd.DataFrame(observed_series(case))
+        from uprising.casestudy.observed import load_observed
+        data = pd.DataFrame(load_observed(case))
     except (ImportError, OSError, LookupError, ValueError):
         return None
+    rows = data[(data["region"] == "national") & data["observable"].isin(OBSERVED_MEASURES)]
+    out = rows.assign(measure=rows["observable"].map(OBSERVED_MEASURES))
+    return out[["measure", "date", "value", "low", "high"]].reset_index(drop=True)
 
 
 def read_json(path: Path, option: str) -> Any:
@@ -186,13 +206,14 @@ def collect(case: str, replicates: int = 20, seed: int = 0, workers: int = 1,
         data.effects = effects_table(runs, seed)
     else:
         data.problems["counterfactuals"] = f"no variants shipped for {case!r}"
-    data.evidence, data.problems["evidence"] = evidence(case, series)
+    data.evidence, data.problems["evidence"] = evidence(case)
     data.calibration, data.posterior, data.problems["calibration"] = calibration(case)
     if prediction.is_file():
         found = read_json(prediction, "prediction")
         data.prediction = found if isinstance(found, dict) else {"prediction": found}
     data.prediction_source = str(prediction)
-    data.summary = {"case": case, "replicates": replicates, "parameter values": source,
+    data.summary = {"case": case, **headline(series), "replicates": replicates,
+                    "parameter values": source,
                     "root seed": seed, "variants compared": len(variants),
                     "simulation runs": total, "workers": workers,
                     "simulation time (s)": round(time.perf_counter() - started, 1)}

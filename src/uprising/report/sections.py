@@ -62,14 +62,15 @@ def summary_section(summary: Mapping[str, Any]) -> Section:
     return _section("summary", definitions((str(k), v) for k, v in summary.items()))
 
 
-def timeline_section(bands: pd.DataFrame | None, observed: pd.DataFrame | None = None) -> Section:
+def timeline_section(bands: pd.DataFrame | None, observed: pd.DataFrame | None = None,
+                     problem: str = "") -> Section:
     """Returns the timeline figure (median, 50 % and 90 % bands; observed points with their
     range) from the output of ``series.bands`` and an observed table."""
     if bands is None or bands.empty:
         return _section("timeline", note("no simulated series"))
     body = png(timeline_figure(bands, observed), "simulated and observed daily values")
     if observed is None or observed.empty:
-        body += note("no observed values given: simulated bands only")
+        body += note(f"no observed values: simulated bands only. {problem}".strip())
     else:
         body += paragraph(f"{len(observed)} observed values (points; bars: low–high range).")
     return _section("timeline", body)

@@ -88,3 +88,20 @@ def observed_days(observed: pd.DataFrame, series: pd.DataFrame) -> pd.DataFrame:
     out = observed.copy()
     out["day"] = (pd.to_datetime(out["date"]).dt.normalize() - start).dt.days
     return out
+
+
+def headline(series: pd.DataFrame) -> dict[str, str]:
+    """Returns per national measure its run-level summary (peak participants and regions,
+    final detentions and deaths) as "median (90 %: low–high)" over runs."""
+    nat = national(series)
+    out = {}
+    for measure, how, label in (("participants", "max", "peak national participants"),
+                                ("regions_with_protest", "max", "most regions with protest"),
+                                ("detentions", "last", "detentions at the end"),
+                                ("deaths", "last", "deaths at the end")):
+        if measure not in nat.columns:
+            continue
+        per_run = nat.sort_values("day").groupby("run")[measure].agg(how)
+        low, mid, high = per_run.quantile([0.05, 0.5, 0.95])
+        out[label] = f"{mid:,.0f} (90 %: {low:,.0f}–{high:,.0f})"
+    return out
