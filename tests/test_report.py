@@ -197,3 +197,11 @@ def test_observed_and_evidence_are_taken_from_their_modules(monkeypatch):
     assert observed_days(seen, fake_series())["day"].tolist() == [2]
     table, problem = collect_mod.evidence("fake")
     assert problem == "" and table.loc[0, "source"] == "gov.kz"
+
+
+def test_observed_values_outside_the_simulated_days_are_counted_not_drawn():
+    observed = pd.DataFrame({"measure": ["deaths", "deaths"], "day": [3, 300],
+                             "value": [4.0, 238.0], "low": [3.0, 225.0], "high": [5.0, 241.0]})
+    data = ReportData("fake", series=fake_series(3), observed=observed)
+    text = build_html(data)
+    assert "1 observed values (points" in text and "1 observed values outside" in text

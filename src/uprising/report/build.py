@@ -61,6 +61,13 @@ def build_sections(data: ReportData) -> list[s.Section]:
             observed = observed_days(observed, data.series)
         except ValueError as exc:
             observed, timeline_note = None, str(exc)
+        else:
+            days = data.series["day"]
+            inside = observed["day"].between(days.min(), days.max())
+            if (~inside).any():
+                timeline_note = (f"{int((~inside).sum())} observed values outside the simulated "
+                                 "days are not shown.")
+            observed = observed[inside]
     return [
         s.summary_section(data.summary),
         s.timeline_section(bands(data.series) if has_series else None, observed,

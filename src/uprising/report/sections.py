@@ -73,6 +73,7 @@ def timeline_section(bands: pd.DataFrame | None, observed: pd.DataFrame | None =
         body += note(f"no observed values: simulated bands only. {problem}".strip())
     else:
         body += paragraph(f"{len(observed)} observed values (points; bars: low–high range).")
+        body += note(problem) if problem else ""
     return _section("timeline", body)
 
 

@@ -16,7 +16,7 @@ MEASURES = {
     "participants": "daily national participants",
     "regions_with_protest": "regions with protest",
     "detentions": "cumulative detentions",
-    "deaths": "deaths (cumulative)",
+    "deaths": "cumulative deaths",
 }
 QUANTILES = {"q05": 0.05, "q25": 0.25, "median": 0.5, "q75": 0.75, "q95": 0.95}
 
