@@ -26,6 +26,8 @@ TITLES = {
     "acceptance": "Acceptance checks",
 }
 MAX_ROWS = 500  # longest table shown; the rest is counted
+#: Parts of the calibration record shown first: fit per target, then the parameters.
+CALIBRATION_FIRST = ("case", "fit", "parameters", "coverage", "observed")
 
 
 def _section(anchor: str, body: str) -> Section:
@@ -98,7 +100,9 @@ def calibration_section(metadata: Mapping[str, Any] | None,
     rest) and the posterior's marginals."""
     if metadata is None and posterior is None:
         return _section("calibration", note(problem or "no calibration"))
-    body = mapping_html(metadata) if metadata else note("no calibration metadata")
+    first = {k: metadata[k] for k in CALIBRATION_FIRST if metadata and k in metadata}
+    ordered = {**first, **{k: v for k, v in (metadata or {}).items() if k not in first}}
+    body = mapping_html(ordered) if metadata else note("no calibration metadata")
     if posterior is not None and not posterior.empty:
         body += (f"<h3>posterior ({len(posterior)} draws)</h3>"
                  + png(posterior_figure(posterior), "posterior marginals")
