@@ -188,3 +188,15 @@ def test_cli_bad_input_exits_2_naming_the_option(tmp_path, monkeypatch, args, wo
     result = runner.invoke(cli.app, ["compare", "fake", *args, "--out", str(tmp_path), "-q"])
     assert result.exit_code == 2, result.output
     assert words in result.output and "Traceback" not in result.output
+
+
+def _broken_case(case, values, overrides, seed):
+    if overrides:
+        raise RuntimeError("simulator bug")
+    return fake_run_case(case, values, overrides, seed)
+
+
+def test_a_failing_run_says_which_run_it_was():
+    with pytest.raises(RuntimeError, match="simulator bug") as info:
+        compare("fake", [MORE], values={}, seeds=2, run_case=_broken_case)
+    assert any("more, draw 0, seed" in n for n in info.value.__notes__)

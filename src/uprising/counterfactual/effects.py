@@ -19,7 +19,7 @@ from uprising.counterfactual.variants import BASELINE
 
 #: Most bootstrap resamples (each is a pass over the pairs; 100 000 is beyond any need).
 MAX_BOOT = 100_000
-_CHUNK = 256  # resamples per block, to bound memory with many pairs
+_BLOCK = 1 << 22  # most values resampled at once (32 MB), to bound memory with many pairs
 EFFECT_COLUMNS = ("variant", "outcome", "statistic", "baseline", "value", "effect", "low",
                   "high", "n_pairs")
 
@@ -37,8 +37,9 @@ def bootstrap_interval(diffs: np.ndarray, statistic: str, seed: np.random.SeedSe
     rng = np.random.default_rng(seed)
     reduce = np.median if statistic == "median" else np.mean
     stats = np.empty(n_boot)
-    for start in range(0, n_boot, _CHUNK):
-        size = min(_CHUNK, n_boot - start)
+    chunk = max(1, _BLOCK // diffs.size)
+    for start in range(0, n_boot, chunk):
+        size = min(chunk, n_boot - start)
         idx = rng.integers(0, diffs.size, size=(size, diffs.size))
         stats[start:start + size] = reduce(diffs[idx], axis=1)
     tail = (1.0 - level) / 2.0 * 100.0

@@ -152,6 +152,9 @@ def run_pairs(case: str, variants: Sequence[Variant], draws: pd.DataFrame, seeds
             results[(a, d, r)] = future.result()
         except ScenarioError as exc:
             raise CompareError(f"{arms[a].name}, draw {d}, seed {r}: {exc}") from None
+        except Exception as exc:  # a simulator error: say which run it was
+            exc.add_note(f"in the run of {arms[a].name}, draw {d}, seed {r}")
+            raise
         if progress is not None:
             progress.advance(1)
     rows = [{"variant": arms[a].name, "pair": d * seeds + r, "draw": d, "replicate": r,

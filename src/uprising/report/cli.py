@@ -37,12 +37,13 @@ def report_cmd(
     shipped variants, the 2019 prediction, ablations and acceptance checks."""
     from uprising.report.build import write_report
     from uprising.report.collect import collect, read_acceptance, read_table
-    from uprising.terminal import console, fail, user_errors
+    from uprising.terminal import console, fail, prepare_output, user_errors
 
     started = time.perf_counter()
     target = out if out is not None else Path("results") / f"report-{case}.html"
     if target.is_dir():
         fail(f"--out {target} is a folder; give the HTML file to write")
+    prepare_output(target.parent)
     with user_errors():
         checks = read_acceptance(acceptance) if acceptance is not None else None
         table = read_table(ablations, "--ablations") if ablations is not None else None
