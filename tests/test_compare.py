@@ -200,3 +200,10 @@ def test_a_failing_run_says_which_run_it_was():
     with pytest.raises(RuntimeError, match="simulator bug") as info:
         compare("fake", [MORE], values={}, seeds=2, run_case=_broken_case)
     assert any("more, draw 0, seed" in n for n in info.value.__notes__)
+
+
+def test_too_many_runs_are_refused_before_running():
+    many = [Variant(f"v{i}", {"fake.boost": 0.1}) for i in range(20)]
+    draws = pd.DataFrame({"gain": np.ones(ensemble.MAX_DRAWS)})
+    with pytest.raises(CompareError, match="at most"):
+        ensemble.run_ensemble("fake", many, draws, seeds=1, run_case=_broken_case)

@@ -39,6 +39,8 @@ OUTCOMES = ("peak_participants", "days_to_order", "detentions", "deaths", "build
 PROBABILITIES = frozenset({"regime_collapse"})
 #: Most posterior draws and seeds per draw: 10 000 × 100 runs per variant is days of work.
 MAX_DRAWS, MAX_SEEDS = 10_000, 100
+#: Most runs in one comparison: every run is a pending future until it is done.
+MAX_RUNS = 200_000
 ID_COLUMNS = ("variant", "pair", "draw", "replicate")
 
 
@@ -172,8 +174,11 @@ def run_ensemble(case: str, variants: Sequence[Variant], draws: pd.DataFrame, se
         raise CompareError(f"draws: between 1 and {MAX_DRAWS} parameter draws (got {len(draws)})")
     if not 1 <= seeds <= MAX_SEEDS:
         raise CompareError(f"seeds: between 1 and {MAX_SEEDS} per draw (got {seeds})")
-    run_case = run_case or default_run_case()
     total = (len(variants) + 1) * len(draws) * seeds
+    if total > MAX_RUNS:
+        raise CompareError(f"{total} runs (variants + baseline × draws × seeds): at most "
+                           f"{MAX_RUNS} in one comparison; lower --draws or --seeds")
+    run_case = run_case or default_run_case()
     with RunProgress(total, f"compare {case}", enabled=progress) as bar, \
             open_executor("processes" if workers > 1 else "serial", workers) as executor:
         return run_pairs(case, variants, draws, seeds, seed, run_case, executor, bar)
