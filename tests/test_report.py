@@ -7,6 +7,7 @@ import json
 import re
 import sys
 import types
+from html.parser import HTMLParser
 
 import numpy as np
 import pandas as pd
@@ -205,3 +206,27 @@ def test_observed_values_outside_the_simulated_days_are_counted_not_drawn():
     data = ReportData("fake", series=fake_series(3), observed=observed)
     text = build_html(data)
     assert "1 observed values (points" in text and "1 observed values outside" in text
+
+
+class _Tags(HTMLParser):
+    """Records tags closed out of order and tags left open."""
+
+    def __init__(self):
+        super().__init__()
+        self.stack, self.errors = [], []
+
+    def handle_starttag(self, tag, attrs):
+        if tag not in {"meta", "img", "br", "hr"}:
+            self.stack.append(tag)
+
+    def handle_endtag(self, tag):
+        if self.stack and self.stack[-1] == tag:
+            self.stack.pop()
+        else:
+            self.errors.append(tag)
+
+
+def test_page_tags_are_balanced():
+    parser = _Tags()
+    parser.feed(build_html(full_data()))
+    assert parser.errors == [] and parser.stack == []
