@@ -22,6 +22,9 @@ def report_cmd(
                                             "posterior draws (and per variant).")] = 20,
     workers: Annotated[int, typer.Option("--workers", "-w", min=1, max=MAX_WORKERS,
                                          help="Worker processes.")] = 1,
+    posterior_dir: Annotated[Path | None, typer.Option(help="Folder of CASE.posterior."
+                                                       "parquet/.json (default: beside the "
+                                                       "case's calibration file).")] = None,
     seed: Annotated[int, typer.Option(min=0, max=2**63 - 1, help="Root seed.")] = 0,
     prediction: Annotated[Path, typer.Option(help="JSON of the 2019 prediction (skipped "
                                              "when absent).")] = PREDICTION,
@@ -48,7 +51,7 @@ def report_cmd(
         checks = read_acceptance(acceptance) if acceptance is not None else None
         table = read_table(ablations, "--ablations") if ablations is not None else None
         data = collect(case, replicates, seed, workers, progress=not quiet,
-                       prediction=prediction)
+                       prediction=prediction, posterior_dir=posterior_dir)
     data.acceptance, data.ablations = checks, table
     try:
         write_report(target, data)

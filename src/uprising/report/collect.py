@@ -75,11 +75,12 @@ def run_series(case: str, draws: pd.DataFrame, seed: int, fn: RunCaseSeries, exe
     return pd.concat([tables[j] for j in sorted(tables)], ignore_index=True)
 
 
-def parameter_draws(case: str, n: int, seed: int) -> tuple[pd.DataFrame, str]:
+def parameter_draws(case: str, n: int, seed: int,
+                    directory: Path | None = None) -> tuple[pd.DataFrame, str]:
     """Returns (draws, where they come from): ``n`` posterior draws, or the case's defaults
     repeated ``n`` times when there is no posterior yet."""
     try:
-        return posterior_draws(case, n, seed), "posterior draws"
+        return posterior_draws(case, n, seed, directory), "posterior draws"
     except CompareError as exc:
         table = pd.concat([fixed_draws({})] * n, ignore_index=True)
         return table, f"the case's default parameters ({exc})"
@@ -182,7 +183,8 @@ def collect(case: str, replicates: int = 20, seed: int = 0, workers: int = 1,
             progress: bool = False, run_case: RunCase | None = None,
             run_case_series: RunCaseSeries | None = None,
             prediction: Path = PREDICTION,
-            variants: Sequence[Variant] | None = None) -> ReportData:
+            variants: Sequence[Variant] | None = None,
+            posterior_dir: Path | None = None) -> ReportData:
     """Returns the report data of a case: ``replicates`` series runs over posterior draws,
     the comparison of ``variants`` (default: every shipped one) on the same draws and seeds,
     and the rest."""
@@ -192,7 +194,7 @@ def collect(case: str, replicates: int = 20, seed: int = 0, workers: int = 1,
     series_fn = run_case_series or default_run_case_series()
     variants = shipped_variants(case) if variants is None else list(variants)
     check_overrides(case, variants)
-    draws, source = parameter_draws(case, replicates, seed)
+    draws, source = parameter_draws(case, replicates, seed, posterior_dir)
     total = replicates * (1 + (len(variants) + 1 if variants else 0))
     with RunProgress(total, f"report {case}", enabled=progress) as bar, \
             open_executor("processes" if workers > 1 else "serial", workers) as executor:
@@ -207,7 +209,8 @@ def collect(case: str, replicates: int = 20, seed: int = 0, workers: int = 1,
     else:
         data.problems["counterfactuals"] = f"no variants shipped for {case!r}"
     data.evidence, data.problems["evidence"] = evidence(case)
-    data.calibration, data.posterior, data.problems["calibration"] = calibration(case)
+    meta, posterior, data.problems["calibration"] = calibration(case, posterior_dir)
+    data.calibration, data.posterior = meta, posterior
     if prediction.is_file():
         found = read_json(prediction, "prediction")
         data.prediction = found if isinstance(found, dict) else {"prediction": found}
