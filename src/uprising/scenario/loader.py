@@ -20,9 +20,11 @@ MAX_BASE_CHAIN = 20
 
 
 def preset_names() -> list[str]:
-    """Returns the names of the scenarios shipped with the package, sorted."""
+    """Returns the names of the scenarios shipped with the package, sorted (companion files
+    such as ``<case>.variants.yaml`` are not scenarios)."""
     folder = resources.files(PRESET_PACKAGE)
-    return sorted(p.name[: -len(".yaml")] for p in folder.iterdir() if p.name.endswith(".yaml"))
+    return sorted(p.name[: -len(".yaml")] for p in folder.iterdir()
+                  if p.name.endswith(".yaml") and "." not in p.name[: -len(".yaml")])
 
 
 def _read_yaml(text: str, source: str) -> dict[str, Any]:

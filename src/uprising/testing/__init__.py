@@ -3,6 +3,8 @@
 - ``ScriptedModel``: a stand-in model replaying an active series, to drive macro actors.
 - ``assert_lattice_consistent``: the lattice invariants of a model's world (either engine).
 - ``handmade_world``: replaces a model's world by agents placed by hand.
+- ``uprising.testing.case``: a fake case study with the case contract (``fake_run_case``,
+  ``fake_run_case_series``) for the comparison and report tests.
 - ``flaky``, ``process_id``: experiment-layer test models, named in an experiment file as
   ``model: uprising.testing:flaky`` (importable by name in every worker process).
 """

@@ -1,0 +1,66 @@
+"""Command ``uprising report CASE`` (registered by ``uprising.cli`` through PLUGIN_MODULES)."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from uprising.report.collect import MAX_REPLICATES, PREDICTION
+
+#: Most worker processes: beyond any single machine this command is meant for.
+MAX_WORKERS = 512
+
+
+def report_cmd(
+    case: Annotated[str, typer.Argument(help="Case study (e.g. kazakhstan-2022).")],
+    out: Annotated[Path | None, typer.Option("--out", "-o", help="HTML file to write "
+                                             "(default results/report-CASE.html).")] = None,
+    replicates: Annotated[int, typer.Option(min=1, max=MAX_REPLICATES, help="Runs over "
+                                            "posterior draws (and per variant).")] = 20,
+    workers: Annotated[int, typer.Option("--workers", "-w", min=1, max=MAX_WORKERS,
+                                         help="Worker processes.")] = 1,
+    posterior_dir: Annotated[Path | None, typer.Option(help="Folder of CASE.posterior."
+                                                       "parquet/.json (default: beside the "
+                                                       "case's calibration file).")] = None,
+    seed: Annotated[int, typer.Option(min=0, max=2**63 - 1, help="Root seed.")] = 0,
+    prediction: Annotated[Path, typer.Option(help="JSON of the 2019 prediction (skipped "
+                                             "when absent).")] = PREDICTION,
+    acceptance: Annotated[Path | None, typer.Option(help="JSON list of acceptance checks "
+                                                    "{id, description, value, target, met}.")
+                          ] = None,
+    ablations: Annotated[Path | None, typer.Option(help="CSV or Parquet table of "
+                                                   "ablations, shown as given.")] = None,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")] = False,
+) -> None:
+    """Write one self-contained HTML report of a case: timeline against observations with
+    50/90 % bands, regional spread, evidence, calibration, counterfactual effects of the
+    shipped variants, the 2019 prediction, ablations and acceptance checks."""
+    from uprising.report.build import write_report
+    from uprising.report.collect import collect, read_acceptance, read_table
+    from uprising.terminal import console, fail, prepare_output, user_errors
+
+    started = time.perf_counter()
+    target = out if out is not None else Path("results") / f"report-{case}.html"
+    if target.is_dir():
+        fail(f"--out {target} is a folder; give the HTML file to write")
+    prepare_output(target.parent)
+    with user_errors():
+        checks = read_acceptance(acceptance) if acceptance is not None else None
+        table = read_table(ablations, "--ablations") if ablations is not None else None
+        data = collect(case, replicates, seed, workers, progress=not quiet,
+                       prediction=prediction, posterior_dir=posterior_dir)
+    data.acceptance, data.ablations = checks, table
+    try:
+        write_report(target, data)
+    except OSError as exc:
+        fail(f"cannot write {target}: {exc.strerror or exc}")
+    console.print(f"wrote {target} in {time.perf_counter() - started:.1f} s",
+                  highlight=False, markup=False, soft_wrap=True)
+
+
+def register(app: typer.Typer) -> None:
+    """Adds the command to the ``uprising`` CLI."""
+    app.command("report")(report_cmd)
