@@ -50,9 +50,14 @@ def _west_gap(data: dict[str, Any], value: float) -> None:
 
 
 def _west(data: dict[str, Any], gap: float) -> None:
+    """Sets the western regions' legitimacy (only those simulated: a scenario that lists its
+    regions with ``only_listed`` keeps its list)."""
     base = float(data.get("population", {}).get("legitimacy", 0.82))
+    listed = {r.get("name") for r in _regions(data)}
+    only = bool(data.get("national", {}).get("only_listed"))
     for name in WEST:
-        _region(data, name)["legitimacy"] = max(0.0, min(1.0, base - gap))
+        if not only or name in listed:
+            _region(data, name)["legitimacy"] = max(0.0, min(1.0, base - gap))
 
 
 def _shock(data: dict[str, Any], value: float) -> None:

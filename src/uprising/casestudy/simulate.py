@@ -9,6 +9,7 @@ calibration file, given as dotted overrides).
 
 from __future__ import annotations
 
+import copy
 import math
 from typing import Any
 
@@ -16,7 +17,13 @@ import numpy as np
 import pandas as pd
 
 from uprising.casestudy.cases import case_spec
-from uprising.casestudy.observables import daily_national, outcomes, statistics
+from uprising.casestudy.observables import (
+    NATIONAL,
+    daily_national,
+    outcomes,
+    regions_with_protest,
+    statistics,
+)
 from uprising.casestudy.parameters import apply_values
 from uprising.scenario.loader import raw_scenario, validate
 from uprising.scenario.paths import set_path
@@ -29,11 +36,15 @@ RESERVED = ("case", "structural")
 def build(case: str, values: dict[str, float], overrides: dict[str, Any] | None = None,
           seed: np.random.SeedSequence | int | None = None) -> NationalModel:
     """Returns the (unrun) national model of ``case`` at ``values`` with dotted ``overrides``
-    (values as YAML would give them, e.g. ``{"national.contingent.enabled": False}``)."""
-    data = apply_values(raw_scenario(case_spec(case).preset), values)
+    (values as YAML would give them, e.g. ``{"national.contingent.enabled": False}``).
+
+    Overrides are applied first, the free parameters' values last: an override cannot change a
+    fitted value, and a variant that replaces ``national.regions`` keeps the fitted regional
+    legitimacy and shock."""
+    data = copy.deepcopy(raw_scenario(case_spec(case).preset))
     for path, value in (overrides or {}).items():
         set_path(data, path, value)
-    return NationalModel(validate(data, case), rng=seed)
+    return NationalModel(validate(apply_values(data, values), case), rng=seed)
 
 
 def run_daily(case: str, values: dict[str, float], overrides: dict[str, Any] | None = None,
@@ -67,8 +78,15 @@ def run_case(case: str, values: dict[str, float], overrides: dict[str, Any],
 
 def run_case_series(case: str, values: dict[str, float], overrides: dict[str, Any],
                     seed: np.random.SeedSequence | int | None) -> pd.DataFrame:
-    """Returns the daily table of one run (regions and ``national``)."""
-    return run_daily(case, values, overrides, seed)
+    """Returns the daily table of one run (regions and ``national``) with ``day`` (0 = the
+    first day) and, on national rows, ``regions_with_protest``."""
+    daily = run_daily(case, values, overrides, seed)
+    first = daily["date"].min()
+    daily.insert(1, "day", [(d - first).days for d in daily["date"]])
+    counts = regions_with_protest(daily, float(case_spec(case).statistics["_protest_people"]))
+    nat = daily["region"] == NATIONAL
+    daily.loc[nat, "regions_with_protest"] = daily.loc[nat, "date"].map(counts).to_numpy()
+    return daily
 
 
 def observed_statistics(case: str) -> dict[str, float]:

@@ -107,3 +107,46 @@ def compare_cmd(
 def register(app: typer.Typer) -> None:
     """Adds the command to the ``uprising`` CLI."""
     app.command("compare")(compare_cmd)
+    app.command("predict")(predict_cmd)
+
+
+def predict_cmd(
+    case: Annotated[str, typer.Argument(help="Case to predict (e.g. kazakhstan-2019).")],
+    source: Annotated[str, typer.Option("--from", help="Case whose posterior is frozen.")] = (
+        "kazakhstan-2022"),
+    replicates: Annotated[int, typer.Option(min=1, max=MAX_DRAWS, help="Posterior draws "
+                                            "(one run each).")] = 200,
+    out: Annotated[Path, typer.Option("--out", "-o", help="Prediction JSON.")] = Path(
+        "validation/kazakhstan-2019-prediction.json"),
+    seed: Annotated[int, typer.Option(min=0, help="Root seed.")] = 0,
+    workers: Annotated[int, typer.Option(min=1, max=MAX_WORKERS, help="Processes.")] = 1,
+    force: Annotated[bool, typer.Option("--force", help="Replace an existing prediction.")
+                     ] = False,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")] = False,
+) -> None:
+    """Predict a case out of sample at another case's posterior (behavioural parameters frozen)
+    and write medians and 50/90 % intervals to a JSON file, to commit before comparing."""
+    import sys
+
+    from rich.table import Table
+
+    from uprising.counterfactual.predict import predict, write_prediction
+    from uprising.terminal import console, user_errors
+
+    with user_errors():
+        t0 = time.perf_counter()
+        record = predict(case, source, replicates, seed, workers, progress=not quiet)
+        command = "uprising " + " ".join(sys.argv[1:]) if sys.argv[1:] else "uprising predict"
+        path = write_prediction(record, out, command, force)
+        table = Table(title=f"{case}: prediction at {source}'s posterior ({replicates} draws)")
+        for col in ("outcome", "median", "50 %", "90 %", "upper/lower (90 %)"):
+            table.add_column(col)
+        for name, q in record["outcomes"].items():
+            table.add_row(name, f"{q['median']:,.0f}", f"{q['q25']:,.0f}-{q['q75']:,.0f}",
+                          f"{q['q05']:,.0f}-{q['q95']:,.0f}",
+                          f"{q['ratio_90']:.1f}" + ("" if q["informative"] else " (> 10: "
+                                                    "no prediction)"))
+        console.print(table)
+        for k, v in record["expected_behaviour"].items():
+            console.print(f"{k}: {v:.0%}")
+        console.print(f"wrote {path} in {time.perf_counter() - t0:.0f} s")

@@ -19,7 +19,9 @@ def report_cmd(
     out: Annotated[Path | None, typer.Option("--out", "-o", help="HTML file to write "
                                              "(default results/report-CASE.html).")] = None,
     replicates: Annotated[int, typer.Option(min=1, max=MAX_REPLICATES, help="Runs over "
-                                            "posterior draws (and per variant).")] = 20,
+                                            "posterior draws (timeline, acceptance).")] = 200,
+    pairs: Annotated[int, typer.Option(min=1, max=MAX_REPLICATES, help="Paired draws per "
+                                       "variant, ablation and arrest rule.")] = 50,
     workers: Annotated[int, typer.Option("--workers", "-w", min=1, max=MAX_WORKERS,
                                          help="Worker processes.")] = 1,
     posterior_dir: Annotated[Path | None, typer.Option(help="Folder of CASE.posterior."
@@ -51,8 +53,11 @@ def report_cmd(
         checks = read_acceptance(acceptance) if acceptance is not None else None
         table = read_table(ablations, "--ablations") if ablations is not None else None
         data = collect(case, replicates, seed, workers, progress=not quiet,
-                       prediction=prediction, posterior_dir=posterior_dir)
-    data.acceptance, data.ablations = checks, table
+                       prediction=prediction, posterior_dir=posterior_dir, pairs=pairs)
+    if checks is not None:
+        data.acceptance = checks
+    if table is not None:
+        data.ablations = table
     try:
         write_report(target, data)
     except OSError as exc:

@@ -32,6 +32,13 @@ from uprising.counterfactual.variants import CompareError, Variant, shipped_vari
 from uprising.experiments.executors import open_executor
 from uprising.experiments.progress import RunProgress
 from uprising.report.build import ReportData
+from uprising.report.extras import (
+    ablation_checks,
+    ablation_variants,
+    arrest_rule_variants,
+    concession_by_rule,
+    prediction_check,
+)
 from uprising.report.series import headline
 from uprising.scenario.errors import ScenarioError
 from uprising.scenario.safe_yaml import read_text_file
@@ -184,9 +191,11 @@ def collect(case: str, replicates: int = 20, seed: int = 0, workers: int = 1,
             run_case_series: RunCaseSeries | None = None,
             prediction: Path = PREDICTION,
             variants: Sequence[Variant] | None = None,
-            posterior_dir: Path | None = None) -> ReportData:
+            posterior_dir: Path | None = None, pairs: int = 50,
+            extras: bool = True) -> ReportData:
     """Returns the report data of a case: ``replicates`` series runs over posterior draws,
-    the comparison of ``variants`` (default: every shipped one) on the same draws and seeds,
+    the comparison of ``variants`` (default: every shipped one), the case's ablations and
+    arrest-rule variants (``extras``) on the first ``pairs`` of the same draws and seeds,
     and the rest."""
     if not 1 <= replicates <= MAX_REPLICATES:
         raise CompareError(f"--replicates: between 1 and {MAX_REPLICATES}")
@@ -194,18 +203,24 @@ def collect(case: str, replicates: int = 20, seed: int = 0, workers: int = 1,
     series_fn = run_case_series or default_run_case_series()
     variants = shipped_variants(case) if variants is None else list(variants)
     check_overrides(case, variants)
+    ablations = ablation_variants(case) if extras else []
+    rules = arrest_rule_variants(case) if extras else []
+    check_overrides(case, [*ablations, *rules])
+    pairs = min(pairs, replicates)
     draws, source = parameter_draws(case, replicates, seed, posterior_dir)
-    total = replicates * (1 + (len(variants) + 1 if variants else 0))
+    arms = [*variants, *ablations, *rules]
+    total = replicates + (pairs * (len(arms) + 1) if arms else 0)
     with RunProgress(total, f"report {case}", enabled=progress) as bar, \
             open_executor("processes" if workers > 1 else "serial", workers) as executor:
         series = run_series(case, draws, seed, series_fn, executor, bar)
-        runs = (run_pairs(case, variants, draws, 1, seed, run_case or default_run_case(),
-                          executor, bar) if variants else None)
+        runs = (run_pairs(case, arms, draws.iloc[:pairs], 1, seed,
+                          run_case or default_run_case(), executor, bar) if arms else None)
     data = ReportData(case, series=series, observed=observed(case), variants=[
         {"name": v.name, "description": v.description, "overrides": v.overrides}
         for v in variants])
     if runs is not None:
-        data.effects = effects_table(runs, seed)
+        shown = {"baseline", *(v.name for v in variants)}
+        data.effects = effects_table(runs[runs["variant"].isin(shown)], seed)
     else:
         data.problems["counterfactuals"] = f"no variants shipped for {case!r}"
     data.evidence, data.problems["evidence"] = evidence(case)
@@ -215,9 +230,33 @@ def collect(case: str, replicates: int = 20, seed: int = 0, workers: int = 1,
         found = read_json(prediction, "prediction")
         data.prediction = found if isinstance(found, dict) else {"prediction": found}
     data.prediction_source = str(prediction)
+    if runs is not None and extras:
+        add_case_checks(case, data, series, runs, [v.name for v in ablations], seed)
     data.summary = {"case": case, **headline(series), "replicates": replicates,
                     "parameter values": source,
                     "root seed": seed, "variants compared": len(variants),
+                    "paired draws per variant": pairs if arms else 0,
                     "simulation runs": total, "workers": workers,
                     "simulation time (s)": round(time.perf_counter() - started, 1)}
     return data
+
+
+def add_case_checks(case: str, data: ReportData, series: pd.DataFrame, runs: pd.DataFrame,
+                    ablations: list[str], seed: int) -> None:
+    """Fills the ablations table and the acceptance checks of a case that has them."""
+    from uprising.casestudy.acceptance import acceptance_2022
+    from uprising.casestudy.fit import ablation_table
+    from uprising.casestudy.simulate import observed_statistics
+    from uprising.scenario import load_scenario
+
+    if case != "kazakhstan-2022":
+        return
+    observed_stats = observed_statistics(case)
+    if ablations:
+        data.ablations = ablation_table(runs, observed_stats, ablations, seed=seed)
+    checks = [r for r in acceptance_2022(series) if r["id"] != "AT4"]
+    checks += concession_by_rule(runs, load_scenario(case).rules.arrest_ratio)
+    if data.ablations is not None:
+        checks += ablation_checks(data.ablations)
+    checks += prediction_check(data.prediction)
+    data.acceptance = checks

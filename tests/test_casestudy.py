@@ -1,0 +1,120 @@
+"""The Kazakhstan case study: free parameters, observables, acceptance checks, fit scores."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from uprising.casestudy.acceptance import acceptance_2022
+from uprising.casestudy.cases import case_spec
+from uprising.casestudy.fit import ablation_table, crps
+from uprising.casestudy.observables import outcomes, regions_with_protest, statistics
+from uprising.casestudy.parameters import apply_values
+from uprising.casestudy.simulate import observed_statistics, run_case_series
+from uprising.scenario.loader import raw_scenario
+
+
+def test_apply_values_sets_legitimacy_west_and_shock():
+    data = apply_values(raw_scenario("kazakhstan-2022"),
+                        {"legitimacy": 0.95, "west_gap": 0.03, "shock": 0.1})
+    regions = {r["name"]: r for r in data["national"]["regions"]}
+    assert data["population"]["legitimacy"] == 0.95
+    assert regions["atyrau"]["legitimacy"] == pytest.approx(0.92)
+    trigger = regions["mangystau"]["triggers"][0]
+    assert trigger["path"] == "population.legitimacy"
+    assert trigger["value"] == pytest.approx(0.82)  # 0.92 − 0.1
+
+
+def test_apply_values_keeps_a_listed_country_listed():
+    data = apply_values(raw_scenario("kazakhstan-2019"),
+                        {"legitimacy": 0.95, "west_gap": 0.03, "police_on_duty": 0.2})
+    names = [r["name"] for r in data["national"]["regions"]]
+    assert names == ["almaty", "astana", "shymkent"]
+    assert all(r["police_per_100k"] == pytest.approx(393 * 0.2)
+               for r in data["national"]["regions"])
+
+
+def test_unknown_free_parameter_is_named():
+    with pytest.raises(ValueError, match="unknown free parameter.*nonsense"):
+        apply_values(raw_scenario("kazakhstan-2022"), {"nonsense": 1.0})
+
+
+def _daily(participants: dict[str, list[float]], violent: list[float] | None = None
+           ) -> pd.DataFrame:
+    start = date(2022, 1, 2)
+    rows = []
+    n = len(next(iter(participants.values())))
+    for region, values in participants.items():
+        for d, v in enumerate(values):
+            rows.append({"region": region, "date": start + timedelta(days=d), "participants": v,
+                         "violent": 0.0, "detentions": 100.0 * d, "deaths": float(d),
+                         "buildings_damaged": 0.0, "police": 100.0, "defected": 0.0})
+    nat = pd.DataFrame(rows).groupby("date", as_index=False).sum(numeric_only=True)
+    nat["region"] = "national"
+    nat["police"] = 100.0
+    if violent is not None:
+        nat["violent"] = violent
+    assert len(nat) == n
+    return pd.concat([pd.DataFrame(rows), nat], ignore_index=True)
+
+
+def test_regions_statistics_and_first_region():
+    daily = _daily({"mangystau": [700, 6000, 9000], "almaty": [0, 500, 5000],
+                    "atyrau": [100, 300, 0]}, violent=[0, 10, 50])
+    counts = regions_with_protest(daily, 200)
+    assert list(counts) == [1, 3, 2]
+    spec = case_spec("kazakhstan-2022").statistics
+    s = statistics(daily, spec)
+    assert s["regions_0102"] == 1 and s["regions_0104"] == 2
+    assert s["mangystau_first"] == 1.0
+    assert s["peak_violence_day"] == 2.0
+    assert s["participants_mangystau_0102"] == pytest.approx(np.log10(701))
+    assert np.isnan(s["detentions_0107"])  # the table ends on 4 January
+
+
+def test_outcomes_days_to_order_is_censored():
+    calm = _daily({"mangystau": [1000, 50, 0, 0]})
+    assert outcomes(calm)["days_to_order"] == 2.0
+    never = _daily({"mangystau": [1000, 900, 800, 700]})
+    out = outcomes(never)
+    assert out["days_to_order"] == 5.0  # length + 1: never restored
+    assert out["regime_collapse"] == 1.0
+
+
+def test_crps_of_a_point_ensemble_is_the_absolute_error():
+    assert crps(np.array([3.0, 3.0]), 1.0) == pytest.approx(2.0)
+    assert np.isnan(crps(np.array([np.nan]), 1.0))
+
+
+def test_ablation_table_says_when_nothing_changes():
+    rng = np.random.default_rng(0)
+    base = pd.DataFrame({"variant": "baseline", "pair": range(50),
+                         "s": rng.normal(0, 1, 50)})
+    same = base.assign(variant="same")
+    worse = base.assign(variant="worse", s=base["s"] + 3)
+    table = ablation_table(pd.concat([base, same, worse]), {"s": 0.0}, ["same", "worse"],
+                           n_boot=200)
+    verdict = dict(zip(table["ablation"], table["verdict"], strict=True))
+    assert verdict["same"].startswith("no measurable change")
+    assert verdict["worse"] == "fit worse without it"
+
+
+def test_observed_statistics_come_from_the_record():
+    obs = observed_statistics("kazakhstan-2022")
+    assert obs["regions_0103"] == 8.0 and obs["regions_0104"] == 11.0
+    assert obs["detentions_0111"] == pytest.approx(np.log10(9901))
+
+
+def test_a_real_run_gives_every_acceptance_row():
+    values = {"legitimacy": 0.93, "west_gap": 0.02, "shock": 0.15, "network_gain": 3.0,
+              "mobilisable_share": 0.012, "police_on_duty": 0.14, "threshold": 0.1,
+              "sweep_rate": 0.01}
+    series = run_case_series("kazakhstan-2022", values, {}, np.random.SeedSequence(1))
+    assert set(series["day"]) == set(range(14))
+    rows = acceptance_2022(series.assign(run=0))
+    ids = [r["id"] for r in rows]
+    assert ids[:3] == ["AT1a", "AT1b", "AT1c"] and "AT5b" in ids
+    assert all(isinstance(r["met"], bool) for r in rows)
