@@ -77,6 +77,9 @@ class Budget(Frozen):
     recovery_datasets: int = Field(
         200, ge=0, le=5000,
         description="held-out points (never trained on) for coverage; 0 skips recovery")
+    predictive_draws: int = Field(
+        100, ge=0, le=5000,
+        description="posterior draws simulated for the predictive check (and per alternative)")
     seed: int = Field(0, ge=0, le=2**32 - 1, description="root of every random stream")
 
     @model_validator(mode="after")
@@ -149,6 +152,9 @@ class CalibrationSpec(Frozen):
             twice = sorted({n for n in names if names.count(n) > 1})
             if twice:
                 raise ValueError(f"{label}: named more than once: {twice}")
+        both = sorted(set(self.names) & set(self.statistics))
+        if both:
+            raise ValueError(f"{both} named both as parameters and as statistics")
         clash = {"case", "structural"} & {p.name for p in self.parameters}
         if clash:
             raise ValueError(f"parameters: {sorted(clash)} are reserved names")
