@@ -112,7 +112,7 @@ def _fit_member(theta: Any, x: Any, cfg: Training, seed: np.random.SeedSequence,
 
     torch.manual_seed(torch_seed(seed))
     order = np.random.Generator(np.random.PCG64(child(seed, 1))).permutation(len(theta))
-    n_val = max(1, int(round(cfg.validation_fraction * len(theta))))
+    n_val = max(1, round(cfg.validation_fraction * len(theta)))
     val, train = order[:n_val], order[n_val:]
     build = posterior_nn(model=cfg.estimator, hidden_features=cfg.hidden_features,
                          z_score_x="none", z_score_theta="independent")

@@ -18,8 +18,10 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+from matplotlib.figure import Figure
 
-from uprising.calibration import npe, predictive, recovery, structural
+from uprising.atomic import write_atomic
+from uprising.calibration import npe, plots, predictive, recovery, structural
 from uprising.calibration.posterior import write_posterior
 from uprising.calibration.prior import Prior
 from uprising.calibration.simulator import context, simulate_theta
@@ -136,7 +138,10 @@ def _metadata(out: Outcome, observed: dict[str, float]) -> dict[str, Any]:
             "contraction": float(ident["contraction"]) if ident is not None else None,
             "identified": bool(ident["identified"]) if ident is not None else None,
         }
-    records = (lambda f: None if f is None else f.to_dict("records"))
+
+    def records(frame: pd.DataFrame | None) -> list[dict[str, Any]] | None:
+        return None if frame is None else frame.to_dict("records")
+
     return {
         "budget": spec.budget.model_dump(), "training": spec.training.model_dump(),
         "statistics": list(spec.statistics), "observed": observed, "seed": spec.budget.seed,
@@ -192,7 +197,11 @@ def calibrate(spec: CalibrationSpec, out: str | Path, *, executor: Executor | No
         timings["recovery"] = time.perf_counter() - t0
     out.mkdir(parents=True, exist_ok=True)
     if result.recovery is not None:
-        result.files.append(_csv(result.recovery.table, out / "recovery.csv"))
+        rec = result.recovery
+        result.files.append(_csv(rec.table, out / "recovery.csv"))
+        result.files.append(_png(plots.sbc_figure(rec.ranks, rec.n_samples, spec.names),
+                                 out / "sbc.png"))
+        result.files.append(_png(plots.coverage_figure(rec.table), out / "coverage.png"))
     if recovery_only:
         return result
     _observed_stage(result, observed, out, root, executor, progress, say, posterior_dir)
@@ -208,6 +217,7 @@ def _observed_stage(result: Outcome, observed: dict[str, float], out: Path,
     unit = result.posterior.sample(x_obs, spec.budget.posterior_samples, npe.child(root, 3))
     result.draws = pd.DataFrame(prior.to_theta(unit), columns=spec.names)
     result.identification = recovery.identification(unit, spec.names)
+    result.files.append(_png(plots.posterior_figure(result.draws, prior), out / "posterior.png"))
     m = spec.budget.predictive_draws
     if m:
         t0 = time.perf_counter()
@@ -233,9 +243,11 @@ def _observed_stage(result: Outcome, observed: dict[str, float], out: Path,
 
 
 def _csv(frame: pd.DataFrame, path: Path) -> Path:
-    from uprising.atomic import write_atomic
-
     return write_atomic(path, lambda p: frame.to_csv(p, index=False))
+
+
+def _png(fig: Figure, path: Path) -> Path:
+    return write_atomic(path, lambda p: fig.savefig(p, format="png"))
 
 
 __all__ = ["Outcome", "Plan", "calibrate", "observed_statistics", "plan", "table_experiment",
