@@ -1,0 +1,93 @@
+"""NPE on the toy simulator: coverage within binomial bands, truth recovered, an inert
+parameter reported unidentified, determinism, and the CLI end to end (tiny budgets)."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+import yaml
+from test_calibration_support import spec_data
+from typer.testing import CliRunner
+
+from uprising.calibration.npe import train
+from uprising.calibration.pipeline import calibrate
+from uprising.calibration.posterior import load_metadata, load_posterior
+from uprising.calibration.recovery import binomial_interval
+from uprising.calibration.spec import parse_spec
+from uprising.calibration.table import read_table, run_table
+
+pytest.importorskip("sbi")
+
+TRUE = {"a": 0.3, "b": 2.0}
+
+
+def _spec(**budget: object) -> dict:
+    data = spec_data(**budget)
+    data["parameters"].append(  # not read by the toy: the data say nothing about it
+        {"name": "c", "prior": {"dist": "uniform", "low": -1.0, "high": 1.0}})
+    return data
+
+
+def test_toy_recovery_is_calibrated_and_finds_the_truth(tmp_path) -> None:
+    # 700 runs, 80 held out; seed 7. Each coverage of a and b must contain its nominal level
+    # within the 99 % Clopper–Pearson interval over the 80 held-out data sets (the test fails
+    # for an estimator over- or underconfident by ~15 points or more). Seeds 1–4 pass too.
+    # The inert c is not checked: at this budget its 50 % intervals cover only ~1/3 (the
+    # flow is not flat enough along an uninformative axis), which the table reports.
+    spec = parse_spec(_spec(simulations=700, recovery_datasets=80, posterior_samples=300))
+    result = calibrate(spec, tmp_path / "out", posterior_dir=tmp_path)
+    rec = result.recovery.table.set_index("parameter")
+    for name in ("a", "b"):
+        for level in (50, 90):
+            k = round(rec.loc[name, f"coverage_{level}"] * 80)
+            lo, hi = binomial_interval(k, 80, 0.99)
+            assert lo <= level / 100 <= hi, (name, level, k)
+    assert rec.loc["a", "contraction"] > 0.5 and rec.loc["b", "contraction"] > 0.5
+    assert rec.loc["c", "contraction"] < 0.2
+    q = result.draws.quantile([0.05, 0.95])
+    for name, value in TRUE.items():
+        assert q.loc[0.05, name] <= value <= q.loc[0.95, name]
+    ident = result.identification.set_index("parameter")["identified"]
+    assert ident["a"] and ident["b"] and not ident["c"]  # c is UNIDENTIFIED
+    assert result.fit["in_90"].all()
+    shifted = result.structural.set_index("alternative").loc["shifted"]
+    assert shifted.verdict == "fits worse than the baseline"
+    draws = load_posterior("toy", tmp_path)
+    assert list(draws.columns) == ["a", "b", "c"] and len(draws) == 300
+    meta = load_metadata("toy", tmp_path)
+    assert meta["parameters"]["c"]["identified"] is False
+    assert meta["table"]["nan_rows_dropped"] == 0 and len(meta["coverage"]) == 3
+    assert (tmp_path / "out" / "sbc.png").stat().st_size > 0
+
+
+def test_same_seed_same_posterior_bits(tmp_path) -> None:
+    spec = parse_spec(spec_data(simulations=120, recovery_datasets=10))
+    run_table(spec, tmp_path / "t")
+    table = read_table(spec, tmp_path / "t")
+    cfg = spec.training.model_copy(update={"max_epochs": 3})
+    x = table.x[:3]
+
+    def draws(seed: int) -> np.ndarray:
+        post = train(table.unit, table.x, cfg, np.random.SeedSequence(seed))
+        return post.sample(x, 50, np.random.SeedSequence(1))
+
+    first = draws(5)
+    assert first.shape == (3, 50, 2)
+    assert np.array_equal(first, draws(5))
+    assert not np.array_equal(first, draws(6))
+
+
+def test_cli_recovery_only(tmp_path) -> None:
+    from uprising.cli import app
+
+    data = spec_data()
+    data["training"]["max_epochs"] = 3
+    path = tmp_path / "toy.calibration.yaml"
+    path.write_text(yaml.safe_dump(data))
+    out = tmp_path / "out"
+    result = CliRunner().invoke(app, ["calibrate", str(path), "--out", str(out), "--quiet",
+                                      "--recovery-only", "--simulations", "60", "--seed", "3"])
+    assert result.exit_code == 0, result.output
+    assert "recovery on 20 held-out data sets" in result.output
+    assert "60 runs" in result.output and (out / "recovery.csv").is_file()
+    assert not (tmp_path / "toy.posterior.json").exists()
