@@ -9,9 +9,9 @@ import numpy as np
 import pandas as pd
 import pytest
 import yaml
-from test_calibration_support import spec_data, toy
 from typer.testing import CliRunner
 
+from test_calibration_support import spec_data, toy
 from uprising.calibration.posterior import load_metadata, load_posterior, write_posterior
 from uprising.calibration.predictive import crps
 from uprising.calibration.prior import Prior
