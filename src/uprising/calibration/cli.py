@@ -64,11 +64,15 @@ def _print_outcome(result: Outcome) -> None:
         for col in ("parameter", "median", "90 % interval", "contraction", ""):
             tab.add_column(col)
         ident = result.identification.set_index("parameter")
+        rec = result.recovery.table.set_index("parameter") if result.recovery else None
         for name in result.spec.names:
             q = result.draws[name].quantile([0.05, 0.5, 0.95])
+            notes = [] if ident.loc[name, "identified"] else ["UNIDENTIFIED (posterior ≈ prior)"]
+            if rec is not None and "overconfident" in (rec.loc[name, "verdict_50"],
+                                                       rec.loc[name, "verdict_90"]):
+                notes.append("overconfident in recovery: intervals too narrow")
             tab.add_row(name, fmt(q.iloc[1]), f"{fmt(q.iloc[0])} – {fmt(q.iloc[2])}",
-                        f"{ident.loc[name, 'contraction']:.2f}",
-                        "" if ident.loc[name, "identified"] else "UNIDENTIFIED")
+                        f"{ident.loc[name, 'contraction']:.2f}", "; ".join(notes))
         console.print(tab)
     if result.fit is not None:
         tab = Table(title="posterior predictive fit")

@@ -19,15 +19,16 @@ from typing import Any
 import pandas as pd
 
 from uprising.atomic import write_atomic, write_json_atomic
-from uprising.calibration.spec import CalibrationError
+from uprising.calibration.spec import CalibrationError, preset_folder
 from uprising.results import versions
 
 FORMAT = 1
 
 
-def paths(case: str, directory: str | Path) -> tuple[Path, Path]:
-    """Returns (parquet, json) paths of a case's posterior in ``directory``."""
-    folder = Path(directory)
+def paths(case: str, directory: str | Path | None = None) -> tuple[Path, Path]:
+    """Returns (parquet, json) paths of a case's posterior in ``directory`` (default: the
+    shipped presets' folder, beside the case's scenario)."""
+    folder = Path(directory) if directory is not None else preset_folder()
     return folder / f"{case}.posterior.parquet", folder / f"{case}.posterior.json"
 
 
@@ -82,7 +83,7 @@ def write_posterior(case: str, draws: pd.DataFrame, metadata: dict[str, Any],
     return parquet, meta
 
 
-def load_metadata(case: str, directory: str | Path) -> dict[str, Any]:
+def load_metadata(case: str, directory: str | Path | None = None) -> dict[str, Any]:
     """Returns the JSON record of a case's posterior.
 
     Raises:
@@ -101,7 +102,7 @@ def load_metadata(case: str, directory: str | Path) -> dict[str, Any]:
     return data
 
 
-def load_posterior(case: str, directory: str | Path) -> pd.DataFrame:
+def load_posterior(case: str, directory: str | Path | None = None) -> pd.DataFrame:
     """Returns the posterior draws of ``case`` (one column per parameter), verified.
 
     Raises:

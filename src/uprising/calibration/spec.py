@@ -192,12 +192,17 @@ def parse_spec(data: Any, source: str = "calibration") -> CalibrationSpec:
         raise CalibrationError(text.replace("invalid scenario", "invalid calibration", 1)) from None
 
 
+def preset_folder() -> Path:
+    """Returns the folder of the shipped scenarios (and their calibration files)."""
+    return Path(str(resources.files(PRESET_PACKAGE)))
+
+
 def spec_path(case: str) -> Path:
     """Returns the calibration file of ``case``: a path to a file, or a shipped case name."""
     path = Path(case)
     if path.suffix in {".yaml", ".yml"} or path.is_file():
         return path
-    return Path(str(resources.files(PRESET_PACKAGE).joinpath(f"{case}{SUFFIX}")))
+    return preset_folder() / f"{case}{SUFFIX}"
 
 
 def load_spec(case: str | Path) -> CalibrationSpec:
