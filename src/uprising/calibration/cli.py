@@ -45,6 +45,12 @@ def _print_outcome(result: Outcome) -> None:
                   f"{t.failed} failed; trained on {result.posterior.n_train} "
                   f"({', '.join(f'{lg.epochs} epochs' for lg in result.posterior.logs)})",
                   highlight=False, markup=False)
+    runs = len(t.x) + t.nan_rows
+    if runs and t.nan_rows > 0.1 * runs:
+        console.print(f"warning: {t.nan_rows} of {runs} runs ({t.nan_rows / runs:.0%}) had a "
+                      "NaN statistic and were dropped: the posterior is conditioned on runs "
+                      "where every statistic is defined", style="yellow", highlight=False,
+                      markup=False)
     if result.recovery is not None:
         rec = result.recovery.table
         tab = Table(title=f"recovery on {int(rec['datasets'].iloc[0])} held-out data sets")
