@@ -90,3 +90,15 @@ def test_cli_recovery_only(tmp_path) -> None:
     assert "recovery on 20 held-out data sets" in result.output
     assert "60 runs" in result.output and (out / "recovery.csv").is_file()
     assert not (tmp_path / "toy.posterior.json").exists()
+
+
+def test_refit_structural_gives_the_alternative_its_own_table(tmp_path) -> None:
+    data = spec_data(simulations=60, recovery_datasets=10, posterior_samples=100,
+                     predictive_draws=10)
+    data["training"]["max_epochs"] = 3
+    result = calibrate(parse_spec(data), tmp_path, refit_structural=True)
+    rows = result.structural.set_index("alternative")
+    assert list(rows["posterior"]) == ["own", "own"]
+    alt = read_table(parse_spec(data), tmp_path / "table-shifted")
+    assert len(alt.x) == 60
+    assert alt.x[:, 0].mean() > result.table.x[:, 0].mean() + 0.4  # s1 shifted by 0.5

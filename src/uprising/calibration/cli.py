@@ -92,7 +92,8 @@ def _print_outcome(result: Outcome) -> None:
     if result.structural is not None:
         for r in result.structural.itertuples():
             if r.alternative != "baseline":
-                console.print(f"structural {r.alternative}: score {r.score:.3f} vs "
+                console.print(f"structural {r.alternative} ({r.posterior} posterior): score "
+                              f"{r.score:.3f} vs "
                               f"baseline {r.score - r.difference:.3f}, difference 95 % "
                               f"[{r.low:.3f}, {r.high:.3f}]: {r.verdict}", highlight=False,
                               markup=False)
@@ -115,6 +116,9 @@ def calibrate_cmd(
     recovery_only: Annotated[bool, typer.Option(
         "--recovery-only", help="Stop after parameter recovery (no observed data needed, "
         "no posterior written).")] = False,
+    refit_structural: Annotated[bool, typer.Option(
+        "--refit-structural", help="Give each structural alternative its own table and "
+        "posterior (a full budget each) instead of the baseline's posterior.")] = False,
     seed: Annotated[int | None, typer.Option(min=0, max=2**32 - 1,
                                              help="Override budget.seed.")] = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bars.")] = False,
@@ -125,7 +129,7 @@ def calibrate_cmd(
     from uprising.calibration.spec import load_spec, spec_path
     from uprising.experiments.executors import open_executor
     from uprising.experiments.spec import ExperimentError
-    from uprising.terminal import fail, user_errors
+    from uprising.terminal import err_console, fail, user_errors
 
     with user_errors():
         try:
@@ -144,6 +148,7 @@ def calibrate_cmd(
                 result = calibrate(spec, target, executor=executor, workers=workers,
                                    label=f"dask {dask}" if dask else kind, progress=not quiet,
                                    recovery_only=recovery_only,
+                                   refit_structural=refit_structural,
                                    posterior_dir=spec_path(case).parent,
                                    on_epoch=bar.update, on_stage=bar.stage)
         except ExperimentError as exc:
@@ -151,7 +156,9 @@ def calibrate_cmd(
         except OSError as exc:
             fail(f"{exc.filename or ''}: {exc.strerror or exc}")
         except KeyboardInterrupt:
-            fail("interrupted: finished runs are saved; re-run the same command to resume")
+            err_console.print("interrupted: finished runs are saved; re-run the same command "
+                              "to resume", highlight=False, markup=False)
+            raise typer.Exit(130) from None
     _print_outcome(result)
 
 

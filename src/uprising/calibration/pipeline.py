@@ -164,89 +164,125 @@ def _metadata(out: Outcome, observed: dict[str, float]) -> dict[str, Any]:
     }
 
 
+@dataclass(frozen=True)
+class _Run:
+    """How this calibration runs: where, on what, with which random root."""
+
+    out: Path
+    root: np.random.SeedSequence
+    executor: Executor | None
+    workers: int
+    label: str
+    progress: bool
+    say: Callable[[str], None]
+
+    def table(self, spec: CalibrationSpec, structural_name: str | None = None) -> SweepReport:
+        folder = f"table-{structural_name}" if structural_name else "table"
+        return run_table(spec, self.out / folder, executor=self.executor, workers=self.workers,
+                         progress=self.progress, label=self.label, structural=structural_name)
+
+
 def calibrate(spec: CalibrationSpec, out: str | Path, *, executor: Executor | None = None,
               workers: int = 1, label: str = "serial", progress: bool = False,
-              recovery_only: bool = False, posterior_dir: str | Path | None = None,
+              recovery_only: bool = False, refit_structural: bool = False,
+              posterior_dir: str | Path | None = None,
               on_epoch: npe.EpochCallback | None = None,
               on_stage: Callable[[str], None] | None = None) -> Outcome:
     """Returns the outcome of calibrating ``spec``; the table is stored (and resumed) in
-    ``out/table``, CSV tables go to ``out``, the posterior files to ``posterior_dir``.
+    ``out/table``, CSV tables and figures go to ``out``, the posterior files to
+    ``posterior_dir`` (none written when None).
 
     Args:
         recovery_only: stop after the recovery check (no observed data needed).
+        refit_structural: give each structural alternative its own table (``out/table-NAME``,
+            a full budget each) and posterior, instead of reusing the baseline's posterior.
         on_epoch: training progress callback ``(member, epoch, validation_loss)``.
         on_stage: called with the name of each stage as it starts.
     """
-    say = on_stage or (lambda _: None)
-    out = Path(out)
-    root = np.random.SeedSequence(spec.budget.seed)
+    run = _Run(Path(out), np.random.SeedSequence(spec.budget.seed), executor, workers, label,
+               progress, on_stage or (lambda _: None))
     observed = {} if recovery_only else observed_statistics(spec)  # fail before the runs
     timings: dict[str, float] = {}
     t0 = time.perf_counter()
-    say("reference table")
-    sweep = run_table(spec, out / "table", executor=executor, workers=workers,
-                      progress=progress, label=label)
+    run.say("reference table")
+    sweep = run.table(spec)
     timings["simulation"] = time.perf_counter() - t0
-    table = read_table(spec, out / "table")
-    train_mask, held = table.split(spec.budget.recovery_datasets, npe.child(root, 0))
+    table = read_table(spec, run.out / "table")
+    train_mask, held = table.split(spec.budget.recovery_datasets, npe.child(run.root, 0))
     t0 = time.perf_counter()
-    say("training")
+    run.say("training")
     post = npe.train(table.unit[train_mask], table.x[train_mask], spec.training,
-                     npe.child(root, 1), on_epoch)
+                     npe.child(run.root, 1), on_epoch)
     timings["training"] = time.perf_counter() - t0
     result = Outcome(spec, sweep, table, post, timings=timings)
     n = spec.budget.posterior_samples
     if len(held):
         t0 = time.perf_counter()
-        say("recovery")
+        run.say("recovery")
         result.recovery, _ = recovery.recover(post, table.unit[held], table.x[held],
-                                              spec.names, n, npe.child(root, 2))
+                                              spec.names, n, npe.child(run.root, 2))
         timings["recovery"] = time.perf_counter() - t0
-    out.mkdir(parents=True, exist_ok=True)
+    run.out.mkdir(parents=True, exist_ok=True)
     if result.recovery is not None:
         rec = result.recovery
-        result.files.append(_csv(rec.table, out / "recovery.csv"))
+        result.files.append(_csv(rec.table, run.out / "recovery.csv"))
         result.files.append(_png(plots.sbc_figure(rec.ranks, rec.n_samples, spec.names),
-                                 out / "sbc.png"))
-        result.files.append(_png(plots.coverage_figure(rec.table), out / "coverage.png"))
+                                 run.out / "sbc.png"))
+        result.files.append(_png(plots.coverage_figure(rec.table), run.out / "coverage.png"))
     if recovery_only:
         return result
-    _observed_stage(result, observed, out, root, executor, progress, say, posterior_dir)
-    return result
-
-
-def _observed_stage(result: Outcome, observed: dict[str, float], out: Path,
-                    root: np.random.SeedSequence, executor: Executor | None, progress: bool,
-                    say: Callable[[str], None], posterior_dir: str | Path | None) -> None:
-    spec, timings = result.spec, result.timings
-    prior = Prior.from_spec(spec)
-    x_obs = np.array([observed[s] for s in spec.statistics])
-    unit = result.posterior.sample(x_obs, spec.budget.posterior_samples, npe.child(root, 3))
-    result.draws = pd.DataFrame(prior.to_theta(unit), columns=spec.names)
-    result.identification = recovery.identification(unit, spec.names)
-    result.files.append(_png(plots.posterior_figure(result.draws, prior), out / "posterior.png"))
-    m = spec.budget.predictive_draws
-    if m:
-        t0 = time.perf_counter()
-        say("posterior predictive")
-        seed = int(npe.child(root, 4).generate_state(1)[0])
-        picks = result.draws.iloc[:m] if m <= len(result.draws) else result.draws
-        scale = _scale(result.table)
-        sims = predictive.simulate_draws(context(spec), picks, seed, executor, progress)
-        result.fit = predictive.check(sims, observed, spec.statistics, scale)
-        result.files.append(_csv(result.fit, out / "predictive.csv"))
-        if spec.structural:
-            say("structural alternatives")
-            alts = {a.name: predictive.simulate_draws(context(spec, a.name), picks, seed,
-                                                      executor, progress, label=a.name)
-                    for a in spec.structural}
-            result.structural = structural.compare(sims, alts, observed, spec.statistics,
-                                                   scale, npe.child(root, 5))
-            result.files.append(_csv(result.structural, out / "structural.csv"))
-        timings["predictive"] = time.perf_counter() - t0
+    _observed_stage(result, observed, run, refit_structural)
     if posterior_dir is not None:
         result.files.extend(write_posterior(spec.case, result.draws,
                                             _metadata(result, observed), posterior_dir))
+    return result
+
+
+def _observed_stage(result: Outcome, observed: dict[str, float], run: _Run,
+                    refit: bool) -> None:
+    spec, timings = result.spec, result.timings
+    prior = Prior.from_spec(spec)
+    x_obs = np.array([observed[s] for s in spec.statistics])
+    unit = result.posterior.sample(x_obs, spec.budget.posterior_samples, npe.child(run.root, 3))
+    result.draws = pd.DataFrame(prior.to_theta(unit), columns=spec.names)
+    result.identification = recovery.identification(unit, spec.names)
+    result.files.append(_png(plots.posterior_figure(result.draws, prior),
+                             run.out / "posterior.png"))
+    m = spec.budget.predictive_draws
+    if not m:
+        return
+    t0 = time.perf_counter()
+    run.say("posterior predictive")
+    seed = int(npe.child(run.root, 4).generate_state(1)[0])
+    picks = result.draws.iloc[:m]
+    scale = _scale(result.table)
+    sims = predictive.simulate_draws(context(spec), picks, seed, run.executor, run.progress)
+    result.fit = predictive.check(sims, observed, spec.statistics, scale)
+    result.files.append(_csv(result.fit, run.out / "predictive.csv"))
+    if spec.structural:
+        run.say("structural alternatives" + (" (own tables and posteriors)" if refit else ""))
+        alts = {}
+        for alt in spec.structural:
+            draws = _refit_draws(spec, alt.name, x_obs, m, run) if refit else picks
+            alts[alt.name] = predictive.simulate_draws(context(spec, alt.name), draws, seed,
+                                                       run.executor, run.progress, alt.name)
+        result.structural = structural.compare(sims, alts, observed, spec.statistics, scale,
+                                               npe.child(run.root, 5))
+        result.structural["posterior"] = ["own"] * len(result.structural) if refit else (
+            ["own"] + ["baseline's"] * len(spec.structural))
+        result.files.append(_csv(result.structural, run.out / "structural.csv"))
+    timings["predictive"] = time.perf_counter() - t0
+
+
+def _refit_draws(spec: CalibrationSpec, name: str, x_obs: np.ndarray, m: int,
+                 run: _Run) -> pd.DataFrame:
+    """Returns ``m`` posterior draws (θ) at the observed data under alternative ``name``,
+    from its own table and estimator (same seeds as the baseline's)."""
+    run.table(spec, name)
+    table = read_table(spec, run.out / f"table-{name}")
+    post = npe.train(table.unit, table.x, spec.training, npe.child(run.root, 1))
+    unit = post.sample(x_obs, m, npe.child(run.root, 3))
+    return pd.DataFrame(Prior.from_spec(spec).to_theta(unit), columns=spec.names)
 
 
 def _csv(frame: pd.DataFrame, path: Path) -> Path:

@@ -109,7 +109,8 @@ class Training(Frozen):
 class Structural(Frozen):
     """A named structural alternative: fixed overrides compared, never tuned."""
 
-    name: Name = Field(min_length=1)
+    name: str = Field(pattern=r"^[A-Za-z0-9_.-]+$", max_length=100,
+                      description="letters, digits, '_', '.', '-' (a folder name)")
     description: Text = ""
     overrides: dict[str, Any] = Field(default_factory=dict, max_length=100)
 
@@ -133,8 +134,8 @@ class CalibrationSpec(Frozen):
                            description="'module:function' f(params, SeedSequence) -> statistics")
     observed: str = Field("uprising.casestudy.simulate:observed_statistics",
                           description="'module:function' f(case) -> observed statistics")
-    parameters: tuple[Parameter, ...] = Field(min_length=1, max_length=MAX_PARAMETERS)
-    statistics: tuple[str, ...] = Field(min_length=1, max_length=MAX_STATISTICS)
+    parameters: tuple[Parameter, ...] = Field(max_length=MAX_PARAMETERS)
+    statistics: tuple[Name, ...] = Field(max_length=MAX_STATISTICS)
     budget: Budget
     training: Training = Training()
     structural: tuple[Structural, ...] = Field((), max_length=20)
@@ -146,6 +147,8 @@ class CalibrationSpec(Frozen):
 
     @model_validator(mode="after")
     def _unique(self) -> CalibrationSpec:
+        if not self.parameters or not self.statistics:
+            raise ValueError("needs at least one parameter and one statistic")
         for label, names in (("parameters", [p.name for p in self.parameters]),
                              ("statistics", list(self.statistics)),
                              ("structural", [s.name for s in self.structural])):
@@ -189,7 +192,8 @@ def parse_spec(data: Any, source: str = "calibration") -> CalibrationSpec:
         return CalibrationSpec.model_validate(data)
     except ValidationError as exc:
         text = format_validation_error(exc, source).replace("Value error, ", "")
-        raise CalibrationError(text.replace("invalid scenario", "invalid calibration", 1)) from None
+        text = text.replace("invalid scenario", "invalid calibration", 1)
+        raise CalibrationError(text.replace("<scenario>", "<calibration>")) from None
 
 
 def preset_folder() -> Path:
