@@ -128,7 +128,9 @@ class NeuralPosterior:
                 except RuntimeError as exc:
                     raise CalibrationError(f"posterior sampling failed: {exc}") from None
                 parts.append(from_logit(draws.numpy().astype(float)))
-        out = np.concatenate(parts, axis=0).transpose(1, 0, 2)  # (B, n, d)
+        pooled = np.concatenate(parts, axis=0)  # (n, B, d), member by member: mix them so
+        order = np.random.Generator(np.random.PCG64(child(seed, len(self.members)))).permutation(n)
+        out = pooled[order].transpose(1, 0, 2)  # any first m draws come from every member
         return out[0] if single else out
 
 
