@@ -115,8 +115,10 @@ def test_nan_statistics_are_dropped_and_counted(tmp_path) -> None:
 
 def test_posterior_files_verified(tmp_path) -> None:
     draws = pd.DataFrame({"a": np.linspace(0, 1, 50), "b": np.linspace(1, 2, 50)})
-    parquet, meta = write_posterior("toy", draws, {"budget": {"simulations": 10}}, tmp_path)
+    info = {"budget": {"simulations": 10}, "fit": [{"crps": float("nan")}]}
+    parquet, meta = write_posterior("toy", draws, info, tmp_path)
     assert load_posterior("toy", tmp_path).equals(draws)
+    assert "NaN" not in meta.read_text()  # strict JSON: NaN is written as null
     record = load_metadata("toy", tmp_path)
     assert record["parameters"]["a"]["kind"] == "calibrated"
     raw = bytearray(parquet.read_bytes())

@@ -12,10 +12,12 @@ from __future__ import annotations
 import hashlib
 import importlib.metadata as importlib_metadata
 import json
+import math
 import time
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from uprising.atomic import write_atomic, write_json_atomic
@@ -52,6 +54,19 @@ def package_versions() -> dict[str, str]:
     return out
 
 
+def _finite(value: Any) -> Any:
+    """Returns ``value`` with NaN and infinities replaced by None (strict JSON), recursively."""
+    if isinstance(value, dict):
+        return {k: _finite(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_finite(v) for v in value]
+    if isinstance(value, float | np.floating):
+        return float(value) if math.isfinite(value) else None
+    if isinstance(value, np.integer | np.bool_):
+        return value.item()
+    return value
+
+
 def write_posterior(case: str, draws: pd.DataFrame, metadata: dict[str, Any],
                     directory: str | Path) -> tuple[Path, Path]:
     """Returns the (parquet, json) paths after writing a case's posterior atomically.
@@ -79,7 +94,7 @@ def write_posterior(case: str, draws: pd.DataFrame, metadata: dict[str, Any],
             for name in draws.columns
         },
     }
-    write_json_atomic(meta, record)
+    write_json_atomic(meta, _finite(record))
     return parquet, meta
 
 
