@@ -128,7 +128,8 @@ class Structural(Frozen):
 class CalibrationSpec(Frozen):
     """A validated calibration file."""
 
-    case: Name = Field(min_length=1, description="case (preset) name the simulator runs")
+    case: Name = Field(min_length=1, pattern=r"^[^/\\]+$",
+                       description="case (preset) name the simulator runs; also a file stem")
     description: Text = ""
     simulator: str = Field("uprising.casestudy.simulate:simulate",
                            description="'module:function' f(params, SeedSequence) -> statistics")
