@@ -15,7 +15,7 @@ from test_calibration_support import spec_data, toy
 from uprising.calibration.posterior import load_metadata, load_posterior, write_posterior
 from uprising.calibration.predictive import crps
 from uprising.calibration.prior import Prior
-from uprising.calibration.recovery import summarise
+from uprising.calibration.recovery import identification, summarise
 from uprising.calibration.simulator import model_reference
 from uprising.calibration.spec import CalibrationError, load_spec, parse_spec
 from uprising.calibration.table import read_table, run_table
@@ -156,3 +156,13 @@ def test_coverage_verdicts_detect_overconfidence() -> None:
 def test_load_spec_of_a_case_without_file() -> None:
     with pytest.raises(CalibrationError, match="no calibration file for nosuchcase"):
         load_spec("nosuchcase")
+
+
+def test_identification_flag() -> None:
+    rng = np.random.default_rng(2)
+    flat = rng.uniform(0, 1, (4000, 1))  # posterior = prior
+    narrow = rng.normal(0.5, 0.1, (4000, 1))  # variance 0.01 of 1/12: contraction ≈ 0.88
+    table = identification(np.hstack([flat, narrow]), ["flat", "narrow"]).set_index("parameter")
+    assert abs(table.loc["flat", "contraction"]) < 0.05 and not table.loc["flat", "identified"]
+    assert table.loc["narrow", "contraction"] == pytest.approx(0.88, abs=0.02)
+    assert table.loc["narrow", "identified"]

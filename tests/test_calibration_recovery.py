@@ -32,7 +32,9 @@ def test_toy_recovery_is_calibrated_and_finds_the_truth(tmp_path) -> None:
     # 700 runs, 80 held out; seed 7. Each coverage must contain its nominal level within the
     # 99 % Clopper–Pearson interval over the 80 held-out data sets (the test fails for an
     # estimator over- or underconfident by ~15 points or more). Trained on u instead of
-    # logit(u), the MAF failed it for the inert c (50 % intervals covered 30 %).
+    # logit(u), the MAF failed it for the inert c (50 % intervals covered 30 %). With six
+    # checks at 99 % about one seed in 17 fails by chance: seeds 1 and 2 pass, seed 3 fails
+    # (c's 50 % intervals cover 65 %).
     spec = parse_spec(_spec(simulations=700, recovery_datasets=80, posterior_samples=300))
     result = calibrate(spec, tmp_path / "out", posterior_dir=tmp_path)
     rec = result.recovery.table.set_index("parameter")
@@ -46,15 +48,19 @@ def test_toy_recovery_is_calibrated_and_finds_the_truth(tmp_path) -> None:
     q = result.draws.quantile([0.05, 0.95])
     for name, value in TRUE.items():
         assert q.loc[0.05, name] <= value <= q.loc[0.95, name]
-    ident = result.identification.set_index("parameter")["identified"]
-    assert ident["a"] and ident["b"] and not ident["c"]  # c is UNIDENTIFIED
+    ident = result.identification.set_index("parameter")
+    assert ident.loc["a", "identified"] and ident.loc["b", "identified"]
+    # c's contraction at the observed data: -0.01, 0.05, 0.06 (this seed), 0.14 for seeds
+    # 3, 1, 7, 2 — the 0.1 flag is not sharp; it is tested on exact draws in
+    # test_identification_flag
+    assert ident.loc["c", "contraction"] < 0.25
     assert result.fit["in_90"].all()
     shifted = result.structural.set_index("alternative").loc["shifted"]
     assert shifted.verdict == "fits worse than the baseline"
     draws = load_posterior("toy", tmp_path)
     assert list(draws.columns) == ["a", "b", "c"] and len(draws) == 300
     meta = load_metadata("toy", tmp_path)
-    assert meta["parameters"]["c"]["identified"] is False
+    assert meta["parameters"]["c"]["identified"] == bool(ident.loc["c", "identified"])
     assert meta["table"]["nan_rows_dropped"] == 0 and len(meta["coverage"]) == 3
     assert (tmp_path / "out" / "sbc.png").stat().st_size > 0
 
