@@ -96,6 +96,12 @@ def test_cli_recovery_only(tmp_path) -> None:
     assert "recovery on 20 held-out data sets" in result.output
     assert "60 runs" in result.output and (out / "recovery.csv").is_file()
     assert not (tmp_path / "toy.posterior.json").exists()
+    full = CliRunner().invoke(app, ["calibrate", str(path), "--out", str(out), "--quiet",
+                                    "--simulations", "60", "--seed", "3"])
+    assert full.exit_code == 0, full.output
+    assert "(60 already in" in full.output  # the table was resumed, not run again
+    assert "posterior predictive fit" in full.output and "structural shifted" in full.output
+    assert len(load_posterior("toy", tmp_path)) == data["budget"]["posterior_samples"]
 
 
 def test_refit_structural_gives_the_alternative_its_own_table(tmp_path) -> None:
