@@ -45,6 +45,9 @@ def test_spec_errors_name_the_field() -> None:
     data["statistics"] = ["s1", "a"]
     assert "['a'] named both as parameters and as statistics" in _error(data)
     data = spec_data()
+    data["symlog"] = ["s9"]
+    assert "symlog: ['s9'] are not among the statistics" in _error(data)
+    data = spec_data()
     data["simulator"] = "no_colon"
     assert "simulator: must look like 'package.module:function'" in _error(data)
 
@@ -166,3 +169,13 @@ def test_identification_flag() -> None:
     assert abs(table.loc["flat", "contraction"]) < 0.05 and not table.loc["flat", "identified"]
     assert table.loc["narrow", "contraction"] == pytest.approx(0.88, abs=0.02)
     assert table.loc["narrow", "identified"]
+
+
+def test_symlog_features() -> None:
+    data = spec_data()
+    data["symlog"] = ["s2"]
+    x = np.array([[1.0, 999.0, -5.0], [2.0, -9.0, 3.0]])
+    got = parse_spec(data).features(x)
+    assert np.array_equal(got[:, [0, 2]], x[:, [0, 2]])
+    assert np.allclose(got[:, 1], [math.log(1000.0), -math.log(10.0)])
+    assert x[0, 1] == 999.0  # the input is not changed

@@ -211,7 +211,7 @@ def calibrate(spec: CalibrationSpec, out: str | Path, *, executor: Executor | No
     train_mask, held = table.split(spec.budget.recovery_datasets, npe.child(run.root, 0))
     t0 = time.perf_counter()
     run.say("training")
-    post = npe.train(table.unit[train_mask], table.x[train_mask], spec.training,
+    post = npe.train(table.unit[train_mask], spec.features(table.x[train_mask]), spec.training,
                      npe.child(run.root, 1), on_epoch)
     timings["training"] = time.perf_counter() - t0
     result = Outcome(spec, sweep, table, post, timings=timings)
@@ -219,7 +219,7 @@ def calibrate(spec: CalibrationSpec, out: str | Path, *, executor: Executor | No
     if len(held):
         t0 = time.perf_counter()
         run.say("recovery")
-        result.recovery, _ = recovery.recover(post, table.unit[held], table.x[held],
+        result.recovery, _ = recovery.recover(post, table.unit[held], spec.features(table.x[held]),
                                               spec.names, n, npe.child(run.root, 2))
         timings["recovery"] = time.perf_counter() - t0
     run.out.mkdir(parents=True, exist_ok=True)
@@ -242,7 +242,7 @@ def _observed_stage(result: Outcome, observed: dict[str, float], run: _Run,
                     refit: bool) -> None:
     spec, timings = result.spec, result.timings
     prior = Prior.from_spec(spec)
-    x_obs = np.array([observed[s] for s in spec.statistics])
+    x_obs = spec.features(np.array([observed[s] for s in spec.statistics]))
     unit = result.posterior.sample(x_obs, spec.budget.posterior_samples, npe.child(run.root, 3))
     result.draws = pd.DataFrame(prior.to_theta(unit), columns=spec.names)
     result.identification = recovery.identification(unit, spec.names)
@@ -280,7 +280,7 @@ def _refit_draws(spec: CalibrationSpec, name: str, x_obs: np.ndarray, m: int,
     from its own table and estimator (same seeds as the baseline's)."""
     run.table(spec, name)
     table = read_table(spec, run.out / f"table-{name}")
-    post = npe.train(table.unit, table.x, spec.training, npe.child(run.root, 1))
+    post = npe.train(table.unit, spec.features(table.x), spec.training, npe.child(run.root, 1))
     unit = post.sample(x_obs, m, npe.child(run.root, 3))
     return pd.DataFrame(Prior.from_spec(spec).to_theta(unit), columns=spec.names)
 

@@ -11,6 +11,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any, Literal
 
+import numpy as np
 from pydantic import Field, ValidationError, field_validator, model_validator
 
 from uprising.scenario.base import Frozen, Name, Text
@@ -137,6 +138,10 @@ class CalibrationSpec(Frozen):
                           description="'module:function' f(case) -> observed statistics")
     parameters: tuple[Parameter, ...] = Field(max_length=MAX_PARAMETERS)
     statistics: tuple[Name, ...] = Field(max_length=MAX_STATISTICS)
+    symlog: tuple[Name, ...] = Field(
+        (), max_length=MAX_STATISTICS,
+        description="statistics the estimator sees as sign(x)·log(1 + |x|): counts spanning "
+        "orders of magnitude (reports keep the original units)")
     budget: Budget
     training: Training = Training()
     structural: tuple[Structural, ...] = Field((), max_length=20)
@@ -159,6 +164,9 @@ class CalibrationSpec(Frozen):
         both = sorted(set(self.names) & set(self.statistics))
         if both:
             raise ValueError(f"{both} named both as parameters and as statistics")
+        unknown = sorted(set(self.symlog) - set(self.statistics))
+        if unknown:
+            raise ValueError(f"symlog: {unknown} are not among the statistics")
         clash = {"case", "structural"} & {p.name for p in self.parameters}
         if clash:
             raise ValueError(f"parameters: {sorted(clash)} are reserved names")
@@ -173,6 +181,15 @@ class CalibrationSpec(Frozen):
     def points(self) -> int:
         """Returns the number of parameter points of the table."""
         return self.budget.simulations // self.budget.replicates
+
+    def features(self, x: np.ndarray) -> np.ndarray:
+        """Returns statistics (… × k, in ``statistics`` order) as the estimator sees them:
+        ``symlog`` columns mapped to sign(x)·log(1 + |x|), the others unchanged."""
+        out = np.array(x, dtype=float, copy=True)
+        for j, name in enumerate(self.statistics):
+            if name in self.symlog:
+                out[..., j] = np.sign(out[..., j]) * np.log1p(np.abs(out[..., j]))
+        return out
 
     def alternative(self, name: str | None) -> Structural | None:
         """Returns the structural alternative called ``name`` (None for the baseline)."""
