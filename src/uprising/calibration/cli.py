@@ -12,6 +12,11 @@ if TYPE_CHECKING:
     from uprising.calibration.spec import CalibrationSpec
 
 
+def fmt(value: float) -> str:
+    """Returns a number with 4 significant digits ("–" for NaN)."""
+    return "–" if value != value else f"{value:.4g}"
+
+
 def _minutes(seconds: float) -> str:
     return f"{seconds:.0f} s" if seconds < 120 else f"{seconds / 60:.0f} min"
 
@@ -38,7 +43,7 @@ def _print_plan(spec: CalibrationSpec, plan: Plan, out: Path, workers: int) -> N
 def _print_outcome(result: Outcome) -> None:
     from rich.table import Table
 
-    from uprising.terminal import console, fmt
+    from uprising.terminal import console
 
     t = result.table
     console.print(f"table: {len(t.x)} usable runs, {t.nan_rows} dropped (NaN statistic), "
