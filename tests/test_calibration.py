@@ -179,3 +179,12 @@ def test_symlog_features() -> None:
     assert np.array_equal(got[:, [0, 2]], x[:, [0, 2]])
     assert np.allclose(got[:, 1], [math.log(1000.0), -math.log(10.0)])
     assert x[0, 1] == 999.0  # the input is not changed
+
+
+def test_the_documented_calibration_file_is_valid() -> None:
+    from pathlib import Path
+
+    text = (Path(__file__).parents[1] / "docs" / "calibration.md").read_text(encoding="utf-8")
+    block = text.split("```yaml\n", 1)[1].split("```", 1)[0]
+    spec = parse_spec(yaml.safe_load(block), "docs/calibration.md")
+    assert spec.names == ["legitimacy", "arrest_rate"] and spec.structural[0].overrides
