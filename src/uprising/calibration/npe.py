@@ -1,12 +1,16 @@
 """Neural posterior estimation (NPE) with sbi: an ensemble of conditional density estimators
 q(u | x) trained by maximum likelihood on the reference table, then sampled at observed x.
 
+The estimators work on z = logit(u), where the prior (logistic) has unbounded support: an
+affine flow represents a flat marginal badly on the bounded cube — on a toy with an inert
+parameter, a MAF on u reported a contraction of 0.34 for it and covered only 30 % with its
+50 % intervals; on z it is fitted well and no draw falls outside the prior box.
 One estimator is sbi's normalizing flow (``posterior_nn``) trained by the loop below: the
 statistics are z-scored with the training rows' mean and standard deviation, a random
 ``validation_fraction`` of rows stops training once its loss has not improved for
 ``stop_after_epochs`` epochs (the best state is kept). The ensemble pools equal numbers of
 draws from each member (an equal-weight mixture), which widens an overconfident member.
-Sampling goes through sbi's ``DirectPosterior``, which rejects draws outside the unit cube.
+Sampling goes through sbi's ``DirectPosterior`` and maps z back with the logistic sigmoid.
 Everything torch draws is seeded from a SeedSequence inside ``torch.random.fork_rng``, with one
 thread, so the same seed gives the same bits and the caller's torch state is untouched.
 """
@@ -34,6 +38,31 @@ EpochCallback = Callable[[int, int, float], None]
 def child(seed: np.random.SeedSequence, index: int) -> np.random.SeedSequence:
     """Returns the sub-stream ``index`` of ``seed`` (its spawn key extended by ``index``)."""
     return np.random.SeedSequence(seed.entropy, spawn_key=(*seed.spawn_key, index))
+
+
+#: Unit coordinates are kept this far from 0 and 1 before the logit.
+EDGE = 1e-6
+
+
+def to_logit(unit: np.ndarray) -> np.ndarray:
+    """Returns logit(u), u clipped to [EDGE, 1 − EDGE]."""
+    u = np.clip(np.asarray(unit, float), EDGE, 1 - EDGE)
+    return np.log(u) - np.log1p(-u)
+
+
+def from_logit(z: np.ndarray) -> np.ndarray:
+    """Returns the logistic sigmoid of z (inverse of ``to_logit``)."""
+    return 1.0 / (1.0 + np.exp(-z))
+
+
+def logistic_prior(d: int) -> Any:
+    """Returns the torch distribution of logit(u) for u uniform on the unit cube."""
+    import torch
+    from torch.distributions import Independent, TransformedDistribution, Uniform
+    from torch.distributions.transforms import SigmoidTransform
+
+    base = Uniform(torch.zeros(d), torch.ones(d))
+    return Independent(TransformedDistribution(base, [SigmoidTransform().inv]), 1)
 
 
 def torch_seed(seed: np.random.SeedSequence) -> int:
@@ -98,8 +127,10 @@ class NeuralPosterior:
                         show_progress_bars=False, max_sampling_time=MAX_SAMPLING_SECONDS)
                 except RuntimeError as exc:
                     raise CalibrationError(f"posterior sampling failed: {exc}") from None
-                parts.append(draws.numpy().astype(float))
-        out = np.concatenate(parts, axis=0).transpose(1, 0, 2)  # (B, n, d)
+                parts.append(from_logit(draws.numpy().astype(float)))
+        pooled = np.concatenate(parts, axis=0)  # (n, B, d), member by member: mix them so
+        order = np.random.Generator(np.random.PCG64(child(seed, len(self.members)))).permutation(n)
+        out = pooled[order].transpose(1, 0, 2)  # any first m draws come from every member
         return out[0] if single else out
 
 
@@ -112,7 +143,7 @@ def _fit_member(theta: Any, x: Any, cfg: Training, seed: np.random.SeedSequence,
 
     torch.manual_seed(torch_seed(seed))
     order = np.random.Generator(np.random.PCG64(child(seed, 1))).permutation(len(theta))
-    n_val = max(1, int(round(cfg.validation_fraction * len(theta))))
+    n_val = max(1, round(cfg.validation_fraction * len(theta)))
     val, train = order[:n_val], order[n_val:]
     build = posterior_nn(model=cfg.estimator, hidden_features=cfg.hidden_features,
                          z_score_x="none", z_score_theta="independent")
@@ -150,7 +181,7 @@ def _fit_member(theta: Any, x: Any, cfg: Training, seed: np.random.SeedSequence,
     net.load_state_dict(best_state)
     net.eval()
     log.seconds = time.perf_counter() - started
-    return DirectPosterior(net, prior), log
+    return DirectPosterior(net, prior, enable_transform=False), log  # transform: MAP only
 
 
 def train(unit: np.ndarray, x: np.ndarray, cfg: Training, seed: np.random.SeedSequence,
@@ -165,7 +196,6 @@ def train(unit: np.ndarray, x: np.ndarray, cfg: Training, seed: np.random.SeedSe
         on_epoch: called as ``on_epoch(member, epoch, validation_loss)`` after each epoch.
     """
     import torch
-    from sbi.utils import BoxUniform
 
     if len(unit) < 10 or not np.isfinite(x).all() or not np.isfinite(unit).all():
         raise CalibrationError(f"training needs ≥ 10 finite rows, got {len(unit)}")
@@ -175,9 +205,9 @@ def train(unit: np.ndarray, x: np.ndarray, cfg: Training, seed: np.random.SeedSe
     members, logs = [], []
     with torch.random.fork_rng():
         torch.set_num_threads(1)
-        theta_t = torch.as_tensor(unit, dtype=torch.float32)
+        theta_t = torch.as_tensor(to_logit(unit), dtype=torch.float32)
         x_t = torch.as_tensor((x - mean) / std, dtype=torch.float32)
-        prior = BoxUniform(torch.zeros(d), torch.ones(d))
+        prior = logistic_prior(d)
         for i in range(cfg.ensemble):
             post, log = _fit_member(theta_t, x_t, cfg, child(seed, i), prior, on_epoch, i)
             members.append(post)

@@ -12,22 +12,25 @@ from __future__ import annotations
 import hashlib
 import importlib.metadata as importlib_metadata
 import json
+import math
 import time
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from uprising.atomic import write_atomic, write_json_atomic
-from uprising.calibration.spec import CalibrationError
+from uprising.calibration.spec import CalibrationError, preset_folder
 from uprising.results import versions
 
 FORMAT = 1
 
 
-def paths(case: str, directory: str | Path) -> tuple[Path, Path]:
-    """Returns (parquet, json) paths of a case's posterior in ``directory``."""
-    folder = Path(directory)
+def paths(case: str, directory: str | Path | None = None) -> tuple[Path, Path]:
+    """Returns (parquet, json) paths of a case's posterior in ``directory`` (default: the
+    shipped presets' folder, beside the case's scenario)."""
+    folder = Path(directory) if directory is not None else preset_folder()
     return folder / f"{case}.posterior.parquet", folder / f"{case}.posterior.json"
 
 
@@ -49,6 +52,19 @@ def package_versions() -> dict[str, str]:
         except importlib_metadata.PackageNotFoundError:
             out[name] = "unknown"
     return out
+
+
+def _finite(value: Any) -> Any:
+    """Returns ``value`` with NaN and infinities replaced by None (strict JSON), recursively."""
+    if isinstance(value, dict):
+        return {k: _finite(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_finite(v) for v in value]
+    if isinstance(value, float | np.floating):
+        return float(value) if math.isfinite(value) else None
+    if isinstance(value, np.integer | np.bool_):
+        return value.item()
+    return value
 
 
 def write_posterior(case: str, draws: pd.DataFrame, metadata: dict[str, Any],
@@ -78,11 +94,11 @@ def write_posterior(case: str, draws: pd.DataFrame, metadata: dict[str, Any],
             for name in draws.columns
         },
     }
-    write_json_atomic(meta, record)
+    write_json_atomic(meta, _finite(record))
     return parquet, meta
 
 
-def load_metadata(case: str, directory: str | Path) -> dict[str, Any]:
+def load_metadata(case: str, directory: str | Path | None = None) -> dict[str, Any]:
     """Returns the JSON record of a case's posterior.
 
     Raises:
@@ -101,7 +117,7 @@ def load_metadata(case: str, directory: str | Path) -> dict[str, Any]:
     return data
 
 
-def load_posterior(case: str, directory: str | Path) -> pd.DataFrame:
+def load_posterior(case: str, directory: str | Path | None = None) -> pd.DataFrame:
     """Returns the posterior draws of ``case`` (one column per parameter), verified.
 
     Raises:

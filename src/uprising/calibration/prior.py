@@ -5,13 +5,13 @@ uniform prior, ``θ = low (high/low)^u`` for a loguniform one. Both priors are u
 so the table is sampled, the posterior estimated and coverage measured on the unit cube, and
 only the results shown to people are mapped back to θ. Quantiles, ranks and interval coverage
 do not change under this monotone map; variances (hence contraction) are those of ``u``, i.e.
-of log θ for a loguniform parameter.
+of log θ for a loguniform parameter. (The torch distribution sbi trains against is that of
+logit(u): ``npe.logistic_prior``.)
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
 
 import numpy as np
 
@@ -79,10 +79,3 @@ class Prior:
     def as_dict(self, theta_row: np.ndarray) -> dict[str, float]:
         """Returns {name: value} of one θ vector."""
         return {n: float(v) for n, v in zip(self.names, theta_row, strict=True)}
-
-    def unit_box(self) -> Any:
-        """Returns the torch prior sbi trains against: uniform on the unit cube."""
-        import torch
-        from sbi.utils import BoxUniform
-
-        return BoxUniform(torch.zeros(self.dim), torch.ones(self.dim))

@@ -11,6 +11,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any, Literal
 
+import numpy as np
 from pydantic import Field, ValidationError, field_validator, model_validator
 
 from uprising.scenario.base import Frozen, Name, Text
@@ -77,6 +78,9 @@ class Budget(Frozen):
     recovery_datasets: int = Field(
         200, ge=0, le=5000,
         description="held-out points (never trained on) for coverage; 0 skips recovery")
+    predictive_draws: int = Field(
+        100, ge=0, le=5000,
+        description="posterior draws simulated for the predictive check (and per alternative)")
     seed: int = Field(0, ge=0, le=2**32 - 1, description="root of every random stream")
 
     @model_validator(mode="after")
@@ -106,7 +110,8 @@ class Training(Frozen):
 class Structural(Frozen):
     """A named structural alternative: fixed overrides compared, never tuned."""
 
-    name: Name = Field(min_length=1)
+    name: str = Field(pattern=r"^[A-Za-z0-9_.-]+$", max_length=100,
+                      description="letters, digits, '_', '.', '-' (a folder name)")
     description: Text = ""
     overrides: dict[str, Any] = Field(default_factory=dict, max_length=100)
 
@@ -124,14 +129,19 @@ class Structural(Frozen):
 class CalibrationSpec(Frozen):
     """A validated calibration file."""
 
-    case: Name = Field(min_length=1, description="case (preset) name the simulator runs")
+    case: Name = Field(min_length=1, pattern=r"^[^/\\]+$",
+                       description="case (preset) name the simulator runs; also a file stem")
     description: Text = ""
     simulator: str = Field("uprising.casestudy.simulate:simulate",
                            description="'module:function' f(params, SeedSequence) -> statistics")
     observed: str = Field("uprising.casestudy.simulate:observed_statistics",
                           description="'module:function' f(case) -> observed statistics")
-    parameters: tuple[Parameter, ...] = Field(min_length=1, max_length=MAX_PARAMETERS)
-    statistics: tuple[str, ...] = Field(min_length=1, max_length=MAX_STATISTICS)
+    parameters: tuple[Parameter, ...] = Field(max_length=MAX_PARAMETERS)
+    statistics: tuple[Name, ...] = Field(max_length=MAX_STATISTICS)
+    symlog: tuple[Name, ...] = Field(
+        (), max_length=MAX_STATISTICS,
+        description="statistics the estimator sees as sign(x)·log(1 + |x|): counts spanning "
+        "orders of magnitude (reports keep the original units)")
     budget: Budget
     training: Training = Training()
     structural: tuple[Structural, ...] = Field((), max_length=20)
@@ -143,12 +153,20 @@ class CalibrationSpec(Frozen):
 
     @model_validator(mode="after")
     def _unique(self) -> CalibrationSpec:
+        if not self.parameters or not self.statistics:
+            raise ValueError("needs at least one parameter and one statistic")
         for label, names in (("parameters", [p.name for p in self.parameters]),
                              ("statistics", list(self.statistics)),
                              ("structural", [s.name for s in self.structural])):
             twice = sorted({n for n in names if names.count(n) > 1})
             if twice:
                 raise ValueError(f"{label}: named more than once: {twice}")
+        both = sorted(set(self.names) & set(self.statistics))
+        if both:
+            raise ValueError(f"{both} named both as parameters and as statistics")
+        unknown = sorted(set(self.symlog) - set(self.statistics))
+        if unknown:
+            raise ValueError(f"symlog: {unknown} are not among the statistics")
         clash = {"case", "structural"} & {p.name for p in self.parameters}
         if clash:
             raise ValueError(f"parameters: {sorted(clash)} are reserved names")
@@ -163,6 +181,15 @@ class CalibrationSpec(Frozen):
     def points(self) -> int:
         """Returns the number of parameter points of the table."""
         return self.budget.simulations // self.budget.replicates
+
+    def features(self, x: np.ndarray) -> np.ndarray:
+        """Returns statistics (… × k, in ``statistics`` order) as the estimator sees them:
+        ``symlog`` columns mapped to sign(x)·log(1 + |x|), the others unchanged."""
+        out = np.array(x, dtype=float, copy=True)
+        for j, name in enumerate(self.statistics):
+            if name in self.symlog:
+                out[..., j] = np.sign(out[..., j]) * np.log1p(np.abs(out[..., j]))
+        return out
 
     def alternative(self, name: str | None) -> Structural | None:
         """Returns the structural alternative called ``name`` (None for the baseline)."""
@@ -183,7 +210,13 @@ def parse_spec(data: Any, source: str = "calibration") -> CalibrationSpec:
         return CalibrationSpec.model_validate(data)
     except ValidationError as exc:
         text = format_validation_error(exc, source).replace("Value error, ", "")
-        raise CalibrationError(text.replace("invalid scenario", "invalid calibration", 1)) from None
+        text = text.replace("invalid scenario", "invalid calibration", 1)
+        raise CalibrationError(text.replace("<scenario>", "<calibration>")) from None
+
+
+def preset_folder() -> Path:
+    """Returns the folder of the shipped scenarios (and their calibration files)."""
+    return Path(str(resources.files(PRESET_PACKAGE)))
 
 
 def spec_path(case: str) -> Path:
@@ -191,7 +224,7 @@ def spec_path(case: str) -> Path:
     path = Path(case)
     if path.suffix in {".yaml", ".yml"} or path.is_file():
         return path
-    return Path(str(resources.files(PRESET_PACKAGE).joinpath(f"{case}{SUFFIX}")))
+    return preset_folder() / f"{case}{SUFFIX}"
 
 
 def load_spec(case: str | Path) -> CalibrationSpec:
