@@ -22,8 +22,9 @@ def report_cmd(
                                             "posterior draws (timeline, acceptance).")] = 200,
     pairs: Annotated[int, typer.Option(min=1, max=MAX_REPLICATES, help="Paired draws per "
                                        "variant, ablation and arrest rule.")] = 50,
-    workers: Annotated[int, typer.Option("--workers", "-w", min=1, max=MAX_WORKERS,
-                                         help="Worker processes.")] = 1,
+    workers: Annotated[int | None, typer.Option("--workers", "-w", min=1, max=MAX_WORKERS,
+                                                help="Worker processes (default: one per "
+                                                "core).")] = None,
     posterior_dir: Annotated[Path | None, typer.Option(help="Folder of CASE.posterior."
                                                        "parquet/.json (default: beside the "
                                                        "case's calibration file).")] = None,
@@ -40,11 +41,14 @@ def report_cmd(
     """Write one self-contained HTML report of a case: timeline against observations with
     50/90 % bands, regional spread, evidence, calibration, counterfactual effects of the
     shipped variants, the 2019 prediction, ablations and acceptance checks."""
+    import os
+
     from uprising.report.build import write_report
     from uprising.report.collect import collect, read_acceptance, read_table
     from uprising.terminal import console, fail, prepare_output, user_errors
 
     started = time.perf_counter()
+    workers = workers or os.cpu_count() or 1
     target = out if out is not None else Path("results") / f"report-{case}.html"
     if target.is_dir():
         fail(f"--out {target} is a folder; give the HTML file to write")

@@ -37,6 +37,7 @@ from uprising.report.extras import (
     ablation_variants,
     arrest_rule_variants,
     concession_by_rule,
+    forecast_check_rows,
     prediction_check,
 )
 from uprising.report.series import headline
@@ -258,5 +259,6 @@ def add_case_checks(case: str, data: ReportData, series: pd.DataFrame, runs: pd.
     checks += concession_by_rule(runs, load_scenario(case).rules.arrest_ratio)
     if data.ablations is not None:
         checks += ablation_checks(data.ablations)
+    checks += forecast_check_rows(case)
     checks += prediction_check(data.prediction)
     data.acceptance = checks

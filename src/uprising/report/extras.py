@@ -95,3 +95,22 @@ def prediction_check(prediction: dict[str, Any] | None) -> list[dict[str, Any]]:
         rows.append({"id": "AT8 deaths", "description": "2019: zero deaths", "value":
                      f"{z:.0%} of runs", "target": "≥ 90 %", "met": bool(z >= 0.9)})
     return rows
+
+
+def forecast_check_rows(case: str) -> list[dict[str, Any]]:
+    """AT7 from ``<case>.forecast.json`` beside the preset (written by
+    ``validation/kazakhstan_forecast.py``)."""
+    import json
+    from importlib import resources
+
+    res = resources.files("uprising.scenario.presets").joinpath(f"{case}.forecast.json")
+    if not res.is_file():
+        return [{"id": "AT7", "description": "forecast of detentions 7-10 Jan from data to 6 Jan",
+                 "value": "not run (validation/kazakhstan_forecast.py)",
+                 "target": "beats the baselines", "met": False}]
+    rec = json.loads(res.read_text(encoding="utf-8"))
+    m = rec["mean_crps"]
+    return [{"id": "AT7", "description": "forecast of detentions 7-10 Jan from data to 6 Jan "
+             f"({rec['score']})", "value": f"model {m['model']:.3f}, constant rate "
+             f"{m['constant_rate']:.3f}; logistic {rec['logistic']}",
+             "target": "beats the baselines", "met": bool(rec["beats_constant_rate"])}]
