@@ -38,7 +38,7 @@ def test_apply_values_keeps_a_listed_country_listed():
 
 
 def test_unknown_free_parameter_is_named():
-    with pytest.raises(ValueError, match="unknown free parameter.*nonsense"):
+    with pytest.raises(ValueError, match=r"unknown free parameter.*nonsense"):
         apply_values(raw_scenario("kazakhstan-2022"), {"nonsense": 1.0})
 
 
