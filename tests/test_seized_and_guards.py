@@ -4,10 +4,15 @@ damage (docs/ODD.md §8.1)."""
 
 from __future__ import annotations
 
+import re
+from datetime import datetime
+
 import pytest
 
+from frame_worlds import small_nation
 from uprising import Model
 from uprising.scenario import ScenarioError, load_scenario
+from uprising.simulation.factory import make_model
 from uprising.testing import ScriptedModel, handmade_world
 
 # Two targets, (3, 3) = index 0 and (11, 11) = index 1; no cops on the lattice.
@@ -128,7 +133,7 @@ def test_guarding_keeps_the_series_of_an_unguarded_run() -> None:
     ("government.on_seized={action: crackdown}", "on_seized.action"),
 ])
 def test_bad_settings_name_the_field(override: str, field: str) -> None:
-    with pytest.raises((ScenarioError, ValueError), match=field.replace("[", r"\[")):
+    with pytest.raises((ScenarioError, ValueError), match=re.escape(field)):
         load_scenario("epstein2002-run2", overrides=[
             "violence.enabled=true", "violence.target_cells=[[3, 3], [11, 11]]",
             "external_power.enabled=true", "government.mode=rule",
@@ -139,3 +144,40 @@ def test_the_fast_engine_refuses_guards() -> None:
     with pytest.raises((ScenarioError, ValueError), match="guard_targets"):
         load_scenario("epstein2002-run2", overrides=[
             "engine=fast", "external_power.enabled=true", "external_power.guard_targets=all"])
+
+
+def _nation(guard: bool, sites: list[str]) -> dict:
+    sc = small_nation(contingent={"enabled": True, "at": "2022-01-02T12:00",
+                                  "regions": ["mangystau"], "sites": sites, "guard": guard})
+    sc["violence"] = {"enabled": True, "targets": 6, "crowd_threshold": 1,
+                      "damage_per_tick": 0.05}
+    sc["population"]["legitimacy"] = 0.5
+    return sc
+
+
+def test_a_national_contingent_guards_its_regions_first_targets() -> None:
+    m = make_model(load_scenario(_nation(True, ["airport", "akimat"])), rng=3)
+    plain = make_model(load_scenario(_nation(False, ["airport", "akimat"])), rng=3).run()
+    arrival = m.clock.tick_of(datetime.fromisoformat("2022-01-02T12:00"))
+    i = m.names.index("mangystau")
+    m.run(arrival - 1)
+    before = m.models[i].state.damage.copy()
+    (ev,) = [e for e in m.run().events if e["actor"] == "contingent"]
+    assert ev["tick"] == arrival > m.burn_in and ev["guarded"] == {"mangystau": 2}
+    assert m.models[i].state.guarded.tolist() == [1, 1, 0, 0, 0, 0]
+    assert "guarded" not in next(e for e in plain.events if e["actor"] == "contingent")
+    # same seed, same draws: only the guarded targets' damage after arrival differs
+    assert m.get_model_vars_dataframe()["active"].tolist() == \
+        plain.get_model_vars_dataframe()["active"].tolist()
+    guarded, free = m.models[i].state.damage, plain.models[i].state.damage
+    assert guarded[:2].tolist() == before[:2].tolist()
+    assert guarded[:2].sum() < free[:2].sum() and guarded[2:].tolist() == free[2:].tolist()
+    for j in range(len(m.models)):
+        if j != i:
+            assert m.models[j].state.damage.tolist() == plain.models[j].state.damage.tolist()
+
+
+def test_national_guard_needs_targets_for_its_sites() -> None:
+    sc = _nation(True, ["a", "b", "c", "d", "e", "f", "g"])
+    with pytest.raises((ScenarioError, ValueError), match=re.escape("national.contingent.guard")):
+        load_scenario(sc)
