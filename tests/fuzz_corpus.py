@@ -302,6 +302,11 @@ def _bound_cases() -> list[Case]:
         _one("sites-ref-huge", c, "external_power: {sites_ref: 1.0e+300}\n", "sites_ref"),
         _one("stay-ticks-huge", c, "external_power: {stay_ticks: 100000000000}\n",
              "stay_ticks"),
+        _one("guard-index-huge", c, "violence: {enabled: true, targets: 2}\nexternal_power: "
+             "{enabled: true, guard_targets: [100000000000]}\n", "guard_targets"),
+        _one("on-seized-after-huge", c, "violence: {enabled: true, targets: 2}\ngovernment: "
+             "{mode: rule, crackdown: {}, on_seized: {action: crackdown, after: 100000000000}}\n",
+             "after"),
         _one("news-cut-end-huge", c, "sites: [{name: a}, {name: b}]\nnews: {cuts: "
              "[{start: 1, end: 100000000000}]}\n", "end"),
         _one("site-override-bad", c, "sites: [{name: a, overrides: {jail.max_term: "

@@ -14,7 +14,8 @@ class ExternalPowerActor:
     Decision at tick t when (trigger allows instability, t ≥ start_tick and I(t) > θ) or (a
     request is pending, the trigger allows requests and I(t) ≥ request_factor·θ); I is the
     observed active share averaged over ``window`` ticks and θ = θ_max·(1 − S). Arrival at
-    t + delay_ticks; withdrawal ``stay_ticks`` after arrival.
+    t + delay_ticks; withdrawal ``stay_ticks`` after arrival. While deployed it guards
+    ``guard_targets`` (none by default): a guarded target takes no damage.
     """
 
     name = "external_power"
@@ -56,9 +57,10 @@ class ExternalPowerActor:
             else:
                 self.levers.freed += cfg.freed_share
             after = self.levers.apply(model)
+            guards = {} if cfg.guard_targets is None else {"guarded": self._guard(model, True)}
             model.log_event(
                 self.name, "arrive", reinforcement=cfg.reinforcement,
-                police_density_before=before, police_density_after=after,
+                police_density_before=before, police_density_after=after, **guards,
             )
         if (
             self.status == "deployed"
@@ -71,7 +73,15 @@ class ExternalPowerActor:
             else:
                 self.levers.freed -= cfg.freed_share
             after = self.levers.apply(model)
+            self._guard(model, False)
             model.log_event(self.name, "withdraw", police_density_after=after)
+
+    def _guard(self, model: ActorModel, on: bool) -> int:
+        """Returns the targets guarded after (un)guarding ``guard_targets`` (0 when unset)."""
+        targets = self.cfg.guard_targets
+        if targets is None:
+            return 0
+        return model.guard_targets(None if targets == "all" else list(targets), on)
 
     def _reason(self, instability: float, tick: int) -> str | None:
         trig = self.cfg.trigger

@@ -7,8 +7,10 @@ crackdown, request_help; a response fires when a(t) ≥ θ_r (for the crackdown 
 ρ = ρ₀·elite resolve factor; ρ = 0 never cracks down), it has fired fewer than ``max_times``
 times, ``cooldown`` ticks have passed since it last fired and, for timed responses
 (``duration`` set), it is not in force. Script mode takes the listed actions at their ticks
-regardless of the share; taking a timed action that is in force extends it. Every decision and
-every restoration is logged with its tick.
+regardless of the share; taking a timed action that is in force extends it. With ``on_seized``
+(either mode, from tick 1), once the record of tick t − 1 shows ≥ ``after`` destroyed targets the
+government takes that action at t, once, like a scripted one (reason ``seized``). Every decision
+and every restoration is logged with its tick.
 """
 
 from __future__ import annotations
@@ -46,6 +48,7 @@ class GovernmentActor:
         self.until: dict[str, int] = {}  # timed action -> first tick it is no longer in force
         self._saved: dict[str, dict[str, float]] = {}
         self.information_factor = 1.0  # multiplies news to and from this site
+        self.seized_fired = False  # on_seized acts once
         self.script: dict[int, list[str]] = {}
         for entry in cfg.script:
             self.script.setdefault(entry.at, []).append(entry.action)
@@ -91,10 +94,28 @@ class GovernmentActor:
                 if self.ready(a, tick) and share >= self.threshold(a)
             ]
             reason = "rule"
+        seized = self._seized_action(model)
+        if seized is not None:
+            due = [a for a in due if a != seized]
+            self.times[seized] += 1
+            self.last[seized] = tick
+            destroyed = int(model.last_row().get("targets_destroyed", 0))
+            getattr(self, f"_{seized}")(model, tick, reason="seized", seized=destroyed,
+                                        observed_share=share)
         for action in due:
             self.times[action] += 1
             self.last[action] = tick
             getattr(self, f"_{action}")(model, tick, reason=reason, observed_share=share)
+
+    def _seized_action(self, model: ActorModel) -> str | None:
+        """Returns the on_seized action when it is due now (it then counts as fired)."""
+        rule = self.cfg.on_seized
+        if rule is None or self.seized_fired:
+            return None
+        if model.last_row().get("targets_destroyed", 0) < rule.after:
+            return None
+        self.seized_fired = True
+        return rule.action
 
     # -- actions ------------------------------------------------------------------------
     def _concede(self, model: ActorModel, tick: int, **why: Any) -> None:

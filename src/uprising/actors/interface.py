@@ -7,7 +7,7 @@ state arrays.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any, Protocol
 
 
@@ -38,6 +38,11 @@ class ActorModel(Protocol):
 
     def log_event(self, actor: str, action: str, **detail: Any) -> None:
         """Records the actor's decision at the tick about to be simulated."""
+        ...
+
+    def guard_targets(self, targets: Sequence[int] | None, on: bool) -> int:
+        """Returns how many targets are guarded after guarding (``on``) or releasing
+        ``targets`` (indices; None = all); a guarded target takes no damage."""
         ...
 
 

@@ -12,8 +12,9 @@ shares of the citizens (agents), in real people, or as shares of the real popula
   scale movement all day by ``move_probability``); once per region.
 * **External contingent.** One for the country; arrives at a scripted date or when the national
   active share reaches ``national_share``; in each named region it guards the named sites and
-  frees ``frees_police`` local police (real people) for the streets. The foreign troops
-  themselves never enter the lattice, so they cannot defect.
+  frees ``frees_police`` local police (real people) for the streets; with ``guard`` the named
+  sites are the region's first targets (site k = target k), which take no damage from then on.
+  The foreign troops themselves never enter the lattice, so they cannot defect.
 """
 
 from __future__ import annotations
@@ -103,10 +104,14 @@ class ExternalContingent:
         if not due:
             return
         self.arrived = True
+        guarded: dict[str, Any] = {}
         for name in self.cfg.regions:
             model.add_police(self.names.index(name), people=self.cfg.frees_police)
+            if self.cfg.guard:  # site k guards the region's target k
+                guarded[name] = model.guard_sites(self.names.index(name), len(self.cfg.sites))
+        extra = {"guarded": guarded} if self.cfg.guard else {}
         model.log_event(self.name, "arrived", regions=list(self.cfg.regions),
-                        sites=list(self.cfg.sites), frees_police=self.cfg.frees_police)
+                        sites=list(self.cfg.sites), frees_police=self.cfg.frees_police, **extra)
 
 
 class NationalActors(list):  # type: ignore[type-arg]

@@ -45,6 +45,7 @@ class Mechanisms(NamedTuple):
     defect_threshold: np.ndarray  # float64: θ of cops
     target_index: np.ndarray  # int32 per cell: index into damage, −1
     damage: np.ndarray  # float64 per target building
+    guarded: np.ndarray  # int8 per target building: ≠ 0 takes no damage (may be shorter: unguarded)
 
 
 class Views(NamedTuple):

@@ -153,8 +153,9 @@ def local_active_share(actives: int, quiet: int) -> float:
 
 
 @numba.njit(cache=True)
-def damage_targets(code, target_index, damage, cell, width, height, torus, amount):
-    """Adds ``amount`` of damage to every target among the 8 cells around ``cell``."""
+def damage_targets(code, target_index, damage, guarded, cell, width, height, torus, amount):
+    """Adds ``amount`` of damage to every unguarded target among the 8 cells around ``cell``
+    (target t is guarded when ``t < len(guarded)`` and ``guarded[t] != 0``)."""
     for dy in range(-1, 2):
         for dx in range(-1, 2):
             if dx == 0 and dy == 0:
@@ -169,4 +170,6 @@ def damage_targets(code, target_index, damage, cell, width, height, torus, amoun
             c = y * width + x
             if code[c] == TARGET:
                 t = target_index[c]
+                if t < guarded.shape[0] and guarded[t] != 0:
+                    continue
                 damage[t] = min(1.0, damage[t] + amount)

@@ -81,7 +81,8 @@ def run_ticks(n_ticks, rng, world, agents, views, sw, k):
     n = agents.kind.shape[0]
     mech = default_mech()
     off = Mechanisms(np.zeros(n, dtype=np.int8), np.zeros(n, dtype=np.int8), np.zeros(1),
-                     np.zeros(1), np.zeros(1, dtype=np.int32), np.zeros(0))
+                     np.zeros(1), np.zeros(1, dtype=np.int32), np.zeros(0),
+                     np.zeros(0, dtype=np.int8))
     out = run_ticks_mech(n_ticks, rng, world, agents, off, views, sw, k, mech)
     return out[:, :6].copy()
 
@@ -100,6 +101,7 @@ def run_ticks_mech(n_ticks, rng, world, agents, mechanisms, views, sw, k, mech):
     group, flags, loyalty = mechanisms.group, mechanisms.flags, mechanisms.loyalty
     defect_threshold = mechanisms.defect_threshold
     target_index, damage = mechanisms.target_index, mechanisms.damage
+    guarded = mechanisms.guarded
     cit_offs, cit_spans, cop_offs, cop_spans = views
     n = kind.shape[0]
     order = np.arange(n)
@@ -235,8 +237,8 @@ def run_ticks_mech(n_ticks, rng, world, agents, mechanisms, views, sw, k, mech):
                     code, pos, state, grievance, risk, threshold, a, cit_spans, sw, k, violence
                 )
             if violence:
-                _escalate(code, pos, state, flags, target_index, damage, a, actives_seen, sw,
-                          mech)
+                _escalate(code, pos, state, flags, target_index, damage, guarded, a,
+                          actives_seen, sw, mech)
             if not move_first and citizens_move:
                 _maybe_move(rng, code, occupant, pos, a, cit_offs, sw, scratch, move_p)
         if not own_step:

@@ -270,12 +270,13 @@ def _decide_mech(
 
 
 @numba.njit(cache=True)
-def _escalate(code, pos, state, flags, target_index, damage, agent, actives_seen, sw, mech):
+def _escalate(code, pos, state, flags, target_index, damage, guarded, agent, actives_seen, sw,
+              mech):
     """Rule V: an active seeing a crowd ≥ the threshold turns violent and damages targets."""
     if state[agent] == S_ACTIVE and actives_seen + 1 >= mech[M_VIOLENCE_CROWD]:
         flags[agent] |= F_VIOLENT
         damage_targets(
-            code, target_index, damage, pos[agent], sw[SW_WIDTH], sw[SW_HEIGHT],
+            code, target_index, damage, guarded, pos[agent], sw[SW_WIDTH], sw[SW_HEIGHT],
             sw[SW_TORUS] == 1, mech[M_DAMAGE],
         )
     else:

@@ -71,6 +71,8 @@ class WorldState:
     damage: np.ndarray  # float64 per target building, in [0, 1]
     # float64 per agent: political alienation A_i (two-dimensional demands); empty when off
     alienation: np.ndarray = field(default_factory=lambda: np.zeros(0))
+    # int8 per target: ≠ 0 while guarded (takes no damage); shorter than damage = the rest unguarded
+    guarded: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int8))
 
     def world(self) -> World:
         """Returns the lattice arrays as the kernels' ``World`` bundle (views, not copies)."""
@@ -84,7 +86,7 @@ class WorldState:
     def mechanisms(self) -> Mechanisms:
         """Returns the micro mechanisms' arrays as the kernels' ``Mechanisms`` bundle."""
         return Mechanisms(self.group, self.flags, self.loyalty, self.defect_threshold,
-                          self.target_index, self.damage)
+                          self.target_index, self.damage, self.guarded)
 
 
 @dataclass(frozen=True)

@@ -26,7 +26,6 @@ FORCE_CODES = {"restrained": 0.0, "normal": 1.0, "lethal": 2.0}
 GOVERNMENT_ACTIONS = ("concede", "emergency", "cut_information", "crackdown", "request_help")
 
 
-
 def _parse_inf(v: object) -> object:
     if v is None:
         return None
@@ -119,6 +118,16 @@ class ScriptedAction(Frozen):
     action: Literal["concede", "emergency", "cut_information", "crackdown", "request_help"]
 
 
+class OnSeized(Frozen):
+    """A response to seized targets: once ``after`` targets are destroyed (damage 1), the
+    government takes ``action`` (its settings come from that section) at the next tick."""
+
+    action: Literal["concede", "emergency", "cut_information", "crackdown", "request_help"]
+    after: int = Field(
+        1, ge=1, le=100_000, description="destroyed targets that set it off (≤ the targets)"
+    )
+
+
 class Reporting(Frozen):
     """What a government observes: reported(t) = bias · true(t − lag) (an observation model)."""
 
@@ -154,6 +163,9 @@ class Government(Frozen):
     request_help: HelpRequest | None = None
     script: tuple[ScriptedAction, ...] = Field((), max_length=10_000)
     reporting: Reporting = Field(default_factory=Reporting)
+    on_seized: OnSeized | None = Field(
+        None, description="act once when targets are seized (violence); None = never"
+    )
 
     @model_validator(mode="after")
     def _complete(self) -> Government:
@@ -168,6 +180,12 @@ class Government(Frozen):
                 raise ValueError(
                     f"script[{i}].action = {entry.action!r} needs the {entry.action} section"
                 )
+        seized = self.on_seized
+        if seized is not None and (self.mode == "off" or getattr(self, seized.action) is None):
+            raise ValueError(
+                f"on_seized.action = {seized.action!r} needs mode = rule or script and the "
+                f"{seized.action} section"
+            )
         return self
 
 
@@ -234,6 +252,11 @@ class ExternalPower(Frozen):
     stay_ticks: int | None = Field(
         None, ge=1, le=MAX_TICKS, description="ticks deployed; None = to the end"
     )
+    guard_targets: Literal["all"] | tuple[int, ...] | None = Field(
+        None, max_length=100_000,
+        description="targets (violence) it guards while deployed: 'all' or indices (listed "
+        "target_cells first, then random ones); a guarded target takes no damage; None = none",
+    )
 
 
 class Elite(Frozen):
@@ -290,6 +313,33 @@ def max_police_density(scenario: Scenario, base: float | None = None) -> float:
     return min(max(density, base or 0.0), 1.0 - scenario.population.density)
 
 
+def _check_seized_and_guards(scenario: Scenario) -> None:
+    v = scenario.violence
+    n_targets = v.targets + len(v.target_cells) if v.enabled else 0
+    seized = scenario.government.on_seized
+    if seized is not None and seized.after > n_targets:
+        raise ValueError(
+            f"government.on_seized.after = {seized.after} exceeds the {n_targets} targets "
+            "(violence.enabled, violence.targets + violence.target_cells)"
+        )
+    ep = scenario.external_power
+    if ep.enabled and ep.guard_targets is not None:
+        if n_targets == 0:
+            raise ValueError(
+                "external_power.guard_targets needs targets (violence.enabled with "
+                "violence.targets or violence.target_cells)"
+            )
+        if ep.guard_targets != "all":
+            for i, t in enumerate(ep.guard_targets):
+                if not 0 <= t < n_targets:
+                    raise ValueError(
+                        f"external_power.guard_targets[{i}] = {t} is not a target index "
+                        f"(0 ≤ index < {n_targets})"
+                    )
+            if len(set(ep.guard_targets)) != len(ep.guard_targets):
+                raise ValueError("external_power.guard_targets: an index is listed twice")
+
+
 def check_actor_sections(scenario: Scenario) -> None:
     """Raises ValueError (naming the field) when an actor or site setting does not fit the run:
     events after the last tick, unknown site names, duplicate sites, invalid site overrides."""
@@ -315,6 +365,7 @@ def check_actor_sections(scenario: Scenario) -> None:
                          ("external_power", scenario.external_power.start_tick)):
         if start > ticks:
             raise ValueError(f"{where}.start_tick = {start} is after the run's last tick {ticks}")
+    _check_seized_and_guards(scenario)
     elite = scenario.elite
     if elite.split_at is not None and elite.split_at > ticks:
         raise ValueError(

@@ -28,6 +28,8 @@ def unsupported(scenario: Any) -> list[str]:
         out.append("a national scenario (national: curfews and emergencies)")
     if scenario.demands.enabled:
         out.append("demands (two-dimensional grievance)")
+    if scenario.external_power.enabled and scenario.external_power.guard_targets is not None:
+        out.append("guarded targets (external_power.guard_targets)")
     return out
 
 

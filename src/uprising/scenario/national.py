@@ -184,6 +184,9 @@ class Contingent(Frozen):
     regions: tuple[str, ...] = ()
     sites: tuple[str, ...] = Field((), description="named sites guarded (logged)")
     frees_police: int = Field(0, ge=0, le=1_000_000, description="real police freed per region")
+    guard: bool = Field(False, description="sites guarded on the lattice: in each of `regions`, "
+                        "site k is the region's target k (violence); guarded targets take no "
+                        "damage from arrival on")
 
 
 class GroupMix(Frozen):
@@ -297,6 +300,14 @@ def check_national(scenario: Any) -> None:
         known(f"national.emergencies[{i}].regions", e.regions)
         tick(f"national.emergencies[{i}].at", e.at)
     known("national.contingent.regions", nat.contingent.regions)
+    v, con = scenario.violence, nat.contingent
+    if con.enabled and con.guard:
+        n_targets = v.targets + len(v.target_cells) if v.enabled else 0
+        if not con.sites or len(con.sites) > n_targets:
+            raise ValueError(
+                f"national.contingent.guard needs 1 to {n_targets} sites (one per target of "
+                f"violence.targets + violence.target_cells in each region); got "
+                f"{len(con.sites)}")
     if nat.contingent.at is not None:
         tick("national.contingent.at", nat.contingent.at)
     for d, _ in regions:

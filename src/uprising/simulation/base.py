@@ -12,7 +12,7 @@ from __future__ import annotations
 import copy
 import time
 from abc import ABC, abstractmethod
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any, Self
 
@@ -126,6 +126,14 @@ class Simulation(ABC):
         """Grants a concession now; models without concessions refuse."""
         raise NotImplementedError(
             f"{type(self).__name__} has no concessions (model = {self.scenario.model})"
+        )
+
+    def guard_targets(self, targets: Sequence[int] | None, on: bool) -> int:
+        """Returns how many targets are guarded (a guarded target takes no damage); models
+        without target buildings refuse."""
+        raise NotImplementedError(
+            f"{type(self).__name__} has no target buildings to guard (model = "
+            f"{self.scenario.model})"
         )
 
     @property

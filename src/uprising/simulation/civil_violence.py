@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
@@ -165,6 +166,18 @@ class Model(LatticeSimulation):
         if hardship_factor != self.parameters.news_hardship:
             self.parameters.news_hardship = hardship_factor
             self._refresh_citizens()
+
+    def guard_targets(self, targets: Sequence[int] | None, on: bool) -> int:
+        """Returns how many targets are guarded after guarding (``on``) or releasing
+        ``targets`` (indices into the targets; None = all); a guarded one takes no damage."""
+        st = self.state
+        if len(st.guarded) != len(st.damage):
+            st.guarded = np.zeros(len(st.damage), dtype=np.int8)
+        idx = np.arange(len(st.damage)) if targets is None else np.asarray(targets, dtype=int)
+        if idx.size and (idx.min() < 0 or idx.max() >= len(st.damage)):
+            raise ValueError(f"guard_targets: indices must be in [0, {len(st.damage)})")
+        st.guarded[idx] = 1 if on else 0
+        return int(np.count_nonzero(st.guarded))
 
     @property
     def n_citizens(self) -> int:

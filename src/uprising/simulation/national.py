@@ -244,6 +244,10 @@ class NationalModel(Simulation):
         cops = min(cops, float(len(m._cop_ids())))
         m.set_parameter("police.density", min(cops / cells, 1.0 - m.scenario.population.density))
 
+    def guard_sites(self, i: int, n_sites: int) -> int:
+        """Returns the targets guarded in region i after guarding its first ``n_sites``."""
+        return self.models[i].guard_targets(list(range(n_sites)), True)
+
     # -- records -------------------------------------------------------------------------
     def _row(self, i: int, news: float, freed: int) -> dict[str, float]:
         row = dict(self.models[i].last_row())

@@ -46,6 +46,8 @@ class ScriptedModel:
         self.events: list[dict[str, Any]] = []
         self.sets: list[tuple[int, str, float]] = []
         self.concessions: list[dict[str, Any]] = []
+        self.guards: list[tuple[int, list[int] | None, bool]] = []
+        self.destroyed: list[int] = []  # targets_destroyed per tick (default: none)
 
     @classmethod
     def from_scenario(
@@ -59,8 +61,11 @@ class ScriptedModel:
 
     def last_row(self) -> dict[str, float]:
         """Returns the scripted record of the current tick."""
-        return {"tick": self.tick, "active": self.actives[self.tick],
-                "violent": self.violent[self.tick]}
+        row = {"tick": self.tick, "active": self.actives[self.tick],
+               "violent": self.violent[self.tick]}
+        if self.destroyed:
+            row["targets_destroyed"] = self.destroyed[self.tick]
+        return row
 
     def set_parameter(self, path: str, value: float) -> None:
         """Records and applies a parameter change (unknown paths raise KeyError, like Model)."""
@@ -72,6 +77,11 @@ class ScriptedModel:
     def concede(self, **kwargs: Any) -> None:
         """Records a concession."""
         self.concessions.append({"tick": self.tick + 1, **kwargs})
+
+    def guard_targets(self, targets: list[int] | None, on: bool) -> int:
+        """Records a guard order; returns how many targets it names (0 for all)."""
+        self.guards.append((self.tick + 1, targets, on))
+        return len(targets) if targets is not None else 0
 
     def log_event(self, actor: str, action: str, **detail: Any) -> None:
         """Records an actor's decision at the tick about to be simulated."""
