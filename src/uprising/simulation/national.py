@@ -88,7 +88,9 @@ class NationalModel(Simulation):
         side = side_of(int(self.citizens[i]), s.population.density)
         cells = side * side
         density = float(self.citizens[i]) / cells  # exactly the region's citizens
-        room = 1.0 - density
+        targets = (s.violence.targets + len(s.violence.target_cells)) if s.violence.enabled \
+            else 0
+        room = (cells - self.citizens[i] - targets) / cells  # police fill at most the rest
         base = min(self.base_cops[i] / cells, room)
         top = min(self.actors.max_police_density(i, base, cells), room)
         data["name"] = f"{s.name}.{self.names[i]}"
