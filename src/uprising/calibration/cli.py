@@ -114,8 +114,9 @@ def calibrate_cmd(
                                              "CASE); re-running resumes the table.")] = None,
     simulations: Annotated[int | None, typer.Option(
         min=20, help="Override budget.simulations.")] = None,
-    workers: Annotated[int, typer.Option("--workers", "-w", min=1, max=512,
-                                         help="Worker processes.")] = 1,
+    workers: Annotated[int | None, typer.Option("--workers", "-w", min=1, max=512,
+                                                help="Worker processes (default: one per "
+                                                "core).")] = None,
     dask: Annotated[str | None, typer.Option(
         "--dask", help="'local' or a Dask scheduler address tcp://host:port.")] = None,
     recovery_only: Annotated[bool, typer.Option(
@@ -130,12 +131,15 @@ def calibrate_cmd(
 ) -> None:
     """Fit the free parameters of a case to its observed statistics by neural posterior
     estimation; check recovery (coverage) on held-out simulations first."""
+    import os
+
     from uprising.calibration.pipeline import calibrate, plan, with_simulations
     from uprising.calibration.spec import load_spec, spec_path
     from uprising.experiments.executors import open_executor
     from uprising.experiments.spec import ExperimentError
     from uprising.terminal import err_console, fail, user_errors
 
+    workers = workers or os.cpu_count() or 1
     with user_errors():
         try:
             spec = with_simulations(load_spec(case), simulations, seed)
