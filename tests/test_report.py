@@ -111,6 +111,9 @@ def _fake_calibration(monkeypatch):
         {"gain": np.linspace(0.8, 1.2, 30)})
     module.load_metadata = lambda case, directory: {"method": "NPE", "simulations": 1000}
     monkeypatch.setitem(sys.modules, "uprising.calibration.posterior", module)
+    import uprising.calibration
+
+    monkeypatch.setattr(uprising.calibration, "posterior", module, raising=False)
 
 
 def test_collect_runs_series_and_comparison_on_the_same_draws(monkeypatch, tmp_path):

@@ -34,9 +34,12 @@ def ablation_variants(case: str) -> list[Variant]:
 
 
 def arrest_rule_variants(case: str) -> list[Variant]:
-    """Returns one variant per arrest rule other than the case's own."""
-    from uprising.scenario import load_scenario
+    """Returns one variant per arrest rule other than the case's own (none for a case that
+    is not a shipped preset)."""
+    from uprising.scenario import load_scenario, preset_names
 
+    if case not in preset_names():
+        return []
     own = load_scenario(case).rules.arrest_ratio
     return [Variant(f"arrest-{r}", {"rules.arrest_ratio": r}, f"arrest ratio rule {r}")
             for r in ARREST_RULES if r != own]
