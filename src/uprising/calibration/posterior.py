@@ -9,7 +9,6 @@ never a silently different posterior.
 
 from __future__ import annotations
 
-import hashlib
 import importlib.metadata as importlib_metadata
 import json
 import math
@@ -22,6 +21,7 @@ import pandas as pd
 
 from uprising.atomic import write_atomic, write_json_atomic
 from uprising.calibration.spec import CalibrationError, preset_folder
+from uprising.experiments.store.files import sha256
 from uprising.results import versions
 
 FORMAT = 1
@@ -34,13 +34,6 @@ def paths(case: str, directory: str | Path | None = None) -> tuple[Path, Path]:
     return folder / f"{case}.posterior.parquet", folder / f"{case}.posterior.json"
 
 
-def sha256(path: Path) -> str:
-    """Returns the hex SHA-256 of a file."""
-    digest = hashlib.sha256()
-    with open(path, "rb") as fh:
-        for block in iter(lambda: fh.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
 
 
 def package_versions() -> dict[str, str]:

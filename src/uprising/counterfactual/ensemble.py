@@ -45,12 +45,9 @@ ID_COLUMNS = ("variant", "pair", "draw", "replicate")
 
 
 def default_run_case() -> RunCase:
-    """Returns ``uprising.casestudy.simulate.run_case``, or raises CompareError if missing."""
-    try:
-        from uprising.casestudy.simulate import run_case
-    except ImportError as exc:
-        raise CompareError("the case simulator uprising.casestudy.simulate.run_case is not "
-                           f"available ({exc})") from None
+    """Returns the case simulator's ``run_case`` (``uprising.casestudy.simulate``)."""
+    from uprising.casestudy.simulate import run_case
+
     return run_case
 
 

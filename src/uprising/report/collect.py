@@ -53,12 +53,9 @@ MAX_REPLICATES = 1000
 
 
 def default_run_case_series() -> RunCaseSeries:
-    """Returns ``uprising.casestudy.simulate.run_case_series``, or raises CompareError."""
-    try:
-        from uprising.casestudy.simulate import run_case_series
-    except ImportError as exc:
-        raise CompareError("the case simulator uprising.casestudy.simulate.run_case_series is "
-                           f"not available ({exc})") from None
+    """Returns the case simulator's ``run_case_series`` (``uprising.casestudy.simulate``)."""
+    from uprising.casestudy.simulate import run_case_series
+
     return run_case_series
 
 

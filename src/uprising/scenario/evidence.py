@@ -32,7 +32,13 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from uprising.scenario.errors import ScenarioError, shorten
-from uprising.scenario.loader import PRESET_PACKAGE, load_scenario, preset_names
+from uprising.scenario.loader import (
+    PRESET_PACKAGE,
+    load_scenario,
+    looks_like_file,
+    preset_names,
+    read_scenario_yaml,
+)
 from uprising.scenario.safe_yaml import load_yaml, read_text_file
 
 EVIDENCE_SUFFIX = ".evidence"
@@ -191,11 +197,7 @@ def unknown_paths(scenario_data: dict[str, Any], evidence: dict[str, EvidenceEnt
 def _files(preset: str | Path) -> tuple[str, str, Any]:
     """Returns (preset text, name for messages, evidence file or resource) of a preset."""
     path = Path(preset)
-    try:
-        is_file_like = path.suffix in {".yaml", ".yml"} or path.exists()
-    except (OSError, ValueError):  # a name too long for a path, a NUL byte
-        is_file_like = False
-    if is_file_like:
+    if looks_like_file(path):
         text = read_text_file(path, missing="scenario file not found")
         return text, str(path), path.with_name(path.stem + EVIDENCE_SUFFIX + path.suffix)
     name = str(preset)
@@ -210,12 +212,7 @@ def _files(preset: str | Path) -> tuple[str, str, Any]:
 def preset_data(preset: str | Path) -> dict[str, Any]:
     """Returns the preset file's own YAML data (``base:`` not resolved)."""
     text, source, _ = _files(preset)
-    data = load_yaml(text, source)
-    if data is None:
-        return {}
-    if not isinstance(data, dict):
-        raise ScenarioError(f"{source}: a scenario must be a mapping, got {type(data).__name__}")
-    return data
+    return read_scenario_yaml(text, source)
 
 
 def _entry(key: Any, value: Any, source: str) -> EvidenceEntry:

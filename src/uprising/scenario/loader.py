@@ -27,7 +27,8 @@ def preset_names() -> list[str]:
                   if p.name.endswith(".yaml") and "." not in p.name[: -len(".yaml")])
 
 
-def _read_yaml(text: str, source: str) -> dict[str, Any]:
+def read_scenario_yaml(text: str, source: str) -> dict[str, Any]:
+    """Returns scenario YAML text as a mapping (empty text: {}); ScenarioError otherwise."""
     data = load_yaml(text, source)
     if data is None:
         return {}
@@ -54,7 +55,7 @@ def raw_scenario(name_or_path: str | Path, _chain: tuple[str, ...] = ()) -> dict
         raise ScenarioError(f"{source}: base: circular reference {shorten(loop, 400)}")
     if len(_chain) >= MAX_BASE_CHAIN:
         raise ScenarioError(f"{source}: base: more than {MAX_BASE_CHAIN} scenarios in the chain")
-    data = _read_yaml(text, source)
+    data = read_scenario_yaml(text, source)
     base = data.pop("base", None)
     if base is not None:
         if not isinstance(base, str) or not base.strip():
@@ -67,14 +68,19 @@ def raw_scenario(name_or_path: str | Path, _chain: tuple[str, ...] = ()) -> dict
     return data
 
 
+def looks_like_file(path: Path) -> bool:
+    """Returns whether ``path`` names a scenario file rather than a preset: a YAML suffix or
+    an existing path (False for a name too long for a path or holding a NUL byte)."""
+    try:
+        return path.suffix in {".yaml", ".yml"} or path.exists()
+    except (OSError, ValueError):
+        return False
+
+
 def _locate(name_or_path: str | Path) -> tuple[str, str, str]:
     """Returns (text, source for messages, identity of the file for cycle detection)."""
     path = Path(name_or_path)
-    try:
-        is_file_like = path.suffix in {".yaml", ".yml"} or path.exists()
-    except (OSError, ValueError):  # a name too long for a path, a NUL byte
-        is_file_like = False
-    if is_file_like:
+    if looks_like_file(path):
         text = read_text_file(path, missing="scenario file not found")
         return text, str(path), str(path.resolve())
     name = str(name_or_path)
