@@ -74,6 +74,20 @@ def ci95(x: np.ndarray) -> tuple[float, float, float]:
     return mean, mean - t * se, mean + t * se
 
 
+def scale_check(tag: str, title: str, full: list, half: list, lines: list[str],
+                res: dict) -> None:
+    """Compares medians at 100 and 50 people per agent (within 15 %?) and records them."""
+    for key, label in (("peak", "national peak participants (people)"),
+                       ("distinct", "distinct detainees at the end (people)")):
+        a = np.median([o[key] for _, o, _ in full])
+        b = np.median([o[key] for _, o, _ in half])
+        rel = abs(a - b) / max(a, b)
+        lines.append(f"{tag}. {title}: {label}: median {a:,.0f} at 100 people/agent vs "
+                     f"{b:,.0f} at 50 people/agent: relative difference {100 * rel:.1f} % "
+                     f"({'within' if rel <= 0.15 else 'NOT within'} 15 %)")
+        res[f"{tag}_{key}"] = {"scale100": a, "scale50": b, "rel": rel}
+
+
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--seeds", type=int, default=50)
@@ -133,27 +147,11 @@ def main() -> None:
 
     half = [run([*BASE, *days, "national.scale.people_per_agent=50"], s)
             for s in range(args.seeds)]
-    for key, label in (("peak", "national peak participants (people)"),
-                       ("distinct", "distinct detainees at the end (people)")):
-        a = np.median([o[key] for _, o, _ in on])
-        b = np.median([o[key] for _, o, _ in half])
-        rel = abs(a - b) / max(a, b)
-        lines.append(f"D. scale: {label}: median {a:,.0f} at 100 people/agent vs {b:,.0f} at "
-                     f"50 people/agent: relative difference {100 * rel:.1f} % "
-                     f"({'within' if rel <= 0.15 else 'NOT within'} 15 %)")
-        res[f"D_{key}"] = {"scale100": a, "scale50": b, "rel": rel}
+    scale_check("D", "scale", on, half, lines, res)
     net_off = [*BASE, *days, "national.network.enabled=false"]
     half_off = [run([*net_off, "national.scale.people_per_agent=50"], s)
                 for s in range(args.seeds)]
-    for key, label in (("peak", "national peak participants (people)"),
-                       ("distinct", "distinct detainees at the end (people)")):
-        a = np.median([o[key] for _, o, _ in off])
-        b = np.median([o[key] for _, o, _ in half_off])
-        rel = abs(a - b) / max(a, b)
-        lines.append(f"E. scale, network off: {label}: median {a:,.0f} at 100 people/agent vs "
-                     f"{b:,.0f} at 50 people/agent: relative difference {100 * rel:.1f} % "
-                     f"({'within' if rel <= 0.15 else 'NOT within'} 15 %)")
-        res[f"E_{key}"] = {"scale100": a, "scale50": b, "rel": rel}
+    scale_check("E", "scale, network off", off, half_off, lines, res)
     mob = sum(m.citizens) * m.scale
     lines.append(f"(mobilisable population at 100 people/agent: {mob:,.0f} people)")
     lines.append(f"({time.time() - t0:.0f} s wall)")

@@ -23,11 +23,12 @@ import numpy as np
 import pandas as pd
 
 from uprising.calibration import npe
-from uprising.calibration.predictive import crps, simulate_draws
+from uprising.calibration.predictive import simulate_draws
 from uprising.calibration.prior import Prior
 from uprising.calibration.simulator import context
 from uprising.calibration.spec import CalibrationSpec
 from uprising.calibration.table import read_table
+from uprising.casestudy.fit import crps
 
 EARLY = ("regions_0102", "regions_0103", "regions_0104", "participants_mangystau_0102",
          "participants_0104", "mangystau_first")

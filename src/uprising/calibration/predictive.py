@@ -18,20 +18,9 @@ import numpy as np
 import pandas as pd
 
 from uprising.calibration.simulator import simulate_theta
+from uprising.casestudy.fit import crps
 from uprising.experiments.executors import SerialExecutor
 from uprising.experiments.progress import RunProgress
-
-
-def crps(sample: np.ndarray, observed: float) -> float:
-    """Returns the continuous ranked probability score of a sample against one observation."""
-    x = np.asarray(sample, float)
-    x = x[np.isfinite(x)]
-    if not len(x) or not np.isfinite(observed):
-        return float("nan")
-    x = np.sort(x)
-    m = len(x)
-    spread = 2.0 * np.dot(2 * np.arange(1, m + 1) - m - 1, x) / m**2  # mean |Xi − Xj|, O(m)
-    return float(np.abs(x - observed).mean() - 0.5 * spread)
 
 
 def simulate_draws(ctx: dict[str, Any], draws: pd.DataFrame, seed: int,

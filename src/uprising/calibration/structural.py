@@ -18,7 +18,7 @@ from collections.abc import Sequence
 import numpy as np
 import pandas as pd
 
-from uprising.calibration.predictive import crps
+from uprising.casestudy.fit import crps
 
 BOOTSTRAP = 200
 

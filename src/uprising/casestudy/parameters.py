@@ -39,25 +39,25 @@ def _region(data: dict[str, Any], name: str) -> dict[str, Any]:
     return entry
 
 
-def _legitimacy(data: dict[str, Any], value: float) -> None:
-    set_path(data, "population.legitimacy", value)
-    _west(data, data.get("_west_gap", 0.0))
-
-
-def _west_gap(data: dict[str, Any], value: float) -> None:
-    data["_west_gap"] = value
-    _west(data, value)
-
-
-def _west(data: dict[str, Any], gap: float) -> None:
-    """Sets the western regions' legitimacy (only those simulated: a scenario that lists its
-    regions with ``only_listed`` keeps its list)."""
-    base = float(data.get("population", {}).get("legitimacy", 0.82))
-    listed = {r.get("name") for r in _regions(data)}
+def _legitimacy_and_west(data: dict[str, Any], values: dict[str, float]) -> None:
+    """Sets national legitimacy and the western regions' (legitimacy − west gap); a missing
+    gap keeps the preset's own offset (0 when its western regions carry none)."""
+    if "legitimacy" not in values and "west_gap" not in values:
+        return
+    pop = data.setdefault("population", {})
+    now = float(pop.get("legitimacy", 0.82))
+    gap = values.get("west_gap")
+    if gap is None:
+        listed = {r.get("name"): r for r in _regions(data)}
+        west = listed.get(WEST[0], {}).get("legitimacy")
+        gap = 0.0 if west is None else now - float(west)
+    base = float(values.get("legitimacy", now))
+    pop["legitimacy"] = base
     only = bool(data.get("national", {}).get("only_listed"))
-    for name in WEST:
-        if not only or name in listed:
-            _region(data, name)["legitimacy"] = max(0.0, min(1.0, base - gap))
+    names = {r.get("name") for r in _regions(data)}
+    for name in WEST:  # only the regions simulated: ``only_listed`` keeps its list
+        if not only or name in names:
+            _region(data, name)["legitimacy"] = max(0.0, min(1.0, base - float(gap)))
 
 
 def _shock(data: dict[str, Any], value: float) -> None:
@@ -65,23 +65,12 @@ def _shock(data: dict[str, Any], value: float) -> None:
     first Mangystau trigger on ``population.legitimacy`` (grievance = hardship × lost
     legitimacy, and G ≤ 1 − L: a hardship rise alone cannot lift grievance above 1 − L)."""
     region = _region(data, "mangystau")
-    for t in region.get("triggers", []):
-        if t.get("path") == "population.legitimacy":
-            t["_drop"] = value
-            return
-    raise ValueError("shock: the preset has no Mangystau legitimacy trigger to set")
-
-
-def _resolve_shock(data: dict[str, Any]) -> None:
-    found = [r for r in _regions(data) if r.get("name") == "mangystau"]
-    if not found:
-        return
-    region = found[0]
     base = region.get("legitimacy", data.get("population", {}).get("legitimacy", 0.82))
     for t in region.get("triggers", []):
-        drop = t.pop("_drop", None)
-        if drop is not None:
-            t["value"] = max(0.0, float(base) - drop)
+        if t.get("path") == "population.legitimacy":
+            t["value"] = max(0.0, float(base) - value)
+            return
+    raise ValueError("shock: the preset has no Mangystau legitimacy trigger to set")
 
 
 def _police_on_duty(data: dict[str, Any], value: float) -> None:
@@ -94,10 +83,9 @@ def _police_on_duty(data: dict[str, Any], value: float) -> None:
         _region(data, name)["police_per_100k"] = rows[name].police_per_100k * value
 
 
+#: Parameters set one path each (legitimacy and the west gap are set together, then the shock,
+#: which is relative to Mangystau's legitimacy).
 SETTERS: dict[str, Callable[[dict[str, Any], float], None]] = {
-    "legitimacy": _legitimacy,
-    "west_gap": _west_gap,
-    "shock": _shock,
     "network_gain": lambda d, v: set_path(d, "national.network.gain", v),
     "mobilisable_share": lambda d, v: set_path(d, "national.scale.mobilisable_share", v),
     "threshold": lambda d, v: set_path(d, "population.threshold", v),
@@ -106,8 +94,8 @@ SETTERS: dict[str, Callable[[dict[str, Any], float], None]] = {
     "credibility": lambda d, v: set_path(d, "government.concede.credibility", v),
 }
 
-#: Order in which values are applied (legitimacy before its western offset).
-ORDER = tuple(SETTERS)
+#: Every free parameter's name.
+ORDER = ("legitimacy", "west_gap", "shock", *SETTERS)
 
 
 def apply_values(data: dict[str, Any], values: dict[str, float]) -> dict[str, Any]:
@@ -116,19 +104,14 @@ def apply_values(data: dict[str, Any], values: dict[str, float]) -> dict[str, An
     Raises:
         ValueError: an unknown parameter name (the message lists the known ones).
     """
-    unknown = sorted(set(values) - set(SETTERS))
+    unknown = sorted(set(values) - set(ORDER))
     if unknown:
         raise ValueError(f"unknown free parameter(s) {unknown}; known: {', '.join(ORDER)}")
     out = copy.deepcopy(data)
-    gap = values.get("west_gap")
-    if gap is None:  # keep the preset's own western offset when legitimacy moves
-        regions = {r.get("name"): r for r in out.get("national", {}).get("regions") or []}
-        base = float(out.get("population", {}).get("legitimacy", 0.82))
-        west = regions.get(WEST[0], {}).get("legitimacy")
-        out["_west_gap"] = 0.0 if west is None else base - float(west)
-    for name in ORDER:
+    _legitimacy_and_west(out, values)
+    if "shock" in values:
+        _shock(out, float(values["shock"]))
+    for name, setter in SETTERS.items():
         if name in values:
-            SETTERS[name](out, float(values[name]))
-    out.pop("_west_gap", None)
-    _resolve_shock(out)
+            setter(out, float(values[name]))
     return out
