@@ -5,6 +5,11 @@
 
 from __future__ import annotations
 
+import contextlib
+import os
+import pickle
+import subprocess
+import sys
 import time
 from collections.abc import Sequence
 from pathlib import Path
@@ -75,11 +80,59 @@ def warm_up(scenario: Scenario) -> float:
         if w * h > WARMUP_CELLS**2 * 16:
             return 0.0
         small = scenario
+    helper = _start_activation_helper(small) if kernels_compiled(small) is False else None
     try:
         make_model(small, rng=0).run(1)
     except (ValueError, MemoryError):
         return 0.0
+    finally:
+        if helper is not None:
+            _stop_activation_helper(helper)
     return time.perf_counter() - started
+
+
+_HELPER_CODE = ("import pickle, sys; from uprising.api import compile_activation; "
+                "compile_activation(pickle.load(sys.stdin.buffer))")
+
+
+def _start_activation_helper(scenario: Scenario) -> subprocess.Popen | None:
+    """Starts a process that compiles the fast engine's ``_activate`` into Numba's cache
+    while this one compiles the rest (``engine.fast.first_compile``); None for the other
+    engines."""
+    if scenario.engine != "fast" or scenario.model == "intergroup":
+        return None
+    from uprising.engine.fast import first_compile
+
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(p for p in sys.path if p)}
+    try:
+        helper = subprocess.Popen([sys.executable, "-c", _HELPER_CODE], env=env,
+                                  stdin=subprocess.PIPE, stdout=subprocess.DEVNULL,
+                                  stderr=subprocess.DEVNULL)
+        helper.stdin.write(pickle.dumps(scenario))
+        helper.stdin.close()
+    except OSError:  # no second process: compile everything here
+        return None
+    first_compile.expect_helper(helper.wait)
+    return helper
+
+
+def _stop_activation_helper(helper: subprocess.Popen) -> None:
+    from uprising.engine.fast import first_compile
+
+    first_compile.expect_helper(None)
+    if helper.poll() is None:  # this process failed before it needed the helper
+        helper.kill()
+        helper.wait()
+
+
+def compile_activation(scenario: Scenario) -> None:
+    """The helper process's work: runs ``scenario`` until the fast scheduler has compiled
+    ``_activate`` (then stops). Called by ``warm_up`` in a second process."""
+    from uprising.engine.fast import first_compile
+
+    first_compile.helper_mode()
+    with contextlib.suppress(first_compile.ActivationCompiled):
+        make_model(scenario, rng=0).run(1)
 
 
 def params_to_overrides(params: dict[str, Any]) -> list[str]:

@@ -44,6 +44,7 @@ from uprising.engine.codes import (
     SW_TORUS,
     SW_WIDTH,
 )
+from uprising.engine.fast import first_compile
 from uprising.engine.fast.blocks import BlockPlan, block_plan
 from uprising.engine.fast.counts import classify
 from uprising.engine.fast.fieldcache import FIELDS
@@ -313,8 +314,6 @@ def run_ticks(n_ticks, rng, world, agents, views, sw, k):
     if fields is None:
         cops = np.empty(code.shape[0], dtype=dtype)
         actives = np.empty(code.shape[0], dtype=dtype)
-        build_fields(code, width, height, torus, method, r, spans, band_edges(height),
-                     build_workspace(height, width, r, threads), cops, actives)
     else:
         cops, actives = fields
     plan = block_plan(width, height, _reach(cit_offs), _reach(cop_offs))
@@ -326,13 +325,19 @@ def run_ticks(n_ticks, rng, world, agents, views, sw, k):
     stamp[:] = 0
     scratch = np.empty((threads, max(cit_offs.shape[0], cop_offs.shape[0], 1)), dtype=np.int64)
     rngs = np.empty((threads, 16), dtype=np.uint64)  # 128 bytes apart: no false sharing
+    args = (int(n_ticks), rng, code, occupant, kind, state, pos, term, arrest_cell, grievance,
+            risk, threshold, sw, float(k), geo, cops, actives, stamp,
+            np.array(plan, dtype=np.int64), lists, rngs, scratch, AHEAD)
+    first_compile.stop_if_helper(_activate, args)  # a no-op outside first_compile's helper
+    if fields is None:
+        build_fields(code, width, height, torus, method, r, spans, band_edges(height),
+                     build_workspace(height, width, r, threads), cops, actives)
+    first_compile.wait_for_helper()
     before = numba.get_num_threads()
     if plan.blocks_per_colour == 1:
         numba.set_num_threads(1)
     try:
-        out = _run(int(n_ticks), rng, code, occupant, kind, state, pos, term, arrest_cell,
-                   grievance, risk, threshold, sw, float(k), geo, cops, actives, stamp,
-                   np.array(plan, dtype=np.int64), lists, rngs, scratch, AHEAD)
+        out = _run(*args)
     finally:
         numba.set_num_threads(before)
     FIELDS.put(code, field_key, cops, actives)
