@@ -1,18 +1,31 @@
 """Exact rules of local, reversible defection with peers and sanctions (issue 15, ODD §8.1 E5).
 
-A cop defects when π = a + β·q − σ·(1 − q) > θ_i·ℓ: a is the active share of the citizens in
+A cop defects when π = a + β·q − σ·(1 − q_σ) > θ_i·ℓ: a is the active share of the citizens in
 its view, q the share of defectors among the security forces in view, β the peer weight, σ the
-sanction. A defector returns when π < return_fraction·θ_i·ℓ (reversible). Foreign cops never
-defect, and a density change never removes a defector.
+sanction, q_σ = q (``sanction_scope: view``) or the force-wide share Q (``force``). A defector
+returns when π < return_fraction·θ_i·ℓ (reversible). Foreign cops never defect, and a density
+change never removes a defector.
 """
 
 from __future__ import annotations
 
+import numpy as np
 import pytest
 
 from uprising import Model
-from uprising.engine.codes import ACTIVE, F_FOREIGN, K_COP, K_DEFECTOR, S_ACTIVE
-from uprising.engine.mechanisms import defection_pressure
+from uprising.engine.codes import (
+    ACTIVE,
+    F_FOREIGN,
+    K_CITIZEN,
+    K_COP,
+    K_DEFECTOR,
+    S_ACTIVE,
+    S_DEAD,
+    S_JAILED,
+    S_OFF,
+    S_QUIET,
+)
+from uprising.engine.mechanisms import defection_pressure, force_defected_share
 from uprising.testing import handmade_world
 
 
@@ -38,11 +51,38 @@ def _defect(m: Model, slot: int) -> None:
 
 
 def test_pressure_formula() -> None:
-    assert defection_pressure(2, 2, 0, 0, 0.0, 0.0) == pytest.approx(0.5)
-    assert defection_pressure(2, 2, 1, 1, 0.4, 0.0) == pytest.approx(0.5 + 0.4 * 0.5)
-    assert defection_pressure(2, 2, 3, 0, 0.4, 0.3) == pytest.approx(0.5 - 0.3)
-    assert defection_pressure(2, 2, 0, 2, 0.4, 0.3) == pytest.approx(0.5 + 0.4)  # q = 1
-    assert defection_pressure(0, 0, 0, 0, 1.0, 1.0) == pytest.approx(-1.0)  # nobody in view
+    view = -1.0  # the sanction weakened by q, the share defected in view
+    assert defection_pressure(2, 2, 0, 0, 0.0, 0.0, view) == pytest.approx(0.5)
+    assert defection_pressure(2, 2, 1, 1, 0.4, 0.0, view) == pytest.approx(0.5 + 0.4 * 0.5)
+    assert defection_pressure(2, 2, 3, 0, 0.4, 0.3, view) == pytest.approx(0.5 - 0.3)
+    assert defection_pressure(2, 2, 0, 2, 0.4, 0.3, view) == pytest.approx(0.5 + 0.4)  # q = 1
+    assert defection_pressure(0, 0, 0, 0, 1.0, 1.0, view) == pytest.approx(-1.0)  # nobody
+    # sanction_scope = force: the force-wide share Q replaces q in the sanction term only
+    assert defection_pressure(2, 2, 0, 2, 0.4, 0.3, 0.0) == pytest.approx(0.5 + 0.4 - 0.3)
+    assert defection_pressure(2, 2, 3, 0, 0.4, 0.3, 0.5) == pytest.approx(0.5 - 0.15)
+
+
+def test_force_defected_share_counts_alive_defectors_and_cops_on_duty() -> None:
+    kind = np.array([K_CITIZEN, K_CITIZEN, K_COP, K_COP, K_COP, K_DEFECTOR, K_DEFECTOR], np.int8)
+    state = np.array([S_ACTIVE, S_QUIET, S_QUIET, S_OFF, S_QUIET, S_JAILED, S_DEAD], np.int8)
+    # cops on duty 2 (one is off duty), defectors alive 1 (one jailed, one dead): Q = 1/3
+    assert force_defected_share(kind, state) == pytest.approx(1 / 3)
+    assert force_defected_share(kind[:2], state[:2]) == 0.0
+
+
+@pytest.mark.parametrize(("scope", "defects"), [("view", True), ("force", False)])
+def test_force_wide_sanction_holds_where_a_unit_has_gone_over(scope: str, defects: bool) -> None:
+    # θ = 0.5, σ = 0.3, β = 0. The cop at (7, 7) sees 3 actives of 5 citizens (the defector at
+    # (9, 9) included): a = 0.6, and no loyal cop: q = 1. In view scope the sanction is gone:
+    # π = 0.6 > 0.5. Three loyal cops far away (out of view) keep the force-wide share at
+    # Q = 1/5: π = 0.6 − 0.3·(1 − 0.2) = 0.36 < 0.5, it stays.
+    m = _crowd_world(["defection.threshold={dist: constant, value: 0.5}",
+                      "defection.sanction=0.3", f"defection.sanction_scope={scope}"],
+                     cops=[(7, 7), (9, 9), (0, 0), (0, 14), (14, 0)])
+    cop, other = m.state.n_citizens, m.state.n_citizens + 1
+    _defect(m, other)
+    m.step()
+    assert bool(m.state.kind[cop] == K_DEFECTOR) is defects
 
 
 # Citizens: two active (held active by hardship 1 below), two quiet: a = 1/2.

@@ -100,7 +100,9 @@ M_FIRE = 20  # per activation: probability a cop with violent actives in view fi
 M_FIRE_LETHALITY = 21  # share of fire casualties who die (the others are injured)
 M_FIRE_BYSTANDER = 22  # share of shots that hit a quiet citizen in view (when there is one)
 M_POLICE_LETHALITY = 23  # share of police casualties who die (the others are injured)
-N_MECH = 24
+M_DEFECT_SANCTION_FORCE = 24  # 1: σ enforced in proportion to 1 − Q (Q: the lattice's
+# defected share of its security forces, at the start of the tick) instead of 1 − q
+N_MECH = 25
 
 # -- per-tick count columns (Model I) -----------------------------------------------------------
 COUNT_COLUMNS = ("quiet", "active", "jailed", "cops", "arrests", "releases")

@@ -17,6 +17,7 @@ from uprising.engine.codes import (
     ARREST_ROUND_HALF_EVEN,
     COP,
     F_MOBILISER,
+    K_COP,
     K_DEFECTOR,
     M_DEFECT_RETURN,
     M_LOYALTY_SCALE,
@@ -24,6 +25,8 @@ from uprising.engine.codes import (
     M_OUT_WEIGHT,
     N_MECH,
     QUIET,
+    S_DEAD,
+    S_OFF,
     TARGET,
 )
 from uprising.engine.lattice import wrap
@@ -115,14 +118,31 @@ def security_census(code, occupant, kind, cell, spans, width, height, torus):
 
 
 @numba.njit(inline="always")
-def defection_pressure(actives, quiet, cops, defectors, peer, sanction):
-    """Returns π = a + β·q − σ·(1 − q): a the local active share of citizens in view, q the
+def defection_pressure(actives, quiet, cops, defectors, peer, sanction, force_q):
+    """Returns π = a + β·q − σ·(1 − q_σ): a the local active share of citizens in view, q the
     share of defectors among the security forces in view (cops + defectors; 0 if none), β the
-    peer weight, σ the sanction (enforced less the more of one's peers have defected)."""
+    peer weight, σ the sanction, enforced less the more of the force has defected: q_σ = q (in
+    view) when ``force_q`` < 0, else q_σ = ``force_q`` (the lattice's whole force)."""
     a = local_active_share(actives, quiet)
     forces = cops + defectors
     q = defectors / forces if forces > 0 else 0.0
-    return a + peer * q - sanction * (1.0 - q)
+    q_sanction = q if force_q < 0.0 else force_q
+    return a + peer * q - sanction * (1.0 - q_sanction)
+
+
+@numba.njit(cache=True)
+def force_defected_share(kind, state):
+    """Returns Q = D / (C + D): D former cops alive (free or jailed), C cops on duty (foreign
+    ones included); 0 when both are 0."""
+    cops = 0
+    defectors = 0
+    for a in range(kind.shape[0]):
+        if kind[a] == K_DEFECTOR:
+            defectors += state[a] != S_DEAD
+        elif kind[a] == K_COP:
+            cops += state[a] < S_OFF
+    total = cops + defectors
+    return defectors / total if total > 0 else 0.0
 
 
 @numba.njit(inline="always")

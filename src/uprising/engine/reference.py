@@ -24,6 +24,7 @@ from uprising.engine.codes import (
     M_DEFECT_RETURN,
     M_DEFECT_REVERSIBLE,
     M_DEFECT_SANCTION,
+    M_DEFECT_SANCTION_FORCE,
     M_DEFECTION,
     M_FIRE,
     M_IN_GROUP,
@@ -51,6 +52,7 @@ from uprising.engine.lattice import count_view
 from uprising.engine.mechanisms import (
     default_mech,
     defection_pressure,
+    force_defected_share,
     reluctance_skip_probability,
     security_census,
 )
@@ -123,7 +125,11 @@ def run_ticks_mech(n_ticks, rng, world, agents, mechanisms, views, sw, k, mech):
     fire = violence and mech[M_FIRE] > 0.0
     hits = np.zeros(4, dtype=np.int64)  # protesters killed, injured; bystanders killed, injured
     sanction = mech[M_DEFECT_SANCTION]
+    force_wide = defection and mech[M_DEFECT_SANCTION_FORCE] == 1.0
+    force_q = -1.0  # σ enforced by the share defected in view (force_wide: in the lattice)
     for t in range(n_ticks):
+        if force_wide:
+            force_q = force_defected_share(kind, state)
         arrests = 0
         releases = 0
         reluctant = 0
@@ -147,7 +153,8 @@ def run_ticks_mech(n_ticks, rng, world, agents, mechanisms, views, sw, k, mech):
                     cops_v, act_v, quiet_v, def_v = security_census(
                         code, occupant, kind, pos[a], cop_spans, width, height, torus
                     )
-                    pressure = defection_pressure(act_v, quiet_v, cops_v, def_v, peer, sanction)
+                    pressure = defection_pressure(act_v, quiet_v, cops_v, def_v, peer, sanction,
+                                                  force_q)
                     if defection and pressure > defect_threshold[a] * loyalty_scale:
                         kind[a] = K_DEFECTOR
                         _set_civilian_state(code, pos, state, a, join_crowd)
@@ -213,7 +220,8 @@ def run_ticks_mech(n_ticks, rng, world, agents, mechanisms, views, sw, k, mech):
                     cops_v, act_v, quiet_v, def_v = security_census(
                         code, occupant, kind, pos[a], cop_spans, width, height, torus
                     )
-                    pressure = defection_pressure(act_v, quiet_v, cops_v, def_v, peer, sanction)
+                    pressure = defection_pressure(act_v, quiet_v, cops_v, def_v, peer, sanction,
+                                                  force_q)
                     if pressure < defect_threshold[a] * loyalty_scale * mech[M_DEFECT_RETURN]:
                         kind[a] = K_COP
                         state[a] = S_QUIET

@@ -79,9 +79,10 @@ class Reluctance(Frozen):
 
 
 class Defection(Frozen):
-    """Cops change sides when the local pressure π = a + β·q − σ·(1 − q) exceeds their
+    """Cops change sides when the local pressure π = a + β·q − σ·(1 − q_σ) exceeds their
     threshold θ_i·ℓ (a: active share of citizens in view, q: share of defectors among the
-    security forces in view); docs/ODD.md §8.1 E5."""
+    security forces in view, q_σ = q or the force-wide share, ``sanction_scope``);
+    docs/ODD.md §8.1 E4."""
 
     enabled: bool = False
     threshold: Distribution = Field(
@@ -102,6 +103,12 @@ class Defection(Frozen):
     sanction: float = Field(
         0.0, ge=0.0, le=10.0,
         description="σ: expected sanction for defecting, enforced in proportion to 1 − q",
+    )
+    sanction_scope: Literal["view", "force"] = Field(
+        "view",
+        description="whose defection weakens the sanction: view = q, the defected share of the "
+        "security forces in view; force = Q, the defected share of the lattice's (region's) "
+        "whole force at the start of the tick",
     )
 
 

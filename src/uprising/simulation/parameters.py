@@ -20,6 +20,7 @@ from uprising.engine.codes import (
     M_DEFECT_RETURN,
     M_DEFECT_REVERSIBLE,
     M_DEFECT_SANCTION,
+    M_DEFECT_SANCTION_FORCE,
     M_DEFECTION,
     M_FIRE,
     M_FIRE_BYSTANDER,
@@ -233,6 +234,7 @@ class Parameters:
         m[M_DEFECT_RETURN] = sc.defection.return_fraction
         m[M_DEFECT_PEER] = sc.defection.peer_weight
         m[M_DEFECT_SANCTION] = self.values["defection.sanction"]
+        m[M_DEFECT_SANCTION_FORCE] = float(sc.defection.sanction_scope == "force")
         m[M_VIOLENCE] = float(sc.violence.enabled)
         m[M_VIOLENCE_CROWD] = sc.violence.crowd_threshold
         m[M_DAMAGE] = sc.violence.damage_per_tick
