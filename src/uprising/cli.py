@@ -42,6 +42,7 @@ from uprising.terminal import (
     print_error,
     print_events,
     resolve,
+    scenario_warnings,
     summary_table,
     user_errors,
 )
@@ -89,11 +90,13 @@ def _version(value: bool) -> None:
 
 @app.callback()
 def _root(
+    ctx: typer.Context,
     version: Annotated[bool, typer.Option(
         "--version", callback=_version, is_eager=True, help="Print the version and exit.")
     ] = False,
 ) -> None:
     """Fast, validated agent-based simulator of civil unrest (Epstein 2002 and extensions)."""
+    ctx.with_resource(scenario_warnings())
 
 
 ScenarioArg = Annotated[str, typer.Argument(help="Preset name (see `uprising scenarios`) or YAML.")]

@@ -12,6 +12,7 @@ import math
 import re
 import statistics
 import tempfile
+import warnings
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
@@ -25,7 +26,7 @@ from rich.table import Table
 
 from uprising.results import RunResult, dated_events
 from uprising.scenario import Scenario, load_scenario, preset_names
-from uprising.scenario.errors import ScenarioError, format_validation_error
+from uprising.scenario.errors import ScenarioError, ScenarioWarning, format_validation_error
 
 EXIT_USAGE = 2
 
@@ -60,6 +61,26 @@ def user_errors() -> Iterator[None]:
         yield
     except (ScenarioError, ValidationError) as exc:
         fail(error_message(exc))
+
+
+@contextmanager
+def scenario_warnings() -> Iterator[None]:
+    """Returns a context in which each ScenarioWarning prints as one ``warning: ...`` line on
+    stderr (once per message, no source line); other warnings keep Python's format."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("default", ScenarioWarning)
+        shown = warnings.showwarning
+
+        def show(message: Warning | str, category: type[Warning], *args: Any,
+                 **kwargs: Any) -> None:
+            if issubclass(category, ScenarioWarning):
+                err_console.print(f"warning: {message}", style="yellow", markup=False,
+                                  highlight=False, soft_wrap=True)
+            else:
+                shown(message, category, *args, **kwargs)
+
+        warnings.showwarning = show
+        yield
 
 
 def field_paths(model: type = Scenario, prefix: str = "") -> list[str]:

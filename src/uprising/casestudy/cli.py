@@ -23,7 +23,13 @@ from rich.console import Console
 from rich.table import Table
 
 from uprising.scenario.errors import ScenarioError, format_validation_error, shorten
-from uprising.scenario.evidence import KINDS, EvidenceRow, evidence_problems, explain
+from uprising.scenario.evidence import (
+    KINDS,
+    SWITCHED_OFF,
+    EvidenceRow,
+    evidence_problems,
+    explain,
+)
 
 EXIT_USAGE = 2
 #: Longest source shown in the table form (csv and markdown show it in full).
@@ -75,6 +81,15 @@ def _counts(rows: list[EvidenceRow]) -> str:
     return ", ".join(f"{kind} {counts[kind]}" for kind in (*KINDS, "missing") if counts[kind])
 
 
+def _inert_lines(rows: list[EvidenceRow]) -> dict[str, list[str]]:
+    """Returns {why: paths} of the inert values, in the order first met."""
+    out: dict[str, list[str]] = {}
+    for row in rows:
+        if row.inert:
+            out.setdefault(row.inert_reason or SWITCHED_OFF, []).append(row.path)
+    return out
+
+
 def _markdown(records: list[dict[str, str]]) -> str:
     def cell(text: str) -> str:
         return text.replace("|", "\\|").replace("\n", " ")
@@ -116,7 +131,7 @@ def explain_cmd(
         rows = explain(scenario)
         missing, unknown = evidence_problems(scenario)
     records = [_record(row) for row in rows]
-    inert = [row.path for row in rows if row.inert]
+    inert = _inert_lines(rows)
     if format_ is Format.csv:
         out = io.StringIO()
         writer = csv.DictWriter(out, fieldnames=COLUMNS, lineterminator="\n")
@@ -125,15 +140,15 @@ def explain_cmd(
         sys.stdout.write(out.getvalue())
     elif format_ is Format.markdown:
         sys.stdout.write(f"{_markdown(records)}\n\nper kind: {_counts(rows)}\n")
-        if inert:
-            sys.stdout.write("\ninert (in a section switched off):\n\n")
-            sys.stdout.write("".join(f"- `{path}`\n" for path in inert))
+        for why, paths in inert.items():
+            sys.stdout.write(f"\ninert ({why}):\n\n")
+            sys.stdout.write("".join(f"- `{path}`\n" for path in paths))
     else:
         _print_table(f"evidence of {scenario}", rows)
         console = Console(highlight=False, soft_wrap=True)
         console.print(f"per kind: {_counts(rows)}", markup=False)
-        if inert:
-            console.print("inert (in a section switched off): " + ", ".join(inert), markup=False)
+        for why, paths in inert.items():
+            console.print(f"inert ({why}): " + ", ".join(paths), markup=False)
     problems = []
     if missing:
         problems.append(f"{len(missing)} values without evidence: {', '.join(missing)}")

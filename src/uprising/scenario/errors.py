@@ -79,3 +79,7 @@ def validate_as(cls: type[M], data: dict, source: str) -> M:
         return cls.model_validate(data)
     except ValidationError as exc:
         raise ScenarioError(format_validation_error(exc, source)) from None
+
+
+class ScenarioWarning(UserWarning):
+    """A scenario is valid but a setting in it does nothing; the message is meant for the user."""

@@ -15,7 +15,9 @@ is a value of the preset.
 
 A value is *inert* when it lies in a section switched off, by ``enabled: false`` or
 ``mode: off`` (in the file, or by default in the validated scenario): it is written down but
-does nothing in a run. The switch itself is not inert. Where the
+does nothing in a run. The switch itself is not inert. Values can also be inert in a section
+that is on: the external power's stakes when θ cannot change its decision
+(``uprising.scenario.stakes``); each inert row says why (``inert_reason``). Where the
 sources disagree (the seed article's 18.4 % Russians against the 2021 census's 15.5 %), the
 entry's ``note`` says which figure was used and why.
 """
@@ -40,12 +42,15 @@ from uprising.scenario.loader import (
     read_scenario_yaml,
 )
 from uprising.scenario.safe_yaml import load_yaml, read_text_file
+from uprising.scenario.stakes import inert_stakes
 
 EVIDENCE_SUFFIX = ".evidence"
 #: Top-level fields that document a preset rather than set a value.
 DOC_FIELDS = frozenset({"name", "description", "reproduces"})
 Kind = Literal["fact", "claim", "assumption", "calibrated"]
 KINDS: tuple[str, ...] = ("fact", "claim", "assumption", "calibrated")
+#: Why a value in a section switched off is inert.
+SWITCHED_OFF = "in a section switched off"
 _INDEX = re.compile(r"\[(\d+)\]")
 #: Keys that switch a section off (YAML 1.1 reads a bare ``off`` as false).
 _SWITCHES: dict[str, Callable[[Any], bool]] = {
@@ -74,6 +79,7 @@ class EvidenceRow:
     covered_by: str | None
     entry: EvidenceEntry | None
     inert: bool
+    inert_reason: str = ""
 
     @property
     def kind(self) -> str:
@@ -165,20 +171,26 @@ def inert_sections(data: dict[str, Any],
 
 
 def evidence_table(scenario_data: dict[str, Any], evidence: dict[str, EvidenceEntry],
-                   resolved: dict[str, Any] | None = None) -> list[EvidenceRow]:
+                   resolved: dict[str, Any] | None = None,
+                   inert_values: dict[str, str] | None = None) -> list[EvidenceRow]:
     """Returns one row per value of a preset's own YAML data, with its covering evidence.
 
     Args:
         scenario_data: the preset file's data (not merged with its ``base``).
         evidence: the entries of its evidence file (``load_evidence``).
         resolved: the validated scenario as plain data, for ``enabled`` defaults (optional).
+        inert_values: {path: why} of values inert in a section that is on (e.g.
+            ``stakes.inert_stakes``); a path covers the values under it.
     """
     sections = inert_sections(scenario_data, resolved)
+    inert_values = inert_values or {}
     rows = []
     for path, value in leaves(scenario_data):
         key = covering(path, evidence)
-        inert = any(_under(path, s) and path != f"{s}.{key}" for s, key in sections.items())
-        rows.append(EvidenceRow(path, value, key, evidence[key] if key else None, inert))
+        off = any(_under(path, s) and path != f"{s}.{key}" for s, key in sections.items())
+        why = SWITCHED_OFF if off else next(
+            (inert_values[k] for k in ancestors(path) if k in inert_values), "")
+        rows.append(EvidenceRow(path, value, key, evidence[key] if key else None, bool(why), why))
     return rows
 
 
@@ -254,8 +266,10 @@ def load_evidence(preset: str | Path) -> dict[str, EvidenceEntry]:
 def explain(preset: str | Path) -> list[EvidenceRow]:
     """Returns the evidence table of a preset name or YAML path (inert flags from the
     validated scenario)."""
-    resolved = load_scenario(preset).model_dump(mode="python")
-    return evidence_table(preset_data(preset), load_evidence(preset), resolved)
+    scenario = load_scenario(preset)
+    resolved = scenario.model_dump(mode="python")
+    return evidence_table(preset_data(preset), load_evidence(preset), resolved,
+                          inert_stakes(scenario))
 
 
 def evidence_problems(preset: str | Path) -> tuple[list[str], list[str]]:

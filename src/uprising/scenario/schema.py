@@ -42,6 +42,7 @@ from uprising.scenario.mechanisms import (
 )
 from uprising.scenario.national import National, check_national
 from uprising.scenario.sites import News, Site
+from uprising.scenario.stakes import warn_inert_stakes
 
 
 class World(Frozen):
@@ -293,6 +294,7 @@ class Scenario(Frozen):
                 raise ValueError(f"mobilisers.groups: unknown group {g!r}; groups: {names}")
         check_crackdown_reach(self)
         check_actor_sections(self)
+        warn_inert_stakes(self)
         check_national(self)
         check_engine(self)
         if self.neighbourhood.include_center and self.rules.self_count != "twice_if_active":
