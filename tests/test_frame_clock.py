@@ -71,3 +71,27 @@ def test_one_lattice_run_with_a_clock_has_datetimes_and_drops_the_burn_in() -> N
     assert ts["datetime"].iloc[0] == pd.Timestamp("2022-01-02T00:00", tz="Asia/Almaty")
     full = m.get_model_vars_dataframe()
     assert (ts["active"].to_numpy() == full["active"].to_numpy()[10:]).all()
+
+
+@pytest.mark.parametrize("burn_in", [12, 0])
+def test_one_lattice_burn_in_has_no_violence_damage_or_actors(burn_in: int) -> None:
+    """Ticks 1 … b settle: no violent agent, no damage, no macro actor; from b + 1 on they
+    act (the same world without burn-in has violence and a crackdown at once)."""
+    from uprising import Model
+
+    m = Model("epstein2002-run2", rng=3, overrides=[
+        "world.width=30", "world.height=30", "population.legitimacy=0.6", "ticks=40",
+        "violence={enabled: true, crowd_threshold: 3, targets: 4, damage_per_tick: 0.05}",
+        "government={mode: rule, crackdown: {threshold: 0.05, police_factor: 1.2}}",
+        "clock={start: '2022-01-02T00:00', timezone: Asia/Almaty, hours_per_tick: 3, "
+        f"burn_in_ticks: {burn_in}}}"])
+    m.run(12)
+    settled = m.get_model_vars_dataframe()["violent"].iloc[1:13]
+    if burn_in:
+        assert (settled == 0).all() and (m.state.damage == 0).all() and m.events == []
+    else:
+        assert settled.max() > 0 and m.state.damage.max() > 0
+    m.run()
+    assert m.get_model_vars_dataframe()["violent"].iloc[burn_in + 1:].max() > 0
+    assert m.state.damage.max() > 0
+    assert m.events[0]["action"] == "crackdown" and m.events[0]["tick"] > burn_in

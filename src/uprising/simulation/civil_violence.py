@@ -15,6 +15,7 @@ from uprising.engine.codes import (
     COUNT_COLUMNS,
     F_MOBILISER,
     K_COP,
+    M_VIOLENCE,
     MECH_COLUMNS,
     S_ACTIVE,
     S_JAILED,
@@ -105,6 +106,7 @@ class Model(LatticeSimulation):
         self.mech = self.parameters.mech()
         self.columns = _columns(s)
         self.actors: list[Any] = build_actors(s)
+        self._burn_in = s.clock.burn_in_ticks if s.clock is not None else 0  # ticks 1 … b
         self._record(self._counts_row(self._current_counts(), 0))
 
     def _check_scenario(self, scenario: Scenario) -> None:
@@ -202,8 +204,10 @@ class Model(LatticeSimulation):
             self._apply_changes(self.timeline.changes_at(nxt))
             for ev in self.timeline.concessions_at(nxt):
                 self.concede(ev)
-        for actor in self.actors:
-            actor.before_tick(self, nxt)
+        settling = nxt <= self._burn_in  # burn-in: no macro actor, no violence (``_kernel``)
+        if not settling:
+            for actor in self.actors:
+                actor.before_tick(self, nxt)
         signalling = self.parameters.signals_alive(nxt)
         demands = self.parameters.demands
         if demands:
@@ -214,7 +218,7 @@ class Model(LatticeSimulation):
         if signalling or demands or coupled:
             self._refresh_citizens()
         return (scripted or bool(self.actors) or signalling or demands or waiting
-                or self._per_group)
+                or self._per_group or settling)
 
     def _police_flee(self) -> None:
         """Police near a newly destroyed (seized) target leave duty; logged for the government."""
@@ -259,9 +263,13 @@ class Model(LatticeSimulation):
             )
             mech = np.zeros((n_ticks, len(MECH_COLUMNS)), dtype=np.int64)
             return np.hstack([base, mech]), n_ticks
+        mech = self.mech
+        if self.tick < self._burn_in:  # one burn-in tick (they run one by one): no violence,
+            mech = mech.copy()  # so no damage and no casualties before the clock's start
+            mech[M_VIOLENCE] = 0.0
         counts = ref.run_ticks_mech(
             n_ticks, self.kernel_rng, st.world(), st.agents(), st.mechanisms(), cfg.views,
-            self.switches, cfg.k, self.mech,
+            self.switches, cfg.k, mech,
         )
         return counts, n_ticks
 
