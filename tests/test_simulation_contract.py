@@ -137,3 +137,24 @@ def test_one_override_may_be_a_string() -> None:
     assert m.scenario.police.density == 0.05
     assert m.scenario == Model("epstein2002-run1", rng=0,
                                overrides=["police.density=0.05"]).scenario
+
+
+def test_a_fast_fork_keeps_the_compact_layout() -> None:
+    """The fast engine's one-value arrays (stride 0) stay so in a fork, with their writability,
+    and still belong to the fork alone: the kernels see the same types (no second compilation)
+    and the fork costs no extra memory."""
+    import numpy as np
+
+    m = _model("epstein2002-run1", ["engine=fast"])
+    m.run(2)
+    f = m.fork()
+    compact = [k for k, v in vars(m.state).items()
+               if isinstance(v, np.ndarray) and v.ndim == 1 and v.size and v.strides == (0,)]
+    assert "threshold" in compact
+    for name in compact:
+        a, b = getattr(m.state, name), getattr(f.state, name)
+        assert b.strides == (0,) and b.flags.writeable == a.flags.writeable
+        np.testing.assert_array_equal(a, b)
+    before = float(m.state.threshold[0])
+    f.state.threshold[:] = before + 0.25
+    assert float(m.state.threshold[0]) == before

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -73,6 +74,23 @@ class WorldState:
     alienation: np.ndarray = field(default_factory=lambda: np.zeros(0))
     # int8 per target: ≠ 0 while guarded (takes no damage); shorter than damage = the rest unguarded
     guarded: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int8))
+
+    def __deepcopy__(self, memo: dict) -> WorldState:
+        """Returns a deep copy in which an array whose elements share one memory cell (the
+        fast engine's compact layout: stride 0) stays so, with its writability: a fork keeps
+        the original's memory and the kernels' signatures (a contiguous copy would make Numba
+        compile the fast kernels again)."""
+        out = copy.copy(self)
+        memo[id(self)] = out
+        for name, value in vars(self).items():
+            shared = isinstance(value, np.ndarray) and value.ndim == 1 and value.size > 0
+            if shared and value.strides == (0,):
+                cell = np.array(value[:1])
+                setattr(out, name, np.lib.stride_tricks.as_strided(
+                    cell, shape=value.shape, strides=(0,), writeable=value.flags.writeable))
+            else:
+                setattr(out, name, copy.deepcopy(value, memo))
+        return out
 
     def world(self) -> World:
         """Returns the lattice arrays as the kernels' ``World`` bundle (views, not copies)."""
