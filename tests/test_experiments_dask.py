@@ -53,15 +53,24 @@ class Cluster:
         return proc
 
     def close(self) -> None:
-        self.client.close()
-        for proc in reversed(self.procs):
-            if proc.poll() is None:
+        """Shuts the scheduler and its workers down through the client, then ends what is
+        still running: SIGTERM, and SIGKILL after 3 s (a process sent only SIGTERM used to
+        linger up to 20 s, idle time of the suite)."""
+        try:
+            self.client.shutdown()
+        finally:
+            self.client.close()
+        for proc in self.procs:
+            try:
+                proc.wait(timeout=2)
+            except subprocess.TimeoutExpired:
                 proc.terminate()
         for proc in self.procs:
             try:
-                proc.wait(timeout=20)
+                proc.wait(timeout=3)
             except subprocess.TimeoutExpired:
                 proc.kill()
+                proc.wait()
 
 
 @pytest.fixture(scope="module")
