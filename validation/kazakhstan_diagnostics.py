@@ -7,7 +7,9 @@ median (nothing refitted; 30 seeds per setting, the same seeds in every setting)
 
 * ``national.scale.people_per_agent`` 40 (shipped), 20, 10 — 4× the agents at 10;
 * the network gain 0 … 12 (posterior 10.5) — where does protest leave Mangystau?
-* the mobilisable share 0.3 % (posterior, at its structural bound), 0.6 %, 1.2 %.
+* the mobilisable share 0.3 % (posterior, at its structural bound), 0.6 %, 1.2 %;
+* the news delays (``national.network.base_delay_hours`` and ``media_delay_hours`` together,
+  assumptions) 3 h (shipped), 12 h and 24 h.
 
 Per setting: median regions with protest on 3 and 4 January (record 8 and 11), Mangystau alone
 first (share of seeds), share of seeds in which protest reaches more than 3 regions by 4
@@ -39,6 +41,7 @@ SWEEPS: list[tuple[str, str, list[float]]] = [
     ("people per agent", "national.scale.people_per_agent", [40, 20, 10]),
     ("network gain", "network_gain", [0, 2, 4, 6, 7, 8, 9, 10.5, 12]),
     ("mobilisable share", "mobilisable_share", [0.003, 0.006, 0.012]),
+    ("news delays (h)", "national.network.delays", [3, 12, 24]),
 ]
 
 
@@ -46,7 +49,10 @@ def one(job: tuple[str, float, int, dict[str, float]]) -> dict[str, float]:
     """Returns the statistics of one run with ``key`` set to ``value``."""
     key, value, seed, median = job
     values, overrides = dict(median), {}
-    if "." in key:
+    if key == "national.network.delays":  # the base and the media delay together
+        overrides["national.network.base_delay_hours"] = value
+        overrides["national.network.media_delay_hours"] = value
+    elif "." in key:
         overrides[key] = int(value)
     else:
         values[key] = value
