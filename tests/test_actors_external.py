@@ -9,6 +9,7 @@ import pytest
 from uprising.api import make_model
 from uprising.scenario import load_scenario
 from uprising.scenario.actors import ExternalPower, intervention_threshold, stakes_index
+from uprising.scenario.errors import ScenarioWarning
 
 #: The seed article's figures: ~7,000 km border, Baikonur + Sary Shagan, 18.4 % ethnic Russians.
 ARTICLE = {"border_km": 7000, "strategic_sites": 2, "diaspora_share": 0.184}
@@ -124,9 +125,11 @@ def test_instability_trigger_waits_for_start_tick_but_a_request_does_not(scripte
                                              "delay_ticks": 1})
     m.run(11)
     assert m.actions() == [(6, "decide"), (7, "arrive")]
-    m = scripted([300] * 12,
-                 government={"mode": "script", "request_help": {},
-                             "script": [{"at": 3, "action": "request_help"}]},
-                 external_power={"enabled": True, **ARTICLE, "start_tick": 6, "delay_ticks": 1})
+    with pytest.warns(ScenarioWarning, match="request decides first"):  # stakes inert here
+        m = scripted([300] * 12,
+                     government={"mode": "script", "request_help": {},
+                                 "script": [{"at": 3, "action": "request_help"}]},
+                     external_power={"enabled": True, **ARTICLE, "start_tick": 6,
+                                     "delay_ticks": 1})
     m.run(11)
     assert m.actions() == [(3, "request_help"), (3, "decide"), (4, "arrive")]
