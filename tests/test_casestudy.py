@@ -37,6 +37,13 @@ def test_apply_values_keeps_a_listed_country_listed():
                for r in data["national"]["regions"])
 
 
+def test_news_delay_sets_the_network_and_media_delays():
+    data = apply_values(raw_scenario("kazakhstan-2022"), {"news_delay": 12.0})
+    net = data["national"]["network"]
+    assert (net["base_delay_hours"], net["media_delay_hours"]) == (12.0, 12.0)
+    assert net["speed_kmh"] == raw_scenario("kazakhstan-2022")["national"]["network"]["speed_kmh"]
+
+
 def test_unknown_free_parameter_is_named():
     with pytest.raises(ValueError, match=r"unknown free parameter.*nonsense"):
         apply_values(raw_scenario("kazakhstan-2022"), {"nonsense": 1.0})

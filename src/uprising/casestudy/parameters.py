@@ -83,6 +83,13 @@ def _police_on_duty(data: dict[str, Any], value: float) -> None:
         _region(data, name)["police_per_100k"] = rows[name].police_per_100k * value
 
 
+def _news_delay(data: dict[str, Any], value: float) -> None:
+    """The hours before news of a region's protest reaches others: the network's base delay
+    and the national media's delay, set together (the distance term ``speed_kmh`` stays)."""
+    set_path(data, "national.network.base_delay_hours", value)
+    set_path(data, "national.network.media_delay_hours", value)
+
+
 #: Parameters set one path each (legitimacy and the west gap are set together, then the shock,
 #: which is relative to Mangystau's legitimacy).
 SETTERS: dict[str, Callable[[dict[str, Any], float], None]] = {
@@ -92,6 +99,7 @@ SETTERS: dict[str, Callable[[dict[str, Any], float], None]] = {
     "police_on_duty": _police_on_duty,
     "sweep_rate": lambda d, v: set_path(d, "national.detention.sweep.per_tick", v),
     "credibility": lambda d, v: set_path(d, "government.concede.credibility", v),
+    "news_delay": _news_delay,
 }
 
 #: Every free parameter's name.
