@@ -46,17 +46,16 @@ def _legitimacy_and_west(data: dict[str, Any], values: dict[str, float]) -> None
         return
     pop = data.setdefault("population", {})
     now = float(pop.get("legitimacy", 0.82))
+    listed = {r.get("name"): r for r in _regions(data)}
     gap = values.get("west_gap")
     if gap is None:
-        listed = {r.get("name"): r for r in _regions(data)}
         west = listed.get(WEST[0], {}).get("legitimacy")
         gap = 0.0 if west is None else now - float(west)
     base = float(values.get("legitimacy", now))
     pop["legitimacy"] = base
     only = bool(data.get("national", {}).get("only_listed"))
-    names = {r.get("name") for r in _regions(data)}
     for name in WEST:  # only the regions simulated: ``only_listed`` keeps its list
-        if not only or name in names:
+        if not only or name in listed:
             _region(data, name)["legitimacy"] = max(0.0, min(1.0, base - float(gap)))
 
 
