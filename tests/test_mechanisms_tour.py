@@ -7,6 +7,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from uprising import Model
 from uprising.api import run_scenario
 from uprising.plotting import default_extra_columns, plot_timeseries
 from uprising.testing.paired import paired_effect
@@ -34,31 +35,42 @@ def test_mechanisms_tour_switches_each_mechanism_on(tmp_path: Path) -> None:
     assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
 
 
-def _story(seeds: range) -> tuple[list[float], list[float], list[float], list[float]]:
-    pre, trigger, middle, end = [], [], [], []
+def _story(seeds: range) -> tuple[list[float], list[float], list[float], list[float], list[float]]:
+    """Per seed: mean actives before, during the trigger, in the middle and at the end, and
+    the largest share of cop slots held by former cops over the run."""
+    pre, trigger, middle, end, defected = [], [], [], [], []
     for s in seeds:
-        a = run_scenario("mechanisms-tour", seed=s).timeseries["active"].to_numpy(dtype=float)
+        m = Model("mechanisms-tour", rng=s)
+        m.run()
+        ts = m.get_model_vars_dataframe()
+        a = ts["active"].to_numpy(dtype=float)
         pre.append(a[50:100].mean())
         trigger.append(a[100:150].mean())
         middle.append(a[150:260].mean())
         end.append(a[270:401].mean())
-    return pre, trigger, middle, end
+        slots = len(m.state.kind) - m.state.n_citizens
+        defected.append(float(ts["defected"].max()) / slots)
+    return pre, trigger, middle, end, defected
 
 
 def test_tour_story_shape_fast() -> None:
     # Activity rises after the trigger (t 100–149 vs 50–99) and falls after the intervention
-    # (t 270–400 vs 150–259): paired differences over 6 seeds, 95 % CI excludes 0.
-    pre, trigger, middle, end = _story(range(6))
+    # (t 270–400 vs 150–259): paired differences over 6 seeds, 95 % CI excludes 0. Defection
+    # stays local: the mean over seeds of the largest defected share is below 10 %.
+    pre, trigger, middle, end, defected = _story(range(6))
     assert paired_effect(pre, trigger).low > 0
     assert paired_effect(middle, end).high < 0
+    assert np.mean(defected) < 0.10
 
 
 @pytest.mark.slow
 def test_tour_story_shape_fifty_seeds() -> None:
-    # Rise after the trigger in ≥ 90 % of 50 seeds; fall after the intervention in ≥ 70 %.
-    pre, trigger, middle, end = _story(range(50))
+    # Rise after the trigger in ≥ 90 % of 50 seeds; fall after the intervention in ≥ 70 %;
+    # former cops hold < 10 % of the cop slots at all times in ≥ 90 % of seeds (issue 15).
+    pre, trigger, middle, end, defected = _story(range(50))
     assert np.mean(np.array(trigger) > np.array(pre)) >= 0.9
     assert np.mean(np.array(end) < np.array(middle)) >= 0.7
+    assert np.mean(np.array(defected) < 0.10) >= 0.9
 
 
 def test_mechanisms_tour_sites_has_one_series_per_city(tmp_path: Path) -> None:
