@@ -45,7 +45,7 @@ SWEEPS: list[tuple[str, str, list[float]]] = [
 ]
 
 
-def one(job: tuple[str, float, int, dict[str, float]]) -> dict[str, float]:
+def one(job: tuple[str, float | str, int, dict[str, float]]) -> dict[str, float]:
     """Returns the statistics of one run with ``key`` set to ``value``."""
     key, value, seed, median = job
     values, overrides = dict(median), {}
@@ -53,7 +53,8 @@ def one(job: tuple[str, float, int, dict[str, float]]) -> dict[str, float]:
         overrides["national.network.base_delay_hours"] = value
         overrides["national.network.media_delay_hours"] = value
     elif "." in key:
-        overrides[key] = int(value)
+        integral = not isinstance(value, str) and float(value).is_integer()
+        overrides[key] = int(value) if integral else value
     else:
         values[key] = value
     daily = run_daily(CASE, values, overrides, np.random.SeedSequence([2026, seed]))

@@ -5,8 +5,10 @@ Story windows (fixed with the preset): quiet before the trigger (t 50–99), tri
 curfew (t 200–259), crackdown, request and intervention (t 260, arrival t 270), end (t 270–400).
 Shape: activity rises after the trigger (mean actives t 100–149 > t 50–99) and falls after the
 intervention (mean t 270–400 < mean t 150–259). Ablations: each mechanism switched off in
-turn (six of them: mobilisers-off and elite-off were dropped for the 2-core budget), the same
-50 seeds (paired), outcome mean actives t 100–400 and deaths (protesters and
+turn (eleven arms: two-dimensional demands, the concession's credibility, defection, fire,
+deterrence, the outside power, mobilisers, the elite split, reluctance, the curfew, the
+blackout; not violence itself, which the story is about, nor the group split), the same 50
+seeds (paired), outcome mean actives t 100–400 and deaths (protesters and
 bystanders, t 1–400). Writes validation/results/tour-story.md and docs/img/mechanisms-tour.png
 (seed 0 with its events marked). Run: ``PYTHONPATH=src python validation/tour_story.py``.
 """
@@ -32,7 +34,20 @@ ABLATIONS = {
     "defection off": ["defection.enabled=false"],
     "fire on crowds off": ["violence.casualty_rates.lethal.fire=0"],
     "deterrence off (φ = 0)": ["violence.deterrence=0"],
-    "external power off": ["external_power.enabled=false"],
+    # Not external_power.enabled=false: that removes the contingent's agent slots, which
+    # changes the activation order's random stream from tick 1 (unpaired). Without the
+    # request the power never comes, and the runs stay identical until t = 270.
+    "outside power never asked (no request)": [
+        "government.script=[{at: 200, action: emergency}, {at: 260, action: crackdown}]"],
+    "mobilisers off (share 0)": ["mobilisers.share=0"],
+    "elite split off": ["elite.enabled=false"],
+    "reluctance off": ["reluctance.enabled=false"],
+    "curfew off (no emergency)": [
+        "government.script=[{at: 260, action: crackdown}, {at: 260, action: request_help}]"],
+    "blackout off": [
+        "timeline=[{kind: scale, at: 100, path: population.hardship_scale, factor: 1.5, "
+        "group: majority}, {kind: concession, at: 150, hardship_factor: 0.6666666666666666, "
+        "credibility: 0.3}]"],
 }
 
 
