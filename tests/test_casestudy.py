@@ -12,8 +12,8 @@ from uprising.casestudy.acceptance import acceptance_2022
 from uprising.casestudy.cases import case_spec
 from uprising.casestudy.fit import ablation_table, crps
 from uprising.casestudy.observables import outcomes, regions_with_protest, statistics
-from uprising.casestudy.parameters import apply_values
-from uprising.casestudy.simulate import observed_statistics, run_case_series
+from uprising.casestudy.parameters import apply_values, region_effects
+from uprising.casestudy.simulate import observed_statistics, run_case_series, run_daily
 from uprising.scenario.loader import raw_scenario
 
 
@@ -47,6 +47,40 @@ def test_news_delay_sets_the_network_and_media_delays():
 def test_unknown_free_parameter_is_named():
     with pytest.raises(ValueError, match=r"unknown free parameter.*nonsense"):
         apply_values(raw_scenario("kazakhstan-2022"), {"nonsense": 1.0})
+
+
+def test_region_spread_draws_one_offset_per_region_from_the_seed():
+    data = apply_values(raw_scenario("kazakhstan-2022"), {"legitimacy": 0.9, "shock": 0.1})
+    a = region_effects(data, 0.02, np.random.default_rng(1))
+    b = region_effects(data, 0.02, np.random.default_rng(1))
+    c = region_effects(data, 0.02, np.random.default_rng(2))
+    assert a == b and a != c
+    regions = {r["name"]: r for r in a["national"]["regions"]}
+    assert len(regions) == 17
+    listed = {r["name"]: r for r in data["national"]["regions"]}
+    shifts = {n: r["legitimacy"] - listed.get(n, {}).get("legitimacy", 0.9)
+              for n, r in regions.items()}
+    assert len({round(v, 12) for v in shifts.values()}) == 17  # each region its own offset
+    # The Mangystau shock moves with Mangystau's own legitimacy.
+    shock = [t for t in regions["mangystau"]["triggers"] if t["path"] == "population.legitimacy"]
+    assert shock[0]["value"] == pytest.approx(regions["mangystau"]["legitimacy"] - 0.1)
+    assert region_effects(data, 0.0, np.random.default_rng(1))["national"]["regions"][0][
+        "legitimacy"] == pytest.approx(data["national"]["regions"][0]["legitimacy"])
+    with pytest.raises(ValueError, match="region_spread must be a finite number >= 0"):
+        region_effects(data, -0.1, np.random.default_rng(1))
+    with pytest.raises(ValueError, match="region_spread needs the run's seed"):
+        apply_values(data, {"region_spread": 0.02})
+
+
+def test_region_spread_zero_is_the_model_without_it():
+    values = {"legitimacy": 0.95, "network_gain": 8.0}
+    plain = run_daily("kazakhstan-2022", values, {}, 3)
+    zero = run_daily("kazakhstan-2022", {**values, "region_spread": 0.0}, {}, 3)
+    pd.testing.assert_frame_equal(plain, zero)
+    again = run_daily("kazakhstan-2022", {**values, "region_spread": 0.05}, {}, 3)
+    assert not again.equals(plain)
+    pd.testing.assert_frame_equal(
+        again, run_daily("kazakhstan-2022", {**values, "region_spread": 0.05}, {}, 3))
 
 
 def _daily(participants: dict[str, list[float]], violent: list[float] | None = None

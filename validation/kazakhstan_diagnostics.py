@@ -57,7 +57,11 @@ def one(job: tuple[str, float | str, int, dict[str, float]]) -> dict[str, float]
         overrides[key] = int(value) if integral else value
     else:
         values[key] = value
-    daily = run_daily(CASE, values, overrides, np.random.SeedSequence([2026, seed]))
+    return stats(run_daily(CASE, values, overrides, np.random.SeedSequence([2026, seed])))
+
+
+def stats(daily: pd.DataFrame) -> dict[str, float]:
+    """Returns the diagnostics' statistics of one run's daily table."""
     counts = regions_with_protest(daily, PROTEST_PEOPLE)
     dates = sorted(daily["date"].unique())
     nat = daily[daily["region"] == NATIONAL].set_index("date")

@@ -14,6 +14,8 @@ import copy
 from collections.abc import Callable
 from typing import Any
 
+import numpy as np
+
 from uprising.scenario.national import data_rows
 from uprising.scenario.paths import set_path
 
@@ -101,8 +103,9 @@ SETTERS: dict[str, Callable[[dict[str, Any], float], None]] = {
     "news_delay": _news_delay,
 }
 
-#: Every free parameter's name.
-ORDER = ("legitimacy", "west_gap", "shock", *SETTERS)
+#: Every free parameter's name (``region_spread`` is applied by ``simulate.build``, which has
+#: the run's seed: ``region_effects``).
+ORDER = ("legitimacy", "west_gap", "shock", *SETTERS, "region_spread")
 
 
 def apply_values(data: dict[str, Any], values: dict[str, float]) -> dict[str, Any]:
@@ -115,10 +118,41 @@ def apply_values(data: dict[str, Any], values: dict[str, float]) -> dict[str, An
     if unknown:
         raise ValueError(f"unknown free parameter(s) {unknown}; known: {', '.join(ORDER)}")
     out = copy.deepcopy(data)
+    if "region_spread" in values:
+        raise ValueError("region_spread needs the run's seed: use casestudy.simulate.build")
     _legitimacy_and_west(out, values)
     if "shock" in values:
         _shock(out, float(values["shock"]))
     for name, setter in SETTERS.items():
         if name in values:
             setter(out, float(values[name]))
+    return out
+
+
+def region_effects(data: dict[str, Any], spread: float, rng: np.random.Generator) -> dict[str, Any]:
+    """Returns a copy of ``data`` with every simulated region's legitimacy shifted by its own
+    random effect ~ N(0, ``spread``), clipped to [0, 1]; a region's legitimacy triggers (the
+    Mangystau shock) move with it. Regions are drawn in the data file's order, so the same
+    seed gives the same effect to the same region whichever regions are listed.
+
+    Raises:
+        ValueError: ``spread`` is negative or not finite.
+    """
+    if not np.isfinite(spread) or spread < 0:
+        raise ValueError(f"region_spread must be a finite number >= 0; got {spread}")
+    out = copy.deepcopy(data)
+    nat = out.get("national", {})
+    rows = data_rows(nat.get("data", "kazakhstan"))
+    effects = dict(zip(rows, rng.normal(0.0, spread, len(rows)), strict=True))
+    listed = [r.get("name") for r in _regions(out)]
+    names = listed if nat.get("only_listed") else list(rows)
+    base = float(out.get("population", {}).get("legitimacy", 0.82))
+    for name in names:
+        region = _region(out, name)
+        shift = float(effects[name])
+        own = float(region.get("legitimacy", base))
+        region["legitimacy"] = min(1.0, max(0.0, own + shift))
+        for t in region.get("triggers", []):
+            if t.get("path") == "population.legitimacy":
+                t["value"] = min(1.0, max(0.0, float(t["value"]) + shift))
     return out

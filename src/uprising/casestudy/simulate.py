@@ -24,10 +24,11 @@ from uprising.casestudy.observables import (
     regions_with_protest,
     statistics,
 )
-from uprising.casestudy.parameters import apply_values
+from uprising.casestudy.parameters import apply_values, region_effects
 from uprising.scenario.loader import raw_scenario, validate
 from uprising.scenario.paths import set_path
 from uprising.simulation.national import NationalModel
+from uprising.simulation.seeds import STREAM_CASE_EFFECTS, generator, seed_sequence
 
 #: Keys of ``params`` that are not free parameters.
 RESERVED = ("case", "structural")
@@ -44,7 +45,14 @@ def build(case: str, values: dict[str, float], overrides: dict[str, Any] | None 
     data = copy.deepcopy(raw_scenario(case_spec(case).preset))
     for path, value in (overrides or {}).items():
         set_path(data, path, value)
-    return NationalModel(validate(apply_values(data, values), case), rng=seed)
+    values = dict(values)
+    spread = values.pop("region_spread", None)
+    data = apply_values(data, values)
+    if spread is not None:  # regional random effects, drawn from the run's own seed
+        ss = seed_sequence(seed, int(data.get("seed", 0)))
+        data = region_effects(data, float(spread), generator(ss, STREAM_CASE_EFFECTS))
+        seed = ss
+    return NationalModel(validate(data, case), rng=seed)
 
 
 def run_daily(case: str, values: dict[str, float], overrides: dict[str, Any] | None = None,

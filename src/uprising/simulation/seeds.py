@@ -15,6 +15,7 @@ SeedLike = int | np.random.SeedSequence | np.random.Generator | None
 STREAM_INIT = 0  # initial placement and attributes of the agents
 STREAM_KERNEL = 1  # the kernel's xoshiro state (activation order, moves, arrests, ...)
 STREAM_MACRO = 2  # macro decisions between ticks (which cops go off duty, ...)
+STREAM_CASE_EFFECTS = 900  # a case study's random effects, drawn before the model is built
 #: Offset added to a site's index, so site streams never coincide with a single-site run's.
 SITE_KEY_OFFSET = 1000
 
