@@ -26,23 +26,11 @@ import os
 from pathlib import Path
 
 import numpy as np
-
-from uprising import Model
+from tour_defection import LIMIT, RULES, SEEDS, largest_defected_share
 
 ROOT = Path(__file__).resolve().parents[1]
-SEEDS = range(50)
-RULES = ("floor", "round_half_even", "round_half_up", "literal")
 LOWS = (0.3, 0.4, 0.5, 0.6)
-LIMIT = 0.10
 TARGET = 0.90
-
-
-def largest_defected_share(job: tuple[int, tuple[str, ...]]) -> float:
-    seed, overrides = job
-    m = Model("mechanisms-tour", rng=seed, overrides=list(overrides))
-    m.run()
-    slots = len(m.state.kind) - m.state.n_citizens
-    return float(m.get_model_vars_dataframe()["defected"].max()) / slots
 
 
 def main() -> None:
