@@ -31,3 +31,26 @@ def test_a_prediction_is_written_once(tmp_path):
     assert json.loads(path.read_text())["case"] == "x"
     write_prediction({"case": "y"}, path, "again", force=True)
     assert json.loads(path.read_text())["case"] == "y"
+
+
+def test_2019_carries_the_2022_news_delay_and_regional_effects_but_not_the_shock(monkeypatch):
+    from uprising.casestudy import prediction
+
+    base = {"legitimacy": 0.95, "network_gain": 4.0}
+    plain = prediction.run_2019(base, 5)
+    # The 2019 preset's own delays are 3 h and a zero spread draws no offset: the same run.
+    assert prediction.run_2019({**base, "news_delay": 3.0, "region_spread": 0.0}, 5) == plain
+    # 2022-only parameters are dropped.
+    assert prediction.run_2019({**base, "shock": 0.2, "sweep_rate": 0.04}, 5) == plain
+    # A regional spread from the 2022 posterior reaches the three cities.
+    assert prediction.run_2019({**base, "region_spread": 0.05}, 5) != plain
+    seen = {}
+
+    def capture(case, values, overrides, seed):
+        seen.update(values)
+        raise RuntimeError("stop")
+
+    monkeypatch.setattr(prediction, "build", capture)
+    with pytest.raises(RuntimeError, match="stop"):
+        prediction.run_2019({**base, "news_delay": 12.0, "region_spread": 0.02, "shock": 0.1}, 5)
+    assert seen == {**base, "news_delay": 12.0, "region_spread": 0.02}

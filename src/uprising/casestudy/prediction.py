@@ -17,9 +17,10 @@ from uprising.casestudy.observables import NATIONAL, daily_national
 from uprising.casestudy.simulate import build
 
 #: The behavioural parameters carried over from 2022 (the others are 2022-specific: the
-#: LPG price shock and the post-peak sweep).
+#: LPG price shock and the post-peak sweep). ``news_delay`` and ``region_spread`` are carried
+#: only by a posterior that fitted them (the shipped round-2 posterior has neither).
 FROZEN = ("legitimacy", "west_gap", "network_gain", "mobilisable_share", "police_on_duty",
-          "threshold")
+          "threshold", "news_delay", "region_spread")
 ELECTION_DAY = date(2019, 6, 9)
 PERIODS = {"detentions_0609": date(2019, 6, 9), "detentions_0611": date(2019, 6, 11),
            "detentions_0613": date(2019, 6, 13)}
