@@ -78,3 +78,20 @@ def test_mechanisms_tour_sites_has_one_series_per_city(tmp_path: Path) -> None:
     assert set(res.timeseries["site"]) == {"oil_town", "capital", "south", "total"}
     png = plot_timeseries(res, tmp_path / "sites.png")
     assert png.stat().st_size > 10_000
+
+
+def test_outside_power_ablation_by_withholding_the_request_stays_paired() -> None:
+    # validation/tour_story.py ablates the outside power by dropping the request: the runs are
+    # bit-identical until the contingent arrives (at t = 270, before that tick is simulated). Disabling the power
+    # instead removes its agent slots and changes the random stream from the first ticks.
+    def actives(overrides: list[str]) -> np.ndarray:
+        m = Model("mechanisms-tour", rng=0, overrides=overrides)
+        m.run(300)
+        return m.get_model_vars_dataframe()["active"].to_numpy()
+
+    base = actives([])
+    asked_never = actives(["government.script=[{at: 200, action: emergency}, "
+                           "{at: 260, action: crackdown}]"])
+    assert np.array_equal(base[:270], asked_never[:270])  # ticks 0-269
+    disabled = actives(["external_power.enabled=false"])
+    assert not np.array_equal(base[:100], disabled[:100])
