@@ -82,8 +82,9 @@ def test_mechanisms_tour_sites_has_one_series_per_city(tmp_path: Path) -> None:
 
 def test_outside_power_ablation_by_withholding_the_request_stays_paired() -> None:
     # validation/tour_story.py ablates the outside power by dropping the request: the runs are
-    # bit-identical until the contingent arrives (at t = 270, before that tick is simulated). Disabling the power
-    # instead removes its agent slots and changes the random stream from the first ticks.
+    # bit-identical until the contingent arrives (at t = 270, before that tick is simulated).
+    # Disabling the power instead removes its agent slots and changes the random stream from
+    # the first ticks.
     def actives(overrides: list[str]) -> np.ndarray:
         m = Model("mechanisms-tour", rng=0, overrides=overrides)
         m.run(300)
