@@ -24,13 +24,22 @@ from uprising.testing.paired import paired_effect
 
 ROOT = Path(__file__).resolve().parents[1]
 SEEDS = range(50)
+# The preset's timeline, piece by piece, for the arms that change one of its events.
+SHOCK = ("{kind: scale, at: 100, path: population.hardship_scale, factor: 1.5, "
+         "group: majority}")
+BLACKOUT = ("{kind: set, at: 200, path: population.vision, value: 2}, "
+            "{kind: set, at: 260, path: population.vision, value: 7}")
+
+
+def concession(credibility: float) -> str:
+    return (f"{{kind: concession, at: 150, hardship_factor: 0.6666666666666666, "
+            f"credibility: {credibility}}}")
+
+
 ABLATIONS = {
     "demands off (one-dimensional grievance)": ["demands.enabled=false"],
     "concession fully credible (c = 1)": [
-        "timeline=[{kind: scale, at: 100, path: population.hardship_scale, factor: 1.5, "
-        "group: majority}, {kind: concession, at: 150, hardship_factor: 0.6666666666666666, "
-        "credibility: 1.0}, {kind: set, at: 200, path: population.vision, value: 2}, "
-        "{kind: set, at: 260, path: population.vision, value: 7}]"],
+        f"timeline=[{SHOCK}, {concession(1.0)}, {BLACKOUT}]"],
     "defection off": ["defection.enabled=false"],
     "fire on crowds off": ["violence.casualty_rates.lethal.fire=0"],
     "deterrence off (φ = 0)": ["violence.deterrence=0"],
@@ -44,10 +53,7 @@ ABLATIONS = {
     "reluctance off": ["reluctance.enabled=false"],
     "curfew off (no emergency)": [
         "government.script=[{at: 260, action: crackdown}, {at: 260, action: request_help}]"],
-    "blackout off": [
-        "timeline=[{kind: scale, at: 100, path: population.hardship_scale, factor: 1.5, "
-        "group: majority}, {kind: concession, at: 150, hardship_factor: 0.6666666666666666, "
-        "credibility: 0.3}]"],
+    "blackout off": [f"timeline=[{SHOCK}, {concession(0.3)}]"],
 }
 
 

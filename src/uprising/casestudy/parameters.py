@@ -16,8 +16,9 @@ from typing import Any
 
 import numpy as np
 
-from uprising.scenario.national import data_rows
+from uprising.scenario.national import RegionData, data_rows
 from uprising.scenario.paths import set_path
+from uprising.scenario.schema import Population
 
 #: Regions given the western legitimacy offset (Mangystau, Atyrau, Aktobe, West Kazakhstan: the
 #: oil region of the 2011 Zhanaozen shootings and of the first 2022 protests).
@@ -41,13 +42,28 @@ def _region(data: dict[str, Any], name: str) -> dict[str, Any]:
     return entry
 
 
+def _national_legitimacy(data: dict[str, Any]) -> float:
+    """Returns ``population.legitimacy`` of raw ``data`` (the schema's default if unset)."""
+    default = Population.model_fields["legitimacy"].default
+    return float(data.get("population", {}).get("legitimacy", default))
+
+
+def _simulated_regions(data: dict[str, Any]) -> tuple[dict[str, RegionData], list[str]]:
+    """Returns (the data file's rows, the names of the regions the run simulates: the listed
+    ones with ``only_listed``, else every row)."""
+    nat = data.get("national", {})
+    rows = data_rows(nat.get("data", "kazakhstan"))
+    names = [r["name"] for r in _regions(data)] if nat.get("only_listed") else list(rows)
+    return rows, names
+
+
 def _legitimacy_and_west(data: dict[str, Any], values: dict[str, float]) -> None:
     """Sets national legitimacy and the western regions' (legitimacy − west gap); a missing
     gap keeps the preset's own offset (0 when its western regions carry none)."""
     if "legitimacy" not in values and "west_gap" not in values:
         return
+    now = _national_legitimacy(data)
     pop = data.setdefault("population", {})
-    now = float(pop.get("legitimacy", 0.82))
     listed = {r.get("name"): r for r in _regions(data)}
     gap = values.get("west_gap")
     if gap is None:
@@ -66,7 +82,7 @@ def _shock(data: dict[str, Any], value: float) -> None:
     first Mangystau trigger on ``population.legitimacy`` (grievance = hardship × lost
     legitimacy, and G ≤ 1 − L: a hardship rise alone cannot lift grievance above 1 − L)."""
     region = _region(data, "mangystau")
-    base = region.get("legitimacy", data.get("population", {}).get("legitimacy", 0.82))
+    base = region.get("legitimacy", _national_legitimacy(data))
     for t in region.get("triggers", []):
         if t.get("path") == "population.legitimacy":
             t["value"] = max(0.0, float(base) - value)
@@ -77,9 +93,7 @@ def _shock(data: dict[str, Any], value: float) -> None:
 def _police_on_duty(data: dict[str, Any], value: float) -> None:
     """Every region's police per 100k = the data file's rate × ``value`` (the share of the
     force deployed against protest: shifts, posts and orders keep the rest away)."""
-    nat = data.get("national", {})
-    rows = data_rows(nat.get("data", "kazakhstan"))
-    names = [r["name"] for r in _regions(data)] if nat.get("only_listed") else list(rows)
+    rows, names = _simulated_regions(data)
     for name in names:
         _region(data, name)["police_per_100k"] = rows[name].police_per_100k * value
 
@@ -141,12 +155,9 @@ def region_effects(data: dict[str, Any], spread: float, rng: np.random.Generator
     if not np.isfinite(spread) or spread < 0:
         raise ValueError(f"region_spread must be a finite number >= 0; got {spread}")
     out = copy.deepcopy(data)
-    nat = out.get("national", {})
-    rows = data_rows(nat.get("data", "kazakhstan"))
+    rows, names = _simulated_regions(out)
     effects = dict(zip(rows, rng.normal(0.0, spread, len(rows)), strict=True))
-    listed = [r.get("name") for r in _regions(out)]
-    names = listed if nat.get("only_listed") else list(rows)
-    base = float(out.get("population", {}).get("legitimacy", 0.82))
+    base = _national_legitimacy(out)
     for name in names:
         region = _region(out, name)
         shift = float(effects[name])

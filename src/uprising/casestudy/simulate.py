@@ -27,6 +27,7 @@ from uprising.casestudy.observables import (
 from uprising.casestudy.parameters import apply_values, region_effects
 from uprising.scenario.loader import raw_scenario, validate
 from uprising.scenario.paths import set_path
+from uprising.scenario.schema import Scenario
 from uprising.simulation.national import NationalModel
 from uprising.simulation.seeds import STREAM_CASE_EFFECTS, generator, seed_sequence
 
@@ -49,7 +50,7 @@ def build(case: str, values: dict[str, float], overrides: dict[str, Any] | None 
     spread = values.pop("region_spread", None)
     data = apply_values(data, values)
     if spread is not None:  # regional random effects, drawn from the run's own seed
-        ss = seed_sequence(seed, int(data.get("seed", 0)))
+        ss = seed_sequence(seed, int(data.get("seed", Scenario.model_fields["seed"].default)))
         data = region_effects(data, float(spread), generator(ss, STREAM_CASE_EFFECTS))
         seed = ss
     return NationalModel(validate(data, case), rng=seed)
