@@ -67,6 +67,10 @@ KZ2022 = CaseSpec(
         "detentions_0110": _stat("cumulative_detentions", "2022-01-10", log=True),
         "detentions_0111": _stat("cumulative_detentions", "2022-01-11", log=True),
         "deaths_0115": _stat("cumulative_deaths", "2022-01-15", log=True),
+        # 9 Jan: "situation stable in all regions, all administrative buildings liberated"
+        # (operational HQ via Interfax 73527); the last square, Aktau's, was cleared on 8 Jan
+        # (§6): no region with a protest of PROTEST_PEOPLE or more (a claim, not a count)
+        "regions_0109": {**_stat("regions_with_protest", "2022-01-09"), "observed": 0.0},
         # the record's peak of violence: 5 Jan (akimat stormed, airport seized), day 3 from 2 Jan
         "peak_violence_day": {**_stat("peak_violence_day"), "observed": 3.0},
         # 2 Jan: Mangystau the only region with protest (GPO), so it was first

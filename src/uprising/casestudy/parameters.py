@@ -115,6 +115,7 @@ SETTERS: dict[str, Callable[[dict[str, Any], float], None]] = {
     "sweep_rate": lambda d, v: set_path(d, "national.detention.sweep.per_tick", v),
     "credibility": lambda d, v: set_path(d, "government.concede.credibility", v),
     "news_delay": _news_delay,
+    "crackdown_police": lambda d, v: set_path(d, "government.crackdown.police_factor", v),
 }
 
 #: Every free parameter's name (``region_spread`` is applied by ``simulate.build``, which has
