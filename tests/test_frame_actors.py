@@ -88,3 +88,22 @@ def test_scripted_emergency_may_restrict_movement() -> None:
         rng=1)
     m.run(m.clock.tick_of(datetime.fromisoformat(when)))
     assert [x.params["rules.move_probability"] for x in m.models] == [1.0, 1.0, 0.3]
+
+
+def test_a_disabled_contingent_stays_paired_until_it_would_have_arrived() -> None:
+    # counterfactuals and ablations disable the contingent: its police head-room is allocated
+    # either way, so both runs draw the same random numbers until its arrival
+    when = "2022-01-03T00:00"
+    runs = {}
+    for enabled in (True, False):
+        m = make_model(load_scenario(small_nation(contingent={
+            "enabled": enabled, "at": when, "regions": ["aktobe"], "frees_police": 5000})),
+            rng=3)
+        m.run()
+        runs[enabled] = m
+    tick = runs[True].clock.tick_of(datetime.fromisoformat(when))
+    rows = {k: [[r[t]["active"] for r in m._rows] for t in range(len(m._rows[0]))]
+            for k, m in runs.items()}
+    assert rows[True][: tick - 1] == rows[False][: tick - 1]
+    assert _cops(runs[True], "aktobe") == _cops(runs[False], "aktobe") + 5
+    assert not [e for e in runs[False].events if e["actor"] == "contingent"]

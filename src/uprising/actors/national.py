@@ -122,10 +122,14 @@ class NationalActors(list):  # type: ignore[type-arg]
         self.gov, self.ext, self.scale = gov, ext, scale
 
     def max_police_density(self, i: int, base: float, cells: int) -> float:
-        """Returns the highest police density region i may reach (cop slots to allocate)."""
+        """Returns the highest police density region i may reach (cop slots to allocate).
+
+        The contingent's head-room is allocated for its regions whether or not it is enabled:
+        a run without it then draws the same random numbers as one with it until it would
+        arrive, so a counterfactual or an ablation that disables it stays paired."""
         density = base * self.gov.max_factor()
         name = self.gov.names[i]
-        if self.ext.cfg.enabled and name in self.ext.cfg.regions:
+        if name in self.ext.cfg.regions:
             density += self.ext.cfg.frees_police / self.scale / cells
         return density
 

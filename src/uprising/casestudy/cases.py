@@ -61,6 +61,7 @@ KZ2022 = CaseSpec(
         "participants_0104": _stat("participants", "2022-01-04", log=True),
         "participants_0105": _stat("participants", "2022-01-05", log=True),
         "participants_0109": _stat("participants", "2022-01-09", log=True),
+        "detentions_0106": _stat("cumulative_detentions", "2022-01-06", log=True),
         "detentions_0107": _stat("cumulative_detentions", "2022-01-07", log=True),
         "detentions_0108": _stat("cumulative_detentions", "2022-01-08", log=True),
         "detentions_0109": _stat("cumulative_detentions", "2022-01-09", log=True),
