@@ -87,15 +87,37 @@ def test_preemptive_detention_takes_quiet_bystanders_near_the_rally_before_it() 
     assert int(own["detention_events_agents"].iloc[0]) == row["arrests"] + len(near)
 
 
-def test_post_peak_sweep_detains_former_participants_within_capacity() -> None:
+def _falling_nation() -> dict:
+    """Three days; Mangystau's protest (its legitimacy 0.5) ends on day 2 (legitimacy 1)."""
     data = small_nation(detention={"capacity_per_100k": 1000, "term_days": 1,
-                                   "sweep": {"enabled": True, "after_peak_drop": 0.9,
+                                   "sweep": {"enabled": True, "after_peak_drop": 0.5,
                                              "per_tick": 0.5, "days": 1}})
+    data["national"]["regions"][0]["triggers"].append({"at": "2022-01-03T00:00", "value": 1.0})
     data["clock"]["days"] = 3
-    m = make_model(load_scenario(data), rng=4).run()
+    return data
+
+
+def test_post_peak_sweep_detains_former_participants_within_capacity() -> None:
+    m = make_model(load_scenario(_falling_nation()), rng=4).run()
     sweeps = [e for e in m.events if e["action"] == "sweep"]
     assert len(sweeps) == 1
     ts = m.get_model_vars_dataframe()
     assert ts[ts["region"] == NATIONAL]["outside_detentions"].sum() > 0
     for i, name in enumerate(m.names):
         assert (ts[ts["region"] == name]["jailed"] <= m.capacity[i]).all()
+
+
+def test_sweep_starts_only_when_a_whole_day_peak_falls_below_the_drop() -> None:
+    # daily peaks decide: the day the sweep starts is the first whose peak is below
+    # after_peak_drop × the highest earlier day's peak, never a dip within a day
+    m = make_model(load_scenario(_falling_nation()), rng=4).run()
+    (ev,) = [e for e in m.events if e["action"] == "sweep"]
+    ts = m.get_model_vars_dataframe()
+    nat = ts[ts["region"] == NATIONAL].set_index("tick")["active"]
+    day = round(24 / m.clock.hours_per_tick)
+    start = ev["tick"] - m.burn_in - 1  # ticks simulated before the sweep's first tick
+    assert start > 0 and start % day == 0
+    peaks = [nat.loc[k * day + 1:(k + 1) * day].max() for k in range(start // day)]
+    assert peaks[-1] < 0.5 * max(peaks[:-1])  # the day that started it
+    assert all(peaks[j] >= 0.5 * max(peaks[:j]) for j in range(1, len(peaks) - 1))
+    assert ev["peak"] == max(peaks[:-1]) and ev["day_peak"] == peaks[-1]

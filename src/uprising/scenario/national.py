@@ -123,8 +123,9 @@ class Sweep(Frozen):
     """Post-peak sweep: after the national peak, former participants are detained at home."""
 
     enabled: bool = False
-    after_peak_drop: Probability = Field(0.5, description="starts when national participants "
-                                         "fell below this share of their peak, after it")
+    after_peak_drop: Probability = Field(0.5, description="starts when a day's peak of national "
+                                         "participants fell below this share of the highest "
+                                         "earlier day's peak")
     per_tick: Probability = Field(0.05, description="share of the free former participants "
                                   "detained per tick")
     days: float = Field(3.0, gt=0.0, le=365.0, description="how long the sweep lasts")

@@ -132,7 +132,9 @@ class DetentionProcess:
         self.term = -1 if jail.infinite else max(1, int(jail.max_term))
         self.was_active = [np.zeros(m.state.n_citizens, dtype=bool) for m in model.models]
         self.outside = np.zeros(len(model.models), dtype=np.int64)
-        self.peak = 0.0
+        self.peak = 0.0  # the highest daily peak of national participants so far (agents)
+        self.day_peak = 0.0  # the current day's peak
+        self.day_ticks = max(1, model.clock.ticks_of_hours(24.0))
         self.until: int | None = None
         self.sweep_ticks = model.clock.ticks_of_hours(24.0 * self.sweep.days)
 
@@ -161,17 +163,29 @@ class DetentionProcess:
                             detained_people=k * model.scale)
         if not self.sweep.enabled or tick <= model.burn_in + 1:
             return
-        now = float(sum(r[-1]["active"] for r in model._rows))
         if self.until is None:
-            self.peak = max(self.peak, now)
-            if self.peak > 0 and now < self.sweep.after_peak_drop * self.peak:
-                self.until = tick + self.sweep_ticks
-                model.log_event("police", "sweep", until=self.until, peak=self.peak)
+            self._watch_days(model, tick)
         if self.until is not None and tick <= self.until:
             for i, m in enumerate(model.models):
                 cands = sweep_candidates(m.state, self.was_active[i])
                 k = m.macro_rng.binomial(len(cands), self.sweep.per_tick) if len(cands) else 0
                 self._take(model, i, m.macro_rng.permutation(cands)[:k])
+
+    def _watch_days(self, model: Any, tick: int) -> None:
+        """Starts the sweep when a day's peak of national participants falls below
+        ``after_peak_drop`` × the highest earlier day's peak. Days are 24-hour periods from
+        the clock's start; comparing daily peaks keeps a dip within a day (a night, a cut of
+        the news) from starting it before the national peak."""
+        self.day_peak = max(self.day_peak, float(sum(r[-1]["active"] for r in model._rows)))
+        done = tick - 1 - model.burn_in  # ticks simulated since the burn-in
+        if done <= 0 or done % self.day_ticks:
+            return
+        if self.peak > 0 and self.day_peak < self.sweep.after_peak_drop * self.peak:
+            self.until = tick + self.sweep_ticks
+            model.log_event("police", "sweep", until=self.until, peak=self.peak,
+                            day_peak=self.day_peak)
+        self.peak = max(self.peak, self.day_peak)
+        self.day_peak = 0.0
 
     def after_tick(self, model: Any, i: int, tick: int) -> None:
         """Marks region i's participants of ``tick`` (from the start on)."""
