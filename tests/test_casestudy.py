@@ -11,7 +11,7 @@ import pytest
 from uprising.casestudy.acceptance import acceptance_2022
 from uprising.casestudy.cases import case_spec
 from uprising.casestudy.fit import ablation_table, crps
-from uprising.casestudy.observables import outcomes, regions_with_protest, statistics
+from uprising.casestudy.observables import observe, outcomes, regions_with_protest, statistics
 from uprising.casestudy.parameters import apply_values, region_effects
 from uprising.casestudy.simulate import observed_statistics, run_case_series, run_daily
 from uprising.scenario.loader import raw_scenario
@@ -159,3 +159,31 @@ def test_a_real_run_gives_every_acceptance_row():
     ids = [r["id"] for r in rows]
     assert ids[:3] == ["AT1a", "AT1b", "AT1c"] and "AT5b" in ids
     assert all(isinstance(r["met"], bool) for r in rows)
+
+
+def test_detention_reporting_scales_only_the_observed_detentions() -> None:
+    # the observation model's reporting share: same run (same seed), detentions × ρ, nothing else
+    values = {"legitimacy": 0.95, "police_on_duty": 0.02, "mobilisable_share": 0.003}
+    full = run_daily("kazakhstan-2022", values, None, 3)
+    part = run_daily("kazakhstan-2022", {**values, "detention_reporting": 0.25}, None, 3)
+    assert full["detentions"].max() > 0
+    np.testing.assert_allclose(part["detentions"], 0.25 * full["detentions"])
+    other = [c for c in full.columns if c != "detentions"]
+    pd.testing.assert_frame_equal(part[other], full[other])
+
+
+@pytest.mark.parametrize("bad", [0.0, -0.1, 1.5])
+def test_detention_reporting_outside_its_range_is_refused(bad: float) -> None:
+    with pytest.raises(ValueError, match="detention_reporting"):
+        observe(pd.DataFrame({"detentions": [1.0]}), bad)
+
+
+def test_a_fixed_shock_stays_relative_to_the_fitted_legitimacy() -> None:
+    data = raw_scenario("kazakhstan-2022")
+    mangystau = next(r for r in data["national"]["regions"] if r["name"] == "mangystau")
+    preset_shock = mangystau["legitimacy"] - mangystau["triggers"][0]["value"]
+    out = apply_values(data, {"legitimacy": 0.97})
+    m = next(r for r in out["national"]["regions"] if r["name"] == "mangystau")
+    assert m["legitimacy"] - m["triggers"][0]["value"] == pytest.approx(preset_shock)
+    with pytest.raises(ValueError, match="observation model"):
+        apply_values(data, {"detention_reporting": 0.5})

@@ -8,7 +8,9 @@ Observation model (how the record was produced, applied to the simulation):
   and the media reported were of a few hundred people).
 * **Participants on a day**: the day's peak of simultaneous participants (actives, in people).
 * **Cumulative detentions**: detention events (arrests plus sweeps and pre-emptive detentions),
-  cumulated from the start, in people, at the end of the day (the ministry's daily tallies).
+  cumulated from the start, in people, at the end of the day (the ministry's daily tallies),
+  times the reporting share ρ (``detention_reporting``, 1 unless fitted): a model arrest is a
+  removal from the street, and ρ is the share of them the ministry counted as detentions.
 * **Deaths**: protesters and bystanders killed plus police killed, cumulated.
 
 Statistics go through log10(1 + x) where counts span orders of magnitude.
@@ -51,6 +53,22 @@ def daily_national(ts: pd.DataFrame, hours_per_tick: float) -> pd.DataFrame:
         "police": g["cops"].max() if "cops" in t else 0.0,
         "defected": g["defected"].max() if "defected" in t else 0.0,
     }).reset_index()
+    return out
+
+
+def observe(daily: pd.DataFrame, reporting: float = 1.0) -> pd.DataFrame:
+    """Returns ``daily`` with its detentions multiplied by the reporting share ``reporting``
+    (in (0, 1]; the module docstring's observation model).
+
+    Raises:
+        ValueError: ``reporting`` outside (0, 1].
+    """
+    if not 0.0 < reporting <= 1.0:
+        raise ValueError(f"detention_reporting must be in (0, 1], got {reporting}")
+    if reporting == 1.0:
+        return daily
+    out = daily.copy()
+    out["detentions"] = out["detentions"] * reporting
     return out
 
 

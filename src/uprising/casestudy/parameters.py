@@ -90,6 +90,20 @@ def _shock(data: dict[str, Any], value: float) -> None:
     raise ValueError("shock: the preset has no Mangystau legitimacy trigger to set")
 
 
+def _preset_shock(data: dict[str, Any]) -> float | None:
+    """Returns the preset's own shock (Mangystau's legitimacy minus its first legitimacy
+    trigger's value), or None when Mangystau has no such trigger: a fit that leaves the shock
+    fixed keeps it relative to the fitted legitimacy."""
+    listed = {r.get("name"): r for r in _regions(data)}
+    region = listed.get("mangystau")
+    if region is None:
+        return None
+    for t in region.get("triggers", []):
+        if t.get("path") == "population.legitimacy":
+            return float(region.get("legitimacy", _national_legitimacy(data))) - float(t["value"])
+    return None
+
+
 def _police_on_duty(data: dict[str, Any], value: float) -> None:
     """Every region's police per 100k = the data file's rate × ``value`` (the share of the
     force deployed against protest: shifts, posts and orders keep the rest away)."""
@@ -119,8 +133,9 @@ SETTERS: dict[str, Callable[[dict[str, Any], float], None]] = {
 }
 
 #: Every free parameter's name (``region_spread`` is applied by ``simulate.build``, which has
-#: the run's seed: ``region_effects``).
-ORDER = ("legitimacy", "west_gap", "shock", *SETTERS, "region_spread")
+#: the run's seed: ``region_effects``; ``detention_reporting`` by ``simulate.run_daily``, to the
+#: observed detentions: ``observables.observe``).
+ORDER = ("legitimacy", "west_gap", "shock", *SETTERS, "region_spread", "detention_reporting")
 
 
 def apply_values(data: dict[str, Any], values: dict[str, float]) -> dict[str, Any]:
@@ -135,9 +150,13 @@ def apply_values(data: dict[str, Any], values: dict[str, float]) -> dict[str, An
     out = copy.deepcopy(data)
     if "region_spread" in values:
         raise ValueError("region_spread needs the run's seed: use casestudy.simulate.build")
+    if "detention_reporting" in values:
+        raise ValueError("detention_reporting is part of the observation model, not of the "
+                         "scenario: use casestudy.simulate.run_daily")
+    shock = values.get("shock", _preset_shock(out))
     _legitimacy_and_west(out, values)
-    if "shock" in values:
-        _shock(out, float(values["shock"]))
+    if shock is not None:
+        _shock(out, float(shock))
     for name, setter in SETTERS.items():
         if name in values:
             setter(out, float(values[name]))

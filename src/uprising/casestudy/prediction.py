@@ -13,14 +13,15 @@ from typing import Any
 import numpy as np
 
 from uprising.casestudy.cases import PROTEST_PEOPLE
-from uprising.casestudy.observables import NATIONAL, daily_national
+from uprising.casestudy.observables import NATIONAL, daily_national, observe
 from uprising.casestudy.simulate import build
 
 #: The behavioural parameters carried over from 2022 (the others are 2022-specific: the
-#: LPG price shock and the post-peak sweep). ``news_delay`` and ``region_spread`` are carried
-#: only by a posterior that fitted them (the shipped round-2 posterior has neither).
+#: LPG price shock and the post-peak sweep), and the observation model's reporting share (the
+#: same ministry counted the detentions of both years). A parameter is carried only by a
+#: posterior that fitted it.
 FROZEN = ("legitimacy", "west_gap", "network_gain", "mobilisable_share", "police_on_duty",
-          "threshold", "news_delay", "region_spread")
+          "threshold", "news_delay", "region_spread", "detention_reporting")
 ELECTION_DAY = date(2019, 6, 9)
 PERIODS = {"detentions_0609": date(2019, 6, 9), "detentions_0611": date(2019, 6, 11),
            "detentions_0613": date(2019, 6, 13)}
@@ -30,10 +31,11 @@ def run_2019(values: dict[str, float], seed: np.random.SeedSequence | int,
              case: str = "kazakhstan-2019") -> dict[str, float]:
     """Returns the prediction outcomes of one run of the 2019 case at frozen 2022 ``values``."""
     frozen = {k: v for k, v in values.items() if k in FROZEN}
+    reporting = float(frozen.pop("detention_reporting", 1.0))  # the same ministry's counts
     m = build(case, frozen, None, seed)
     m.run()
     ts = m.get_model_vars_dataframe()
-    daily = daily_national(ts, m.clock.hours_per_tick)
+    daily = observe(daily_national(ts, m.clock.hours_per_tick), reporting)
     nat = daily[daily["region"] == NATIONAL].set_index("date")
     out: dict[str, Any] = {k: float(nat["detentions"].get(d, np.nan)) for k, d in PERIODS.items()}
     out["deaths"] = float(nat["deaths"].iloc[-1])

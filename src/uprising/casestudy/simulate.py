@@ -20,6 +20,7 @@ from uprising.casestudy.cases import case_spec
 from uprising.casestudy.observables import (
     NATIONAL,
     daily_national,
+    observe,
     outcomes,
     regions_with_protest,
     statistics,
@@ -58,10 +59,14 @@ def build(case: str, values: dict[str, float], overrides: dict[str, Any] | None 
 
 def run_daily(case: str, values: dict[str, float], overrides: dict[str, Any] | None = None,
               seed: np.random.SeedSequence | int | None = None) -> pd.DataFrame:
-    """Returns the daily table (``observables.daily_national``) of one run."""
+    """Returns the daily table (``observables.daily_national``) of one run, seen through the
+    observation model (``observables.observe``: ``values`` may hold ``detention_reporting``)."""
+    values = dict(values)
+    reporting = float(values.pop("detention_reporting", 1.0))
     m = build(case, values, overrides, seed)
     m.run()
-    return daily_national(m.get_model_vars_dataframe(), m.clock.hours_per_tick)
+    return observe(daily_national(m.get_model_vars_dataframe(), m.clock.hours_per_tick),
+                   reporting)
 
 
 def simulate(params: dict[str, Any], seed: np.random.SeedSequence) -> dict[str, float]:
