@@ -148,6 +148,7 @@ def test_cli_report_writes_the_file(monkeypatch, tmp_path):
     assert result.exit_code == 0, result.output
     text = out.read_text(encoding="utf-8")
     assert "wrote" in result.output and "no network" in text and "1 of 1 checks met." in text
+    assert "acceptance checks" in result.output and "1 of 1 checks met" in result.output
 
 
 @pytest.mark.parametrize("content, words", [

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import time
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
@@ -66,8 +66,28 @@ def report_cmd(
         write_report(target, data)
     except OSError as exc:
         fail(f"cannot write {target}: {exc.strerror or exc}")
+    if data.acceptance:
+        _print_checks(data.acceptance)
     console.print(f"wrote {target} in {time.perf_counter() - started:.1f} s",
                   highlight=False, markup=False, soft_wrap=True)
+
+
+def _print_checks(checks: list[dict[str, Any]]) -> None:
+    """Prints the report's acceptance checks as a table, with how many are met."""
+    from rich.table import Table
+
+    from uprising.terminal import console
+
+    table = Table(title="acceptance checks", show_lines=False)
+    for col in ("id", "check", "value", "target", "met"):
+        table.add_column(col, overflow="fold")
+    for c in checks:
+        table.add_row(str(c.get("id", "")), str(c.get("description", "")),
+                      str(c.get("value", "")), str(c.get("target", "")),
+                      "yes" if c.get("met") else "no")
+    console.print(table)
+    met = sum(bool(c.get("met")) for c in checks)
+    console.print(f"{met} of {len(checks)} checks met", highlight=False, markup=False)
 
 
 def register(app: typer.Typer) -> None:
