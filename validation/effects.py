@@ -12,6 +12,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from uprising import Model
+from uprising.atomic import write_text_atomic
 from uprising.testing.paired import paired_effect, run_metric
 
 RULES = ("literal", "floor", "round_half_even", "round_half_up")
@@ -76,7 +77,7 @@ def main() -> None:
             print(lines[-1], flush=True)
     out = Path(__file__).resolve().parent / "results" / "effects.md"
     out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_text("\n".join(lines) + "\n")
+    write_text_atomic(out, "\n".join(lines) + "\n")
 
 
 if __name__ == "__main__":

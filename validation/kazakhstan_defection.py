@@ -27,6 +27,7 @@ from pathlib import Path
 import pandas as pd
 from kazakhstan_diagnostics import CASE, SEEDS, one
 
+from uprising.atomic import write_text_atomic
 from uprising.calibration.posterior import paths
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -60,7 +61,7 @@ def main() -> None:
                 f"{(rows.max_defected < 0.02).mean():.0%} |")
             print(lines[-1], flush=True)
     out = ROOT / "validation" / "results" / "kazakhstan-defection.md"
-    out.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    write_text_atomic(out, "\n".join(lines) + "\n")
     print(f"wrote {out}")
 
 

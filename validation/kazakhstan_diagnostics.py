@@ -29,6 +29,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from uprising.atomic import write_text_atomic
 from uprising.calibration.posterior import paths
 from uprising.casestudy.cases import PROTEST_PEOPLE
 from uprising.casestudy.observables import NATIONAL, first_region, outcomes, regions_with_protest
@@ -104,7 +105,7 @@ def main() -> None:
                     f"{med.plateau_days:.0%} |")
                 print(lines[-1], flush=True)
     out = ROOT / "validation" / "results" / "kazakhstan-diagnostics.md"
-    out.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    write_text_atomic(out, "\n".join(lines) + "\n")
     print(f"wrote {out}")
 
 

@@ -16,6 +16,7 @@ import json
 import os
 from pathlib import Path
 
+from uprising.atomic import write_text_atomic
 from uprising.calibration.forecast import forecast_check
 from uprising.calibration.pipeline import observed_statistics
 from uprising.calibration.spec import load_spec
@@ -35,10 +36,8 @@ def main() -> None:
         record = forecast_check(spec, args.out, observed_statistics(spec), args.draws, ex,
                                 progress=True)
     record["load_average"] = os.getloadavg()
-    path = OUT / "kazakhstan-2022.forecast.json"
-    tmp = path.with_suffix(".tmp")
-    tmp.write_text(json.dumps(record, indent=2) + "\n", encoding="utf-8")
-    os.replace(tmp, path)
+    path = write_text_atomic(OUT / "kazakhstan-2022.forecast.json",
+                             json.dumps(record, indent=2) + "\n")
     print(json.dumps(record["mean_crps"]), "beats constant rate:", record["beats_constant_rate"])
     print("wrote", path)
 

@@ -25,6 +25,7 @@ import numpy as np
 import pandas as pd
 from kazakhstan_diagnostics import CASE, SEEDS, stats
 
+from uprising.atomic import write_text_atomic
 from uprising.calibration.posterior import paths
 from uprising.casestudy.simulate import run_daily
 
@@ -59,7 +60,7 @@ def main() -> None:
                 f"{med.detentions_11jan:,.0f} | {med.max_defected:.0%} |")
             print(lines[-1], flush=True)
     out = ROOT / "validation" / "results" / "kazakhstan-region-spread.md"
-    out.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    write_text_atomic(out, "\n".join(lines) + "\n")
     print(f"wrote {out}")
 
 

@@ -18,6 +18,7 @@ from pathlib import Path
 import numpy as np
 
 from uprising import Model
+from uprising.atomic import write_text_atomic
 
 ROOT = Path(__file__).resolve().parents[1]
 SEEDS = range(50)
@@ -57,7 +58,7 @@ def main() -> None:
                          f"{np.mean(shares < LIMIT):.0%} |")
             print(lines[-1], flush=True)
     out = ROOT / "validation" / "results" / "tour-defection.md"
-    out.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    write_text_atomic(out, "\n".join(lines) + "\n")
     print(f"wrote {out}")
 
 

@@ -28,6 +28,8 @@ from pathlib import Path
 import numpy as np
 from tour_defection import LIMIT, RULES, SEEDS, largest_defected_share
 
+from uprising.atomic import write_text_atomic
+
 ROOT = Path(__file__).resolve().parents[1]
 LOWS = (0.3, 0.4, 0.5, 0.6)
 TARGET = 0.90
@@ -57,7 +59,7 @@ def main() -> None:
     lines += ["", f"Smallest low meeting the target under all four rules: "
               f"**{chosen if chosen is not None else 'none in the grid'}**."]
     out = ROOT / "validation" / "results" / "tour-defection-threshold.md"
-    out.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    write_text_atomic(out, "\n".join(lines) + "\n")
     print(f"wrote {out}")
 
 

@@ -20,6 +20,7 @@ from pathlib import Path
 import numpy as np
 
 from uprising import Model
+from uprising.atomic import write_text_atomic
 from uprising.testing.paired import paired_effect
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -138,7 +139,7 @@ def main(workers: int = 3) -> None:
         lines.append(f"| {name} | {act} | {dead} |")
         print(lines[-1], flush=True)
     out = ROOT / "validation" / "results" / "tour-story.md"
-    out.write_text("\n".join(lines) + "\n")
+    write_text_atomic(out, "\n".join(lines) + "\n")
     print("\n".join(lines))
 
 
