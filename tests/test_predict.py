@@ -50,7 +50,7 @@ def test_2019_carries_the_2022_news_delay_and_regional_effects_but_not_the_shock
         seen.update(values)
         raise RuntimeError("stop")
 
-    monkeypatch.setattr(prediction, "build", capture)
+    monkeypatch.setattr(prediction, "run_observed", capture)
     with pytest.raises(RuntimeError, match="stop"):
         prediction.run_2019({**base, "news_delay": 12.0, "region_spread": 0.02, "shock": 0.1}, 5)
     assert seen == {**base, "news_delay": 12.0, "region_spread": 0.02}

@@ -77,31 +77,32 @@ def _legitimacy_and_west(data: dict[str, Any], values: dict[str, float]) -> None
             _region(data, name)["legitimacy"] = max(0.0, min(1.0, base - float(gap)))
 
 
+def _legitimacy_trigger(region: dict[str, Any]) -> dict[str, Any] | None:
+    """Returns a region's first trigger on ``population.legitimacy`` (the price shock), if any."""
+    return next((t for t in region.get("triggers", [])
+                 if t.get("path") == "population.legitimacy"), None)
+
+
 def _shock(data: dict[str, Any], value: float) -> None:
     """The price shock: Mangystau's legitimacy falls by ``value`` below its own level from the
     first Mangystau trigger on ``population.legitimacy`` (grievance = hardship × lost
     legitimacy, and G ≤ 1 − L: a hardship rise alone cannot lift grievance above 1 − L)."""
     region = _region(data, "mangystau")
+    trigger = _legitimacy_trigger(region)
+    if trigger is None:
+        raise ValueError("shock: the preset has no Mangystau legitimacy trigger to set")
     base = region.get("legitimacy", _national_legitimacy(data))
-    for t in region.get("triggers", []):
-        if t.get("path") == "population.legitimacy":
-            t["value"] = max(0.0, float(base) - value)
-            return
-    raise ValueError("shock: the preset has no Mangystau legitimacy trigger to set")
+    trigger["value"] = max(0.0, float(base) - value)
 
 
 def _preset_shock(data: dict[str, Any]) -> float | None:
-    """Returns the preset's own shock (Mangystau's legitimacy minus its first legitimacy
-    trigger's value), or None when Mangystau has no such trigger: a fit that leaves the shock
-    fixed keeps it relative to the fitted legitimacy."""
-    listed = {r.get("name"): r for r in _regions(data)}
-    region = listed.get("mangystau")
-    if region is None:
+    """Returns the preset's own shock (Mangystau's legitimacy minus its legitimacy trigger's
+    value), or None when Mangystau has no such trigger."""
+    region = next((r for r in _regions(data) if r.get("name") == "mangystau"), None)
+    trigger = None if region is None else _legitimacy_trigger(region)
+    if trigger is None:
         return None
-    for t in region.get("triggers", []):
-        if t.get("path") == "population.legitimacy":
-            return float(region.get("legitimacy", _national_legitimacy(data))) - float(t["value"])
-    return None
+    return float(region.get("legitimacy", _national_legitimacy(data))) - float(trigger["value"])
 
 
 def _police_on_duty(data: dict[str, Any], value: float) -> None:
@@ -153,7 +154,9 @@ def apply_values(data: dict[str, Any], values: dict[str, float]) -> dict[str, An
     if "detention_reporting" in values:
         raise ValueError("detention_reporting is part of the observation model, not of the "
                          "scenario: use casestudy.simulate.run_daily")
-    shock = values.get("shock", _preset_shock(out))
+    shock = values.get("shock")
+    if shock is None and ("legitimacy" in values or "west_gap" in values):
+        shock = _preset_shock(out)  # a fit that leaves the shock fixed keeps it relative
     _legitimacy_and_west(out, values)
     if shock is not None:
         _shock(out, float(shock))

@@ -13,8 +13,8 @@ from typing import Any
 import numpy as np
 
 from uprising.casestudy.cases import PROTEST_PEOPLE
-from uprising.casestudy.observables import NATIONAL, daily_national, observe
-from uprising.casestudy.simulate import build
+from uprising.casestudy.observables import NATIONAL
+from uprising.casestudy.simulate import run_observed
 
 #: The behavioural parameters carried over from 2022 (the others are 2022-specific: the
 #: LPG price shock and the post-peak sweep), and the observation model's reporting share (the
@@ -31,11 +31,8 @@ def run_2019(values: dict[str, float], seed: np.random.SeedSequence | int,
              case: str = "kazakhstan-2019") -> dict[str, float]:
     """Returns the prediction outcomes of one run of the 2019 case at frozen 2022 ``values``."""
     frozen = {k: v for k, v in values.items() if k in FROZEN}
-    reporting = float(frozen.pop("detention_reporting", 1.0))  # the same ministry's counts
-    m = build(case, frozen, None, seed)
-    m.run()
+    m, daily = run_observed(case, frozen, None, seed)
     ts = m.get_model_vars_dataframe()
-    daily = observe(daily_national(ts, m.clock.hours_per_tick), reporting)
     nat = daily[daily["region"] == NATIONAL].set_index("date")
     out: dict[str, Any] = {k: float(nat["detentions"].get(d, np.nan)) for k, d in PERIODS.items()}
     out["deaths"] = float(nat["deaths"].iloc[-1])

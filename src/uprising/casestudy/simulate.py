@@ -57,16 +57,25 @@ def build(case: str, values: dict[str, float], overrides: dict[str, Any] | None 
     return NationalModel(validate(data, case), rng=seed)
 
 
-def run_daily(case: str, values: dict[str, float], overrides: dict[str, Any] | None = None,
-              seed: np.random.SeedSequence | int | None = None) -> pd.DataFrame:
-    """Returns the daily table (``observables.daily_national``) of one run, seen through the
-    observation model (``observables.observe``: ``values`` may hold ``detention_reporting``)."""
+def run_observed(case: str, values: dict[str, float],
+                 overrides: dict[str, Any] | None = None,
+                 seed: np.random.SeedSequence | int | None = None,
+                 ) -> tuple[NationalModel, pd.DataFrame]:
+    """Runs one national run of ``case`` and returns (the model, its daily table seen through
+    the observation model: ``observables.observe``; ``values`` may hold
+    ``detention_reporting``)."""
     values = dict(values)
     reporting = float(values.pop("detention_reporting", 1.0))
     m = build(case, values, overrides, seed)
     m.run()
-    return observe(daily_national(m.get_model_vars_dataframe(), m.clock.hours_per_tick),
-                   reporting)
+    daily = daily_national(m.get_model_vars_dataframe(), m.clock.hours_per_tick)
+    return m, observe(daily, reporting)
+
+
+def run_daily(case: str, values: dict[str, float], overrides: dict[str, Any] | None = None,
+              seed: np.random.SeedSequence | int | None = None) -> pd.DataFrame:
+    """Returns the observed daily table (``run_observed``) of one run."""
+    return run_observed(case, values, overrides, seed)[1]
 
 
 def simulate(params: dict[str, Any], seed: np.random.SeedSequence) -> dict[str, float]:

@@ -74,11 +74,12 @@ def report_cmd(
 
 def _print_checks(checks: list[dict[str, Any]]) -> None:
     """Prints the report's acceptance checks as a table, with how many are met."""
+    from rich import box
     from rich.table import Table
 
     from uprising.terminal import console
 
-    table = Table(title="acceptance checks", show_lines=False)
+    table = Table(title="acceptance checks", title_justify="left", box=box.SIMPLE_HEAD)
     for col in ("id", "check", "value", "target", "met"):
         table.add_column(col, overflow="fold")
     for c in checks:
