@@ -17,6 +17,7 @@ all three. A point forecast's CRPS is its absolute error.
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from concurrent.futures import Executor
 from pathlib import Path
 from typing import Any
@@ -62,20 +63,24 @@ def early_detentions(case: str = "kazakhstan-2022", reading: str = "middle") -> 
     return out
 
 
+def _on_targets(curve: Callable[[float], float]) -> dict[str, float]:
+    """Returns a baseline curve's log10(1 + detentions) on each target day."""
+    return {name: math.log10(1 + curve(day)) for name, day in TARGET_DAYS.items()}
+
+
 def baselines(case: str = "kazakhstan-2022") -> dict[str, dict[str, float] | None]:
-    """Returns each baseline's log10(1 + detentions) per target (None: not fittable), for the
-    middle reading of the early figures and (logistic) for both ends of the 5 January range."""
-    out: dict[str, dict[str, float] | None] = {}
-    for reading in ("middle", "low", "high"):
-        early = early_detentions(case, reading)
-        days = sorted(early)
-        if reading == "middle":
-            rate = ConstantRate.fit(days[-1], early[days[-1]])
-            out["constant_rate"] = {n: math.log10(1 + rate(d)) for n, d in TARGET_DAYS.items()}
+    """Returns each baseline's log10(1 + detentions) per target (None: not fittable): the
+    constant rate and the logistic at the middle reading of the early figures, and the logistic
+    at both ends of the 5 January range."""
+    middle = early_detentions(case)
+    days = sorted(middle)
+    out: dict[str, dict[str, float] | None] = {
+        "constant_rate": _on_targets(ConstantRate.fit(days[-1], middle[days[-1]]))}
+    for reading, key in (("middle", "logistic"), ("low", "logistic_low"),
+                         ("high", "logistic_high")):
+        early = middle if reading == "middle" else early_detentions(case, reading)
         curve = Logistic.through(days, [early[d] for d in days])
-        key = "logistic" if reading == "middle" else f"logistic_{reading}"
-        out[key] = None if curve is None else {
-            n: math.log10(1 + curve(d)) for n, d in TARGET_DAYS.items()}
+        out[key] = None if curve is None else _on_targets(curve)
     return out
 
 
