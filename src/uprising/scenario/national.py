@@ -84,6 +84,7 @@ class Network(Frozen):
     speed_kmh: float = Field(60.0, gt=0.0, le=10_000.0, description="news travel speed")
     base_delay_hours: float = Field(1.0, ge=0.0, le=1000.0)
     media_delay_hours: float = Field(1.0, ge=0.0, le=1000.0)
+    during_burn_in: bool = Field(False, description="news flows during the burn-in too")
 
 
 class Blackout(Frozen):

@@ -141,7 +141,7 @@ class NationalModel(Simulation):
                 actor.before_tick(self, nxt)
         self.detention.before_tick(self, nxt)
         self._curfew(nxt)
-        if nxt > self.burn_in:
+        if nxt > self.burn_in or self.nat.network.during_burn_in:
             self._apply_news(self.news_at(nxt))
             news = self._last_news
         else:
@@ -160,7 +160,7 @@ class NationalModel(Simulation):
                 self.trackers[i].start(m.state.state, m.state.arrest_cell)
             self.detention.after_tick(self, i, nxt)
             self._rows[i].append(self._row(i, float(news[i]), freed))
-            if nxt > self.burn_in:
+            if nxt > self.burn_in or self.nat.network.during_burn_in:
                 self.history[nxt, i] = self._rows[i][-1]["active"] / max(1, self.citizens[i])
         self.tick = nxt
         return 1
