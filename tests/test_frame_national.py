@@ -65,6 +65,24 @@ def test_burn_in_has_no_violence_damage_or_casualties() -> None:
     assert m.get_model_vars_dataframe()["tick"].min() == 0
 
 
+def test_news_flows_in_the_burn_in_only_when_asked() -> None:
+    def burn_in_news(during: bool) -> list[float]:
+        data = small_nation(network={"gain": 3.0, "target": "hardship",
+                                     "during_burn_in": during, "base_delay_hours": 0.0,
+                                     "media_delay_hours": 0.0})
+        data["population"] = {"legitimacy": 0.2, "vision": 3}  # a strong opening transient
+        m = make_model(load_scenario(data), rng=3)
+        seen = []
+        while m.tick < m.burn_in:
+            m.step()
+            seen.append(float(m._last_news.max()) if hasattr(m, "_last_news") else 0.0)
+        assert m.history[1:m.burn_in + 1].any() == during  # activity recorded for the news
+        return seen
+
+    assert burn_in_news(False) == [0.0] * 4  # the network starts with the clock
+    assert max(burn_in_news(True)) > 0  # the network was there before the period began
+
+
 def test_blackout_changes_only_the_news_exactly() -> None:
     blackout = [{"start": "2022-01-02T06:00", "end": "2022-01-03T00:00", "media": 0.0,
                  "network": 0.0}]
