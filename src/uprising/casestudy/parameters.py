@@ -130,6 +130,7 @@ SETTERS: dict[str, Callable[[dict[str, Any], float], None]] = {
     "sweep_rate": lambda d, v: set_path(d, "national.detention.sweep.per_tick", v),
     "credibility": lambda d, v: set_path(d, "government.concede.credibility", v),
     "news_delay": _news_delay,
+    "population_exponent": lambda d, v: set_path(d, "national.network.population_exponent", v),
     "crackdown_police": lambda d, v: set_path(d, "government.crackdown.police_factor", v),
 }
 

@@ -21,7 +21,8 @@ from uprising.casestudy.simulate import run_observed
 #: same ministry counted the detentions of both years). A parameter is carried only by a
 #: posterior that fitted it.
 FROZEN = ("legitimacy", "west_gap", "network_gain", "mobilisable_share", "police_on_duty",
-          "threshold", "news_delay", "region_spread", "detention_reporting")
+          "threshold", "news_delay", "population_exponent", "region_spread",
+          "detention_reporting")
 ELECTION_DAY = date(2019, 6, 9)
 PERIODS = {"detentions_0609": date(2019, 6, 9), "detentions_0611": date(2019, 6, 11),
            "detentions_0613": date(2019, 6, 13)}
