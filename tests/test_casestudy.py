@@ -13,7 +13,12 @@ from uprising.casestudy.cases import case_spec
 from uprising.casestudy.fit import ablation_table, crps
 from uprising.casestudy.observables import observe, outcomes, regions_with_protest, statistics
 from uprising.casestudy.parameters import apply_values, region_effects
-from uprising.casestudy.simulate import observed_statistics, run_case_series, run_daily
+from uprising.casestudy.simulate import (
+    build,
+    observed_statistics,
+    run_case_series,
+    run_daily,
+)
 from uprising.scenario.loader import raw_scenario
 
 
@@ -42,6 +47,20 @@ def test_news_delay_sets_the_network_and_media_delays():
     net = data["national"]["network"]
     assert (net["base_delay_hours"], net["media_delay_hours"]) == (12.0, 12.0)
     assert net["speed_kmh"] == raw_scenario("kazakhstan-2022")["national"]["network"]["speed_kmh"]
+
+
+def test_population_exponent_sets_the_senders_weights_and_is_frozen_into_2019():
+    from uprising.casestudy.prediction import FROZEN
+    from uprising.simulation.network import Diffusion
+    data = apply_values(raw_scenario("kazakhstan-2022"), {"population_exponent": 2.0})
+    assert data["national"]["network"]["population_exponent"] == 2.0
+    assert "population_exponent" in FROZEN
+    flat = build("kazakhstan-2022", {"population_exponent": 0.0})
+    steep = build("kazakhstan-2022", {"population_exponent": 2.0})
+    big = flat.names.index("almaty")
+    # with α = 0 every sender weighs by distance alone; with α = 2 the largest city weighs more
+    assert steep.net.weights[:, big].sum() > flat.net.weights[:, big].sum()
+    assert isinstance(steep.net, Diffusion)
 
 
 def test_unknown_free_parameter_is_named():
