@@ -63,6 +63,26 @@ def test_population_exponent_sets_the_senders_weights_and_is_frozen_into_2019():
     assert isinstance(steep.net, Diffusion)
 
 
+def test_tolerance_scales_police_loyalty_until_the_first_emergency():
+    data = apply_values(raw_scenario("kazakhstan-2022"), {"tolerance": 0.05})
+    first, back = data["timeline"][-2:]
+    assert (first["at"], first["path"], first["factor"]) == (
+        data["clock"]["start"], "police.loyalty_scale", 0.05)
+    assert back["at"] == data["national"]["emergencies"][0]["at"]
+    assert back["factor"] == pytest.approx(20.0)
+    with pytest.raises(ValueError, match="tolerance must be in"):
+        apply_values(raw_scenario("kazakhstan-2022"), {"tolerance": 0.001})
+    # fewer arrests before the emergency at the same seed
+    base = {"legitimacy": 0.94, "police_on_duty": 0.02, "mobilisable_share": 0.003,
+            "network_gain": 16.0}
+    plain = run_daily("kazakhstan-2022", base, None, 4)
+    tolerant = run_daily("kazakhstan-2022", {**base, "tolerance": 0.01}, None, 4)
+    day = plain["date"].min()
+    nat = plain["region"] == "national"
+    assert (tolerant.loc[nat & (tolerant["date"] == day), "detentions"].sum()
+            < plain.loc[nat & (plain["date"] == day), "detentions"].sum())
+
+
 def test_unknown_free_parameter_is_named():
     with pytest.raises(ValueError, match=r"unknown free parameter.*nonsense"):
         apply_values(raw_scenario("kazakhstan-2022"), {"nonsense": 1.0})

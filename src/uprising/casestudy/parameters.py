@@ -120,6 +120,27 @@ def _news_delay(data: dict[str, Any], value: float) -> None:
     set_path(data, "national.network.media_delay_hours", value)
 
 
+def _tolerance(data: dict[str, Any], value: float) -> None:
+    """Police at their most hesitant until the first state of emergency: every cop's loyalty ℓ
+    (how rarely a cop skips an arrest in a crowd) × ``value`` from the clock's start until the
+    first ``national.emergencies`` entry, then back (two ``police.loyalty_scale`` timeline
+    events; ``value`` in [0.01, 1], 1 = no tolerance).
+
+    Raises:
+        ValueError: ``value`` outside [0.01, 1], or no clock start or emergency to date it by.
+    """
+    if not 0.01 <= value <= 1.0:
+        raise ValueError(f"tolerance must be in [0.01, 1]; got {value}")
+    emergencies = data.get("national", {}).get("emergencies") or []
+    start = data.get("clock", {}).get("start")
+    if not emergencies or start is None:
+        raise ValueError("tolerance needs clock.start and a national.emergencies entry")
+    data.setdefault("timeline", []).extend([
+        {"kind": "scale", "at": start, "path": "police.loyalty_scale", "factor": value},
+        {"kind": "scale", "at": emergencies[0]["at"], "path": "police.loyalty_scale",
+         "factor": 1.0 / value}])
+
+
 #: Parameters set one path each (legitimacy and the west gap are set together, then the shock,
 #: which is relative to Mangystau's legitimacy).
 SETTERS: dict[str, Callable[[dict[str, Any], float], None]] = {
@@ -131,6 +152,7 @@ SETTERS: dict[str, Callable[[dict[str, Any], float], None]] = {
     "credibility": lambda d, v: set_path(d, "government.concede.credibility", v),
     "news_delay": _news_delay,
     "population_exponent": lambda d, v: set_path(d, "national.network.population_exponent", v),
+    "tolerance": _tolerance,
     "crackdown_police": lambda d, v: set_path(d, "government.crackdown.police_factor", v),
 }
 
