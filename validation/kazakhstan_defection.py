@@ -22,15 +22,12 @@ from __future__ import annotations
 
 import multiprocessing
 import os
-from pathlib import Path
 
 import pandas as pd
-from kazakhstan_diagnostics import CASE, SEEDS, one
+from kazakhstan_diagnostics import CASE, SEEDS, one, write_result
 
-from uprising.atomic import write_text_atomic
 from uprising.calibration.posterior import paths
 
-ROOT = Path(__file__).resolve().parents[1]
 ARMS: list[tuple[str, str, float | str]] = [
     ("sanction σ", "defection.sanction", 0.3),
     ("sanction σ", "defection.sanction", 0.6),
@@ -60,9 +57,7 @@ def main() -> None:
                 f"{med.peak:,.0f} | {med.detentions_11jan:,.0f} | {med.max_defected:.0%} | "
                 f"{(rows.max_defected < 0.02).mean():.0%} |")
             print(lines[-1], flush=True)
-    out = ROOT / "validation" / "results" / "kazakhstan-defection.md"
-    write_text_atomic(out, "\n".join(lines) + "\n")
-    print(f"wrote {out}")
+    write_result("kazakhstan-defection.md", lines)
 
 
 if __name__ == "__main__":

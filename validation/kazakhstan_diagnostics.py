@@ -82,6 +82,13 @@ def stats(daily: pd.DataFrame) -> dict[str, float]:
     }
 
 
+def write_result(name: str, lines: list[str]) -> None:
+    """Writes ``lines`` to validation/results/``name`` atomically and says where."""
+    out = ROOT / "validation" / "results" / name
+    write_text_atomic(out, "\n".join(lines) + "\n")
+    print(f"wrote {out}")
+
+
 def main() -> None:
     draws = pd.read_parquet(paths(CASE)[0])
     median = {k: float(v) for k, v in draws.median().items()}
@@ -104,9 +111,7 @@ def main() -> None:
                     f"{med.peak:,.0f} | {med.detentions_11jan:,.0f} | {med.max_defected:.0%} | "
                     f"{med.plateau_days:.0%} |")
                 print(lines[-1], flush=True)
-    out = ROOT / "validation" / "results" / "kazakhstan-diagnostics.md"
-    write_text_atomic(out, "\n".join(lines) + "\n")
-    print(f"wrote {out}")
+    write_result("kazakhstan-diagnostics.md", lines)
 
 
 if __name__ == "__main__":

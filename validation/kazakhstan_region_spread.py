@@ -19,17 +19,14 @@ from __future__ import annotations
 
 import multiprocessing
 import os
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
-from kazakhstan_diagnostics import CASE, SEEDS, stats
+from kazakhstan_diagnostics import CASE, SEEDS, stats, write_result
 
-from uprising.atomic import write_text_atomic
 from uprising.calibration.posterior import paths
 from uprising.casestudy.simulate import run_daily
 
-ROOT = Path(__file__).resolve().parents[1]
 ARMS: list[tuple[float, float]] = [  # (τ, news delay in hours)
     (0.0, 3), (0.005, 3), (0.01, 3), (0.02, 3), (0.04, 3), (0.01, 12), (0.02, 12)]
 
@@ -59,9 +56,7 @@ def main() -> None:
                 f"[{lo:.0f}–{hi:.0f}] | {rows.mangystau_first.mean():.0%} | {med.peak:,.0f} | "
                 f"{med.detentions_11jan:,.0f} | {med.max_defected:.0%} |")
             print(lines[-1], flush=True)
-    out = ROOT / "validation" / "results" / "kazakhstan-region-spread.md"
-    write_text_atomic(out, "\n".join(lines) + "\n")
-    print(f"wrote {out}")
+    write_result("kazakhstan-region-spread.md", lines)
 
 
 if __name__ == "__main__":

@@ -25,19 +25,16 @@ from __future__ import annotations
 
 import multiprocessing
 import os
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
-from kazakhstan_diagnostics import CASE, SEEDS
+from kazakhstan_diagnostics import CASE, SEEDS, write_result
 
-from uprising.atomic import write_text_atomic
 from uprising.calibration.posterior import paths
 from uprising.casestudy.cases import PROTEST_PEOPLE
 from uprising.casestudy.observables import NATIONAL, regions_with_protest
 from uprising.casestudy.simulate import run_daily
 
-ROOT = Path(__file__).resolve().parents[1]
 ARMS: list[tuple[str, str, list[float]]] = [
     ("media share μ", "national.network.media_weight", [0.0, 0.3, 0.6, 0.9]),
     ("population exponent α", "national.network.population_exponent", [0.0, 1.0, 2.0]),
@@ -97,9 +94,7 @@ def main() -> None:
                 rows = pd.DataFrame(pool.map(one, [(vals, over, s) for s in SEEDS]))
                 lines.append(row(label, f"{value:g}", rows))
                 print(lines[-1], flush=True)
-    out = ROOT / "validation" / "results" / "kazakhstan-spread-structure.md"
-    write_text_atomic(out, "\n".join(lines) + "\n")
-    print(f"wrote {out}")
+    write_result("kazakhstan-spread-structure.md", lines)
 
 
 if __name__ == "__main__":

@@ -21,18 +21,15 @@ from __future__ import annotations
 
 import multiprocessing
 import os
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
-from kazakhstan_diagnostics import CASE, SEEDS
+from kazakhstan_diagnostics import CASE, SEEDS, write_result
 
-from uprising.atomic import write_text_atomic
 from uprising.calibration.posterior import paths
 from uprising.casestudy.observables import NATIONAL
 from uprising.casestudy.simulate import run_daily
 
-ROOT = Path(__file__).resolve().parents[1]
 TOLERANCE = [
     {"kind": "scale", "at": "2022-01-02T00:00", "path": "police.loyalty_scale", "factor": 0.01},
     {"kind": "scale", "at": "2022-01-05T01:30", "path": "police.loyalty_scale", "factor": 100.0},
@@ -76,9 +73,7 @@ def main() -> None:
                 lines.append(f"| {label} | {'yes' if tolerant else 'no'} | {cells} | "
                              f"{rows.up5.mean():.0%} | {rows.order9.mean():.0%} |")
                 print(lines[-1], flush=True)
-    out = ROOT / "validation" / "results" / "kazakhstan-tolerance.md"
-    write_text_atomic(out, "\n".join(lines) + "\n")
-    print(f"wrote {out}")
+    write_result("kazakhstan-tolerance.md", lines)
 
 
 if __name__ == "__main__":

@@ -141,7 +141,8 @@ class NationalModel(Simulation):
                 actor.before_tick(self, nxt)
         self.detention.before_tick(self, nxt)
         self._curfew(nxt)
-        if nxt > self.burn_in or self.nat.network.during_burn_in:
+        news_on = nxt > self.burn_in or self.nat.network.during_burn_in
+        if news_on:
             self._apply_news(self.news_at(nxt))
             news = self._last_news
         else:
@@ -160,7 +161,7 @@ class NationalModel(Simulation):
                 self.trackers[i].start(m.state.state, m.state.arrest_cell)
             self.detention.after_tick(self, i, nxt)
             self._rows[i].append(self._row(i, float(news[i]), freed))
-            if nxt > self.burn_in or self.nat.network.during_burn_in:
+            if news_on:
                 self.history[nxt, i] = self._rows[i][-1]["active"] / max(1, self.citizens[i])
         self.tick = nxt
         return 1
