@@ -217,6 +217,29 @@ def test_detention_reporting_outside_its_range_is_refused(bad: float) -> None:
         observe(pd.DataFrame({"detentions": [1.0]}), bad)
 
 
+def test_a_detention_lag_of_a_day_reads_the_previous_days_count() -> None:
+    # the reporting delay: the same run, each day's detentions read δ hours before its end
+    values = {"legitimacy": 0.95, "police_on_duty": 0.02, "mobilisable_share": 0.003}
+    now = run_daily("kazakhstan-2022", values, None, 3)
+    day = run_daily("kazakhstan-2022", {**values, "detention_lag": 24.0}, None, 3)
+    half = run_daily("kazakhstan-2022", {**values, "detention_lag": 12.0}, None, 3)
+    pd.testing.assert_frame_equal(run_daily("kazakhstan-2022", {**values, "detention_lag": 0.0},
+                                            None, 3), now)
+    for region in ("national", "mangystau"):
+        a, b, c = (f[f["region"] == region]["detentions"].to_numpy() for f in (now, day, half))
+        assert a[-1] > a[0]
+        np.testing.assert_array_equal(b[1:], a[:-1])
+        assert (a[:-1] <= b[1:]).all() and (c[1:] >= b[1:]).all() and (c <= a).all()
+    other = [c for c in now.columns if c != "detentions"]
+    pd.testing.assert_frame_equal(day[other], now[other])
+
+
+@pytest.mark.parametrize("bad", [-1.0, 73.0, float("nan")])
+def test_a_detention_lag_outside_its_range_is_refused(bad: float) -> None:
+    with pytest.raises(ValueError, match="detention_lag"):
+        run_daily("kazakhstan-2022", {"detention_lag": bad}, None, 3)
+
+
 def test_a_fixed_shock_stays_relative_to_the_fitted_legitimacy() -> None:
     data = raw_scenario("kazakhstan-2022")
     mangystau = next(r for r in data["national"]["regions"] if r["name"] == "mangystau")
@@ -226,3 +249,5 @@ def test_a_fixed_shock_stays_relative_to_the_fitted_legitimacy() -> None:
     assert m["legitimacy"] - m["triggers"][0]["value"] == pytest.approx(preset_shock)
     with pytest.raises(ValueError, match="observation model"):
         apply_values(data, {"detention_reporting": 0.5})
+    with pytest.raises(ValueError, match="observation model"):
+        apply_values(data, {"detention_lag": 12.0})

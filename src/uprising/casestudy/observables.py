@@ -11,6 +11,9 @@ Observation model (how the record was produced, applied to the simulation):
   cumulated from the start, in people, at the end of the day (the ministry's daily tallies),
   times the reporting share ρ (``detention_reporting``, 1 unless fitted): a model arrest is a
   removal from the street, and ρ is the share of them the ministry counted as detentions.
+  With a reporting delay δ (``detention_lag``, hours, 0 unless fitted) the figure given for a
+  day is the cumulative count δ hours before its end (linear between ticks): the tallies were
+  announced during the day and compiled from the regions, so a day's figure lags its midnight.
 * **Deaths**: protesters and bystanders killed plus police killed, cumulated.
 
 Statistics go through log10(1 + x) where counts span orders of magnitude.
@@ -69,6 +72,43 @@ def observe(daily: pd.DataFrame, reporting: float = 1.0) -> pd.DataFrame:
         return daily
     out = daily.copy()
     out["detentions"] = out["detentions"] * reporting
+    return out
+
+
+#: Longest reporting delay of the detention tallies the observation model accepts (hours).
+MAX_DETENTION_LAG_HOURS = 72.0
+
+
+def delay_detentions(daily: pd.DataFrame, ts: pd.DataFrame, lag_hours: float) -> pd.DataFrame:
+    """Returns ``daily`` (``daily_national`` of ``ts``) with each day's cumulative detentions
+    read ``lag_hours`` before the day's end (linear between ticks, the first tick's value
+    before it); ``lag_hours`` 0 returns ``daily`` itself.
+
+    Raises:
+        ValueError: ``lag_hours`` outside [0, MAX_DETENTION_LAG_HOURS].
+    """
+    if not 0.0 <= lag_hours <= MAX_DETENTION_LAG_HOURS:
+        raise ValueError(f"detention_lag must be in [0, {MAX_DETENTION_LAG_HOURS:g}] hours, "
+                         f"got {lag_hours}")
+    if lag_hours == 0.0:
+        return daily
+    t = ts[ts["tick"] > 0]
+    hour = np.timedelta64(1, "h")
+    stamps = t["datetime"].dt.tz_localize(None) if t["datetime"].dt.tz is not None \
+        else t["datetime"]
+    hours = ((stamps.to_numpy() - stamps.to_numpy().min()) / hour).astype(float)
+    origin = stamps.min()
+    out = daily.copy()
+    ends = pd.to_datetime(out["date"]) + pd.Timedelta(days=1) - pd.Timedelta(hours=lag_hours)
+    at = ((ends - origin) / pd.Timedelta(hours=1)).to_numpy(dtype=float)
+    values = out["detentions"].to_numpy(dtype=float).copy()
+    series = t["cumulative_detention_events_people"].to_numpy(dtype=float)
+    region = t["region"].to_numpy()
+    for name in out["region"].unique():
+        rows = (out["region"] == name).to_numpy()
+        own = region == name
+        values[rows] = np.interp(at[rows], hours[own], series[own])
+    out["detentions"] = values
     return out
 
 

@@ -157,9 +157,11 @@ SETTERS: dict[str, Callable[[dict[str, Any], float], None]] = {
 }
 
 #: Every free parameter's name (``region_spread`` is applied by ``simulate.build``, which has
-#: the run's seed: ``region_effects``; ``detention_reporting`` by ``simulate.run_daily``, to the
-#: observed detentions: ``observables.observe``).
-ORDER = ("legitimacy", "west_gap", "shock", *SETTERS, "region_spread", "detention_reporting")
+#: the run's seed: ``region_effects``; ``detention_reporting`` and ``detention_lag`` by
+#: ``simulate.run_observed``, to the observed detentions: ``observables.observe`` and
+#: ``observables.delay_detentions``).
+OBSERVATION = ("detention_reporting", "detention_lag")
+ORDER = ("legitimacy", "west_gap", "shock", *SETTERS, "region_spread", *OBSERVATION)
 
 
 def apply_values(data: dict[str, Any], values: dict[str, float]) -> dict[str, Any]:
@@ -174,8 +176,9 @@ def apply_values(data: dict[str, Any], values: dict[str, float]) -> dict[str, An
     out = copy.deepcopy(data)
     if "region_spread" in values:
         raise ValueError("region_spread needs the run's seed: use casestudy.simulate.build")
-    if "detention_reporting" in values:
-        raise ValueError("detention_reporting is part of the observation model, not of the "
+    observation = sorted(set(values) & set(OBSERVATION))
+    if observation:
+        raise ValueError(f"{', '.join(observation)}: part of the observation model, not of the "
                          "scenario: use casestudy.simulate.run_daily")
     shock = values.get("shock")
     if shock is None and ("legitimacy" in values or "west_gap" in values):

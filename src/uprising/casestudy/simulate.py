@@ -20,6 +20,7 @@ from uprising.casestudy.cases import case_spec
 from uprising.casestudy.observables import (
     NATIONAL,
     daily_national,
+    delay_detentions,
     observe,
     outcomes,
     regions_with_protest,
@@ -62,13 +63,15 @@ def run_observed(case: str, values: dict[str, float],
                  seed: np.random.SeedSequence | int | None = None,
                  ) -> tuple[NationalModel, pd.DataFrame]:
     """Runs one national run of ``case`` and returns (the model, its daily table seen through
-    the observation model: ``observables.observe``; ``values`` may hold
-    ``detention_reporting``)."""
+    the observation model: ``observables.delay_detentions`` and ``observables.observe``;
+    ``values`` may hold ``detention_lag`` and ``detention_reporting``)."""
     values = dict(values)
     reporting = float(values.pop("detention_reporting", 1.0))
+    lag = float(values.pop("detention_lag", 0.0))
     m = build(case, values, overrides, seed)
     m.run()
-    daily = daily_national(m.get_model_vars_dataframe(), m.clock.hours_per_tick)
+    ts = m.get_model_vars_dataframe()
+    daily = delay_detentions(daily_national(ts, m.clock.hours_per_tick), ts, lag)
     return m, observe(daily, reporting)
 
 
