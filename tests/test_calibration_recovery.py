@@ -114,3 +114,35 @@ def test_refit_structural_gives_the_alternative_its_own_table(tmp_path) -> None:
     alt = read_table(parse_spec(data), tmp_path / "table-shifted")
     assert len(alt.x) == 60
     assert alt.x[:, 0].mean() > result.table.x[:, 0].mean() + 0.4  # s1 shifted by 0.5
+
+
+def test_a_truncated_second_round_stays_in_its_box_and_recovers(tmp_path) -> None:
+    # rounds: 2 on the toy (400 runs per round, 60 held out of round 2; seed 7): round 2's
+    # design, posterior draws and recovery all live in the box of round 1's posterior.
+    data = spec_data(simulations=400, recovery_datasets=60, posterior_samples=300, rounds=2)
+    spec = parse_spec(data)
+    result = calibrate(spec, tmp_path / "out", posterior_dir=tmp_path)
+    trunc = result.truncation
+    lo = np.array([trunc["box_unit"][n][0] for n in spec.names])
+    hi = np.array([trunc["box_unit"][n][1] for n in spec.names])
+    assert 0 < trunc["volume"] < 0.5 and (hi - lo < 1).all()  # a and b are identified
+    round2 = read_table(spec, tmp_path / "out" / "table-round2")
+    assert len(round2.x) == 400
+    assert ((round2.unit >= lo) & (round2.unit <= hi)).all()
+    assert trunc["round2_training_rows"] == 400 - 60 and trunc["round2_recovery_datasets"] == 60
+    assert 0 < trunc["round1_rows_in_box"] < 400
+    unit = np.column_stack([(result.draws["a"] - 0.0) / 1.0,
+                            np.log(result.draws["b"] / 0.5) / np.log(10.0)])
+    assert ((unit >= lo - 1e-9) & (unit <= hi + 1e-9)).all()
+    rec = result.recovery.table.set_index("parameter")
+    assert rec.loc["a", "datasets"] == 60
+    for name in ("a", "b"):
+        k = round(rec.loc[name, "coverage_90"] * 60)
+        low, high = binomial_interval(k, 60, 0.99)
+        assert low <= 0.9 <= high, (name, k)
+    q = result.draws.quantile([0.05, 0.95])
+    for name, value in TRUE.items():
+        assert q.loc[0.05, name] <= value <= q.loc[0.95, name]
+    assert set(trunc["draws_at_inner_faces"]) == {"a", "b"}
+    assert (tmp_path / "out" / "recovery-round1.csv").is_file()
+    assert load_metadata("toy", tmp_path)["truncation"]["volume"] == trunc["volume"]

@@ -2,7 +2,9 @@
 posterior at the observed data → predictive check → structural comparison → files.
 
 Random streams, all children of ``SeedSequence(budget.seed)``: 0 the held-out split,
-1 training, 2 recovery draws, 3 observed-data draws, 4 predictive runs, 5 bootstrap.
+1 training, 2 recovery draws, 3 observed-data draws, 4 predictive runs, 5 bootstrap; with
+``budget.rounds`` 2 (``calibration.truncation``) round 1's draws that span the box come from
+6 and round 2 uses 0-3 of child 7 for its own split, training, recovery and observed draws.
 """
 
 from __future__ import annotations
@@ -27,6 +29,7 @@ from uprising.calibration.prior import Prior
 from uprising.calibration.simulator import context, simulate_theta
 from uprising.calibration.spec import CalibrationError, CalibrationSpec, parse_spec
 from uprising.calibration.table import Table, read_table, run_table, table_experiment
+from uprising.calibration.truncation import BOX_DRAWS, MARGIN, TAIL, Box
 from uprising.experiments.design import import_model
 from uprising.experiments.runner import SweepReport
 from uprising.experiments.store import Store
@@ -102,7 +105,7 @@ def plan(spec: CalibrationSpec, out: str | Path, workers: int = 1) -> Plan:
             break
     store = Store(Path(out) / "table")
     done = len(store.done_ids()) if store.exists() else 0
-    runs = spec.points * spec.budget.replicates
+    runs = spec.points * spec.budget.replicates * spec.budget.rounds
     rows = runs - spec.budget.recovery_datasets * spec.budget.replicates
     train = (TRAIN_SECONDS_PER_ROW_EPOCH * rows * TYPICAL_EPOCHS * spec.training.ensemble)
     sims = per_run * (max(0, runs - done) + spec.budget.predictive_draws
@@ -125,6 +128,7 @@ class Outcome:
     structural: pd.DataFrame | None = None
     files: list[Path] = field(default_factory=list)
     timings: dict[str, float] = field(default_factory=dict)
+    truncation: dict[str, Any] | None = None
 
 
 def _scale(table: Table) -> dict[str, float]:
@@ -160,7 +164,7 @@ def _metadata(out: Outcome, observed: dict[str, float]) -> dict[str, Any]:
         "coverage": records(out.recovery.table if out.recovery else None),
         "fit": records(out.fit), "structural": records(out.structural),
         "parameters": params, "timings_s": out.timings,
-        "load_average": list(os.getloadavg()),
+        "load_average": list(os.getloadavg()), "truncation": out.truncation,
     }
 
 
@@ -176,8 +180,13 @@ class _Run:
     progress: bool
     say: Callable[[str], None]
 
-    def table(self, spec: CalibrationSpec, structural_name: str | None = None) -> SweepReport:
+    def table(self, spec: CalibrationSpec, structural_name: str | None = None,
+              box: Box | None = None) -> SweepReport:
         folder = f"table-{structural_name}" if structural_name else "table"
+        if box is not None:
+            return run_table(spec, self.out / "table-round2", executor=self.executor,
+                             workers=self.workers, progress=self.progress, label=self.label,
+                             bounds=box.bounds(spec.names), round_=2)
         return run_table(spec, self.out / folder, executor=self.executor, workers=self.workers,
                          progress=self.progress, label=self.label, structural=structural_name)
 
@@ -231,19 +240,81 @@ def calibrate(spec: CalibrationSpec, out: str | Path, *, executor: Executor | No
         result.files.append(_png(plots.coverage_figure(rec.table), run.out / "coverage.png"))
     if recovery_only:
         return result
-    _observed_stage(result, observed, run, refit_structural)
+    box = None
+    if spec.budget.rounds == 2:
+        box = _second_round(result, observed, run)
+    _observed_stage(result, observed, run, refit_structural, box)
     if posterior_dir is not None:
         result.files.extend(write_posterior(spec.case, result.draws,
                                             _metadata(result, observed), posterior_dir))
     return result
 
 
+def _second_round(result: Outcome, observed: dict[str, float], run: _Run) -> Box:
+    """Runs the truncated round (``calibration.truncation``): replaces ``result.posterior``
+    with round 2's estimator (on the box's coordinates) and ``result.recovery`` with its
+    recovery on held-out round-2 runs (round 1's is written as ``recovery-round1.csv``);
+    returns the box."""
+    spec, timings = result.spec, result.timings
+    x_obs = spec.features(np.array([observed[s] for s in spec.statistics]))
+    round1 = result.posterior.sample(x_obs, BOX_DRAWS, npe.child(run.root, 6))
+    box = Box.around(round1)
+    if result.recovery is not None:
+        result.files.append(_csv(result.recovery.table, run.out / "recovery-round1.csv"))
+    t0 = time.perf_counter()
+    run.say(f"round 2: table inside the box ({box.volume():.2g} of the prior's volume)")
+    run.table(spec, box=box)
+    timings["simulation_round2"] = time.perf_counter() - t0
+    table2 = read_table(spec, run.out / "table-round2")
+    root2 = npe.child(run.root, 7)
+    train2, held2 = table2.split(spec.budget.recovery_datasets, npe.child(root2, 0))
+    inside = box.contains(result.table.unit)
+    unit = np.concatenate([result.table.unit[inside], table2.unit[train2]])
+    x = np.concatenate([result.table.x[inside], table2.x[train2]])
+    t0 = time.perf_counter()
+    run.say("round 2: training")
+    result.posterior = npe.train(box.to_box(unit), spec.features(x), spec.training,
+                                 npe.child(root2, 1))
+    timings["training_round2"] = time.perf_counter() - t0
+    if len(held2):
+        result.recovery, _ = recovery.recover(
+            result.posterior, box.to_box(table2.unit[held2]), spec.features(table2.x[held2]),
+            spec.names, spec.budget.posterior_samples, npe.child(root2, 2))
+        rec = result.recovery
+        result.files.append(_csv(rec.table, run.out / "recovery.csv"))
+        result.files.append(_png(plots.sbc_figure(rec.ranks, rec.n_samples, spec.names),
+                                 run.out / "sbc.png"))
+        result.files.append(_png(plots.coverage_figure(rec.table), run.out / "coverage.png"))
+    result.truncation = {
+        "rounds": 2, "box_draws": BOX_DRAWS, "tail": TAIL, "margin": MARGIN,
+        "volume": box.volume(),
+        "box_unit": box.bounds(spec.names),
+        "box": dict(zip(spec.names, map(list, Prior.from_spec(spec).to_theta(
+            np.stack([box.lo, box.hi])).T.tolist()), strict=True)),
+        "round1_rows_in_box": int(inside.sum()), "round2_training_rows": int(train2.sum()),
+        "round2_recovery_datasets": len(held2),
+    }
+    return box
+
+
+def _at_inner_faces(inner: np.ndarray, box: Box, names: list[str]) -> dict[str, float]:
+    """Returns per parameter the share of round-2 draws (box coordinates) within 1 % of a face
+    of the box that is not the prior's own bound: mass piling there means the box cut it."""
+    low = (inner[:, :] < 0.01) & (box.lo > 0.0)
+    high = (inner[:, :] > 0.99) & (box.hi < 1.0)
+    return {n: float(v) for n, v in zip(names, (low | high).mean(axis=0), strict=True)}
+
+
 def _observed_stage(result: Outcome, observed: dict[str, float], run: _Run,
-                    refit: bool) -> None:
+                    refit: bool, box: Box | None = None) -> None:
     spec, timings = result.spec, result.timings
     prior = Prior.from_spec(spec)
     x_obs = spec.features(np.array([observed[s] for s in spec.statistics]))
-    unit = result.posterior.sample(x_obs, spec.budget.posterior_samples, npe.child(run.root, 3))
+    seed = npe.child(npe.child(run.root, 7), 3) if box is not None else npe.child(run.root, 3)
+    unit = result.posterior.sample(x_obs, spec.budget.posterior_samples, seed)
+    if box is not None and result.truncation is not None:
+        result.truncation["draws_at_inner_faces"] = _at_inner_faces(unit, box, spec.names)
+        unit = box.from_box(unit)
     result.draws = pd.DataFrame(prior.to_theta(unit), columns=spec.names)
     result.identification = recovery.identification(unit, spec.names)
     result.files.append(_png(plots.posterior_figure(result.draws, prior),

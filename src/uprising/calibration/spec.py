@@ -82,6 +82,10 @@ class Budget(Frozen):
         100, ge=0, le=5000,
         description="posterior draws simulated for the predictive check (and per alternative)")
     seed: int = Field(0, ge=0, le=2**32 - 1, description="root of every random stream")
+    rounds: int = Field(
+        1, ge=1, le=2,
+        description="2 adds a truncated round: as many simulations again, inside the box of "
+        "round 1's posterior at the observed data (calibration.truncation)")
 
     @model_validator(mode="after")
     def _enough(self) -> Budget:

@@ -23,28 +23,44 @@ from uprising.experiments.spec import Experiment, Sampler
 from uprising.experiments.store import Store
 
 
-def table_experiment(spec: CalibrationSpec, structural: str | None = None) -> Experiment:
-    """Returns the experiment that computes the reference table of ``spec``."""
+def round_seed(spec: CalibrationSpec, round_: int) -> int:
+    """Returns the design and run seed of round ``round_`` (1: ``budget.seed``; later rounds: a
+    32-bit state of its child stream ``round_ + 5``, apart from the pipeline's 0-5)."""
+    if round_ == 1:
+        return spec.budget.seed
+    ss = np.random.SeedSequence(spec.budget.seed, spawn_key=(round_ + 5,))
+    return int(ss.generate_state(1)[0])
+
+
+def table_experiment(spec: CalibrationSpec, structural: str | None = None,
+                     bounds: dict[str, tuple[float, float]] | None = None,
+                     round_: int = 1) -> Experiment:
+    """Returns the experiment that computes the reference table of ``spec``; ``bounds`` (unit
+    coordinates by name, default the whole cube) and ``round_`` > 1 give a truncated round's
+    table (``calibration.truncation``)."""
     b = spec.budget
-    suffix = f"-{structural}" if structural else ""
+    suffix = (f"-{structural}" if structural else "") + (f"-round{round_}" if round_ > 1 else "")
+    seed = round_seed(spec, round_)
     return Experiment(
         name=f"calibrate-{spec.case}{suffix}",
-        description=f"reference table of the calibration of {spec.case}",
+        description=f"reference table of the calibration of {spec.case}"
+        + (f", round {round_} (truncated prior)" if round_ > 1 else ""),
         model=model_reference(spec, structural),
-        sampler=Sampler(method="lhs", n=spec.points, bounds={n: (0.0, 1.0) for n in spec.names},
-                        seed=b.seed),
+        sampler=Sampler(method="lhs", n=spec.points,
+                        bounds=bounds or {n: (0.0, 1.0) for n in spec.names}, seed=seed),
         repetitions=b.replicates,
-        seed=b.seed,
+        seed=seed,
         metrics=spec.statistics,
     )
 
 
 def run_table(spec: CalibrationSpec, out: str | Path, *, executor: Executor | None = None,
               workers: int = 1, progress: bool = False, label: str = "serial",
-              structural: str | None = None) -> SweepReport:
+              structural: str | None = None, bounds: dict[str, tuple[float, float]] | None = None,
+              round_: int = 1) -> SweepReport:
     """Returns the sweep report after running (or resuming) the reference table into ``out``."""
-    return run_experiment(table_experiment(spec, structural), out, executor=executor,
-                          workers=workers, progress=progress, label=label)
+    return run_experiment(table_experiment(spec, structural, bounds, round_), out,
+                          executor=executor, workers=workers, progress=progress, label=label)
 
 
 @dataclass(frozen=True)
