@@ -28,7 +28,9 @@ def _print_plan(spec: CalibrationSpec, plan: Plan, out: Path, workers: int) -> N
     console.print(
         f"calibrate {spec.case}: {len(spec.names)} parameters ({', '.join(spec.names)}), "
         f"{len(spec.statistics)} statistics\n"
-        f"  table: {plan.points} points × {b.replicates} replicates = {plan.runs} runs "
+        f"  table: {plan.points} points × {b.replicates} replicates"
+        f"{f' × {b.rounds} rounds (round 2 inside round 1’s box)' if b.rounds > 1 else ''}"
+        f" = {plan.runs} runs "
         f"({plan.runs_done} already in {out / 'table'}), {b.recovery_datasets} points held "
         f"out for recovery\n"
         f"  NPE: {t.ensemble} × {t.estimator}, ≤ {t.max_epochs} epochs; "
