@@ -300,8 +300,8 @@ def _second_round(result: Outcome, observed: dict[str, float], run: _Run) -> Box
 def _at_inner_faces(inner: np.ndarray, box: Box, names: list[str]) -> dict[str, float]:
     """Returns per parameter the share of round-2 draws (box coordinates) within 1 % of a face
     of the box that is not the prior's own bound: mass piling there means the box cut it."""
-    low = (inner[:, :] < 0.01) & (box.lo > 0.0)
-    high = (inner[:, :] > 0.99) & (box.hi < 1.0)
+    low = (inner < 0.01) & (box.lo > 0.0)
+    high = (inner > 0.99) & (box.hi < 1.0)
     return {n: float(v) for n, v in zip(names, (low | high).mean(axis=0), strict=True)}
 
 
