@@ -188,3 +188,25 @@ def test_the_documented_calibration_file_is_valid() -> None:
     block = text.split("```yaml\n", 1)[1].split("```", 1)[0]
     spec = parse_spec(yaml.safe_load(block), "docs/calibration.md")
     assert spec.names == ["legitimacy", "arrest_rate"] and spec.structural[0].overrides
+
+
+def test_the_truncation_box_spans_the_draws_with_a_margin_inside_the_cube() -> None:
+    from uprising.calibration.truncation import Box
+
+    rng = np.random.default_rng(0)
+    draws = np.column_stack([rng.uniform(0.4, 0.6, 5000), rng.uniform(0.0, 1.0, 5000),
+                             np.full(5000, 0.3)])
+    box = Box.around(draws, margin=0.1, tail=0.0)
+    lo, hi = draws.min(axis=0), draws.max(axis=0)
+    np.testing.assert_allclose(box.lo[0], lo[0] - 0.1 * (hi[0] - lo[0]))
+    np.testing.assert_allclose(box.hi[0], hi[0] + 0.1 * (hi[0] - lo[0]))
+    assert box.lo[1] == 0.0 and box.hi[1] == 1.0  # clipped to the prior's cube
+    assert box.hi[2] - box.lo[2] == pytest.approx(1e-3)  # a point gets the smallest width
+    assert box.contains(draws).all() and not box.contains(np.array([[0.9, 0.5, 0.3]]))[0]
+    inner = box.to_box(draws)
+    assert inner.min() >= 0.0 and inner.max() <= 1.0
+    np.testing.assert_allclose(box.from_box(inner), draws)
+    assert box.volume() == pytest.approx(np.prod(box.hi - box.lo))
+    tight = Box.around(np.vstack([draws, [[0.99, 0.5, 0.3]]]), margin=0.1, tail=1e-3)
+    assert tight.hi[0] < 0.7  # one extreme draw does not stretch the box
+    assert set(box.bounds(["a", "b", "c"])) == {"a", "b", "c"}

@@ -79,6 +79,18 @@ def observe(daily: pd.DataFrame, reporting: float = 1.0) -> pd.DataFrame:
 MAX_DETENTION_LAG_HOURS = 72.0
 
 
+def check_lag(lag_hours: float) -> float:
+    """Returns ``lag_hours`` if it is a reporting delay the observation model accepts.
+
+    Raises:
+        ValueError: ``lag_hours`` outside [0, MAX_DETENTION_LAG_HOURS] (or NaN).
+    """
+    if not 0.0 <= lag_hours <= MAX_DETENTION_LAG_HOURS:
+        raise ValueError(f"detention_lag must be in [0, {MAX_DETENTION_LAG_HOURS:g}] hours, "
+                         f"got {lag_hours}")
+    return lag_hours
+
+
 def delay_detentions(daily: pd.DataFrame, ts: pd.DataFrame, lag_hours: float) -> pd.DataFrame:
     """Returns ``daily`` (``daily_national`` of ``ts``) with each day's cumulative detentions
     read ``lag_hours`` before the day's end (linear between ticks, the first tick's value
@@ -87,10 +99,7 @@ def delay_detentions(daily: pd.DataFrame, ts: pd.DataFrame, lag_hours: float) ->
     Raises:
         ValueError: ``lag_hours`` outside [0, MAX_DETENTION_LAG_HOURS].
     """
-    if not 0.0 <= lag_hours <= MAX_DETENTION_LAG_HOURS:
-        raise ValueError(f"detention_lag must be in [0, {MAX_DETENTION_LAG_HOURS:g}] hours, "
-                         f"got {lag_hours}")
-    if lag_hours == 0.0:
+    if check_lag(lag_hours) == 0.0:
         return daily
     t = ts[ts["tick"] > 0]
     hour = np.timedelta64(1, "h")

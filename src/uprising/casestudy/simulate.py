@@ -19,6 +19,7 @@ import pandas as pd
 from uprising.casestudy.cases import case_spec
 from uprising.casestudy.observables import (
     NATIONAL,
+    check_lag,
     daily_national,
     delay_detentions,
     observe,
@@ -67,7 +68,7 @@ def run_observed(case: str, values: dict[str, float],
     ``values`` may hold ``detention_lag`` and ``detention_reporting``)."""
     values = dict(values)
     reporting = float(values.pop("detention_reporting", 1.0))
-    lag = float(values.pop("detention_lag", 0.0))
+    lag = check_lag(float(values.pop("detention_lag", 0.0)))  # before the run, not after
     m = build(case, values, overrides, seed)
     m.run()
     ts = m.get_model_vars_dataframe()
