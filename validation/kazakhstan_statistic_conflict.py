@@ -1,0 +1,143 @@
+"""Which observed statistics can the 2022 model not reconcile with the others? A leave-one-out
+predictive check on the shipped calibration's reference table.
+
+For each of the 15 statistics in turn, the estimator is retrained on the other 14 (same table,
+split and seeds as `uprising calibrate`), its posterior is sampled at the record's other 14
+values, 100 draws are simulated (the calibration's predictive seeds), and the left-out
+statistic is scored: its CRPS scaled by its spread in the table (as the calibration's
+predictive check) and whether the record lies in the 90 % band. A statistic whose record is
+predicted badly by the others, and whose omission improves the fit of the rest, conflicts with
+them under this model: a sign of misspecification, not a parameter to tune. The row "none"
+retrains on all 15 and reproduces the calibration's own check (same bits).
+
+With ``--seeds K`` it instead retrains on all 15 statistics with K other training seeds
+(children 100…100+K−1 of the calibration's root in place of child 1; everything else as the
+calibration) and reports each estimator's predictive score: how much of a posterior's score at
+the record is the luck of one trained network.
+
+Usage: ``PYTHONPATH=src:validation python validation/kazakhstan_statistic_conflict.py OUT``
+with OUT the folder of ``uprising calibrate kazakhstan-2022 --out OUT`` (holds table/); about
+14 min on 2 cores. Writes validation/results/kazakhstan-statistic-conflict.md, or with
+``--seeds K`` validation/results/kazakhstan-estimator-variability.md (about 1 min per seed).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+from concurrent.futures import ProcessPoolExecutor
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+from kazakhstan_diagnostics import write_result
+
+from uprising.calibration import npe, predictive
+from uprising.calibration.pipeline import observed_statistics
+from uprising.calibration.prior import Prior
+from uprising.calibration.simulator import context
+from uprising.calibration.spec import load_spec
+from uprising.calibration.table import read_table
+
+CASE = "kazakhstan-2022"
+
+
+def leave_out(job: tuple[str, str | None, int]) -> pd.DataFrame:
+    """Returns the predictive check of all 15 statistics with ``dropped`` left out of the fit,
+    the estimator trained with the root's child ``training`` (the calibration's: 1)."""
+    out, dropped, training = job
+    spec = load_spec(CASE)
+    table = read_table(spec, Path(out) / "table")
+    observed = observed_statistics(spec)
+    root = np.random.SeedSequence(spec.budget.seed)
+    train_mask, _ = table.split(spec.budget.recovery_datasets, npe.child(root, 0))
+    keep = [j for j, s in enumerate(spec.statistics) if s != dropped]
+    x = spec.features(table.x)[:, keep]
+    post = npe.train(table.unit[train_mask], x[train_mask], spec.training,
+                     npe.child(root, training))
+    x_obs = spec.features(np.array([observed[s] for s in spec.statistics]))[keep]
+    unit = post.sample(x_obs, spec.budget.posterior_samples, npe.child(root, 3))
+    draws = pd.DataFrame(Prior.from_spec(spec).to_theta(unit), columns=spec.names)
+    seed = int(npe.child(root, 4).generate_state(1)[0])
+    sims = predictive.simulate_draws(context(spec), draws.iloc[:spec.budget.predictive_draws],
+                                     seed)
+    scale = {s: float(v) for s, v in zip(spec.statistics, table.x.std(axis=0), strict=True)}
+    check = predictive.check(sims, observed, spec.statistics, scale)
+    check.insert(0, "dropped", dropped or "none")
+    check["police_on_duty"] = float(draws["police_on_duty"].median())
+    return check
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("out", help="folder of `uprising calibrate --out` (holds table/)")
+    ap.add_argument("--workers", type=int, default=2)
+    ap.add_argument("--seeds", type=int, default=0,
+                    help="instead: retrain on all statistics with this many other seeds")
+    args = ap.parse_args()
+    if args.seeds:
+        return variability(args.out, args.seeds, args.workers)
+    spec = load_spec(CASE)
+    jobs = [(args.out, None, 1)] + [(args.out, s, 1) for s in spec.statistics]
+    with ProcessPoolExecutor(args.workers) as pool:
+        checks = list(pool.map(leave_out, jobs))
+    base = checks[0].set_index("statistic")
+    lines = ["# Kazakhstan 2022: which statistics conflict? (leave-one-out predictive check)", "",
+             "Design: validation/kazakhstan_statistic_conflict.py (docstring), on the table of "
+             f"the shipped calibration ({args.out}); 100 posterior draws per row, the "
+             "calibration's seeds. Load average at the end: "
+             f"{', '.join(f'{v:.1f}' for v in os.getloadavg())}.", "",
+             "Columns: the left-out statistic's scaled CRPS when fitted with all 15 and when "
+             "left out (predicted by the other 14), whether the record lies in its 90 % band "
+             "when left out, the summed scaled CRPS of the other 14 with all 15 fitted and "
+             "with it left out, and the posterior median of police on duty.", "",
+             "| left out | observed | its CRPS/sd, fitted | its CRPS/sd, left out | in 90 % "
+             "band, left out | others' score, all fitted | others' score, left out | "
+             "police on duty |",
+             "|---|---|---|---|---|---|---|---|"]
+    for check in checks[1:]:
+        name = check["dropped"].iloc[0]
+        row = check.set_index("statistic")
+        others = [s for s in spec.statistics if s != name]
+        lines.append(
+            f"| {name} | {row.loc[name, 'observed']:.3g} | {base.loc[name, 'crps_scaled']:.3f} "
+            f"| {row.loc[name, 'crps_scaled']:.3f} | {'yes' if row.loc[name, 'in_90'] else 'NO'} "
+            f"| {base.loc[others, 'crps_scaled'].sum():.3f} "
+            f"| {row.loc[others, 'crps_scaled'].sum():.3f} "
+            f"| {100 * check['police_on_duty'].iloc[0]:.1f} % |")
+    lines += ["", f"All 15 fitted: summed scaled CRPS {base['crps_scaled'].sum():.3f}, police on "
+              f"duty {100 * checks[0]['police_on_duty'].iloc[0]:.1f} %."]
+    write_result("kazakhstan-statistic-conflict.md", lines)
+
+
+def variability(out: str, seeds: int, workers: int) -> None:
+    """Writes the predictive score of the calibration's estimator and of ``seeds`` others."""
+    spec = load_spec(CASE)
+    training = [1] + [100 + k for k in range(seeds)]
+    with ProcessPoolExecutor(workers) as pool:
+        checks = list(pool.map(leave_out, [(out, None, t) for t in training]))
+    scores = [float(c["crps_scaled"].sum()) for c in checks]
+    lines = ["# Kazakhstan 2022: how much does the posterior's fit depend on the trained network?",
+             "", "Design: validation/kazakhstan_statistic_conflict.py --seeds "
+             f"{seeds} (docstring), on the table of the shipped calibration ({out}): the same "
+             "table, split, statistics, sampling and predictive seeds; only the seed of the "
+             "estimator's training (initial weights, validation split, batches) changes. "
+             "100 posterior draws per row. Load average at the end: "
+             f"{', '.join(f'{v:.1f}' for v in os.getloadavg())}.", "",
+             "| training seed (child of the root) | predictive score | police on duty | "
+             + " | ".join(spec.statistics) + " |",
+             "|---|---|---|" + "---|" * len(spec.statistics)]
+    for t, c, score in zip(training, checks, scores, strict=True):
+        row = c.set_index("statistic")["crps_scaled"]
+        lines.append(f"| {t}{' (the calibration)' if t == 1 else ''} | {score:.3f} | "
+                     f"{100 * c['police_on_duty'].iloc[0]:.1f} % | "
+                     + " | ".join(f"{row[s]:.2f}" for s in spec.statistics) + " |")
+    others = np.array(scores[1:])
+    lines += ["", f"Other seeds: median {np.median(others):.3f}, range {others.min():.3f}–"
+              f"{others.max():.3f}; the calibration's {scores[0]:.3f} is lower than "
+              f"{int((others > scores[0]).sum())} of {len(others)}."]
+    write_result("kazakhstan-estimator-variability.md", lines)
+
+
+if __name__ == "__main__":
+    main()
