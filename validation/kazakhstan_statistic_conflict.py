@@ -18,7 +18,8 @@ the record is the luck of one trained network.
 Usage: ``PYTHONPATH=src:validation python validation/kazakhstan_statistic_conflict.py OUT``
 with OUT the folder of ``uprising calibrate kazakhstan-2022 --out OUT`` (holds table/); about
 14 min on 2 cores. Writes validation/results/kazakhstan-statistic-conflict.md, or with
-``--seeds K`` validation/results/kazakhstan-estimator-variability.md (about 1 min per seed).
+``--seeds K`` validation/results/kazakhstan-estimator-variability.md (about 1 min per seed;
+``--ensemble M`` trains M members per estimator and writes ...-ensembleM.md).
 """
 
 from __future__ import annotations
@@ -42,10 +43,11 @@ from uprising.calibration.table import read_table
 CASE = "kazakhstan-2022"
 
 
-def leave_out(job: tuple[str, str | None, int]) -> pd.DataFrame:
+def leave_out(job: tuple[str, str | None, int, int | None]) -> pd.DataFrame:
     """Returns the predictive check of all 15 statistics with ``dropped`` left out of the fit,
-    the estimator trained with the root's child ``training`` (the calibration's: 1)."""
-    out, dropped, training = job
+    the estimator trained with the root's child ``training`` (the calibration's: 1) and
+    ``ensemble`` members (None: the calibration file's)."""
+    out, dropped, training, ensemble = job
     spec = load_spec(CASE)
     table = read_table(spec, Path(out) / "table")
     observed = observed_statistics(spec)
@@ -53,8 +55,9 @@ def leave_out(job: tuple[str, str | None, int]) -> pd.DataFrame:
     train_mask, _ = table.split(spec.budget.recovery_datasets, npe.child(root, 0))
     keep = [j for j, s in enumerate(spec.statistics) if s != dropped]
     x = spec.features(table.x)[:, keep]
-    post = npe.train(table.unit[train_mask], x[train_mask], spec.training,
-                     npe.child(root, training))
+    cfg = spec.training if ensemble is None else spec.training.model_copy(
+        update={"ensemble": ensemble})
+    post = npe.train(table.unit[train_mask], x[train_mask], cfg, npe.child(root, training))
     x_obs = spec.features(np.array([observed[s] for s in spec.statistics]))[keep]
     unit = post.sample(x_obs, spec.budget.posterior_samples, npe.child(root, 3))
     draws = pd.DataFrame(Prior.from_spec(spec).to_theta(unit), columns=spec.names)
@@ -74,11 +77,13 @@ def main() -> None:
     ap.add_argument("--workers", type=int, default=2)
     ap.add_argument("--seeds", type=int, default=0,
                     help="instead: retrain on all statistics with this many other seeds")
+    ap.add_argument("--ensemble", type=int, default=None,
+                    help="with --seeds: members per estimator (default: the calibration's)")
     args = ap.parse_args()
     if args.seeds:
-        return variability(args.out, args.seeds, args.workers)
+        return variability(args.out, args.seeds, args.workers, args.ensemble)
     spec = load_spec(CASE)
-    jobs = [(args.out, None, 1)] + [(args.out, s, 1) for s in spec.statistics]
+    jobs = [(args.out, None, 1, None)] + [(args.out, s, 1, None) for s in spec.statistics]
     with ProcessPoolExecutor(args.workers) as pool:
         checks = list(pool.map(leave_out, jobs))
     base = checks[0].set_index("statistic")
@@ -110,19 +115,22 @@ def main() -> None:
     write_result("kazakhstan-statistic-conflict.md", lines)
 
 
-def variability(out: str, seeds: int, workers: int) -> None:
-    """Writes the predictive score of the calibration's estimator and of ``seeds`` others."""
+def variability(out: str, seeds: int, workers: int, ensemble: int | None = None) -> None:
+    """Writes the predictive score of the calibration's estimator and of ``seeds`` others
+    (``ensemble`` members each; None: the calibration's)."""
     spec = load_spec(CASE)
     training = [1] + [100 + k for k in range(seeds)]
     with ProcessPoolExecutor(workers) as pool:
-        checks = list(pool.map(leave_out, [(out, None, t) for t in training]))
+        checks = list(pool.map(leave_out, [(out, None, t, ensemble) for t in training]))
     scores = [float(c["crps_scaled"].sum()) for c in checks]
     lines = ["# Kazakhstan 2022: how much does the posterior's fit depend on the trained network?",
              "", "Design: validation/kazakhstan_statistic_conflict.py --seeds "
              f"{seeds} (docstring), on the table of the shipped calibration ({out}): the same "
              "table, split, statistics, sampling and predictive seeds; only the seed of the "
-             "estimator's training (initial weights, validation split, batches) changes. "
-             "100 posterior draws per row. Load average at the end: "
+             "estimator's training (initial weights, validation split, batches) changes; "
+             f"{ensemble or spec.training.ensemble} ensemble members per estimator (the "
+             "first members of seed 1 are the calibration's). 100 posterior draws per row. "
+             "Load average at the end: "
              f"{', '.join(f'{v:.1f}' for v in os.getloadavg())}.", "",
              "| training seed (child of the root) | predictive score | police on duty | "
              + " | ".join(spec.statistics) + " |",
@@ -136,7 +144,8 @@ def variability(out: str, seeds: int, workers: int) -> None:
     lines += ["", f"Other seeds: median {np.median(others):.3f}, range {others.min():.3f}–"
               f"{others.max():.3f}; the calibration's {scores[0]:.3f} is lower than "
               f"{int((others > scores[0]).sum())} of {len(others)}."]
-    write_result("kazakhstan-estimator-variability.md", lines)
+    suffix = f"-ensemble{ensemble}" if ensemble else ""
+    write_result(f"kazakhstan-estimator-variability{suffix}.md", lines)
 
 
 if __name__ == "__main__":
