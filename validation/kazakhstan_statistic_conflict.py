@@ -34,7 +34,7 @@ import pandas as pd
 from kazakhstan_diagnostics import write_result
 
 from uprising.calibration import npe, predictive
-from uprising.calibration.pipeline import observed_statistics
+from uprising.calibration.pipeline import observed_statistics, statistic_scale
 from uprising.calibration.prior import Prior
 from uprising.calibration.simulator import context
 from uprising.calibration.spec import load_spec
@@ -49,23 +49,24 @@ def leave_out(job: tuple[str, str | None, int, int | None]) -> pd.DataFrame:
     ``ensemble`` members (None: the calibration file's)."""
     out, dropped, training, ensemble = job
     spec = load_spec(CASE)
+    fitted = spec.model_copy(update={"statistics": tuple(
+        s for s in spec.statistics if s != dropped)})  # as calibration.forecast selects them
     table = read_table(spec, Path(out) / "table")
+    sub = read_table(fitted, Path(out) / "table")
     observed = observed_statistics(spec)
     root = np.random.SeedSequence(spec.budget.seed)
-    train_mask, _ = table.split(spec.budget.recovery_datasets, npe.child(root, 0))
-    keep = [j for j, s in enumerate(spec.statistics) if s != dropped]
-    x = spec.features(table.x)[:, keep]
+    train_mask, _ = sub.split(spec.budget.recovery_datasets, npe.child(root, 0))
     cfg = spec.training if ensemble is None else spec.training.model_copy(
         update={"ensemble": ensemble})
-    post = npe.train(table.unit[train_mask], x[train_mask], cfg, npe.child(root, training))
-    x_obs = spec.features(np.array([observed[s] for s in spec.statistics]))[keep]
+    post = npe.train(sub.unit[train_mask], fitted.features(sub.x[train_mask]), cfg,
+                     npe.child(root, training))
+    x_obs = fitted.features(np.array([observed[s] for s in fitted.statistics]))
     unit = post.sample(x_obs, spec.budget.posterior_samples, npe.child(root, 3))
     draws = pd.DataFrame(Prior.from_spec(spec).to_theta(unit), columns=spec.names)
     seed = int(npe.child(root, 4).generate_state(1)[0])
     sims = predictive.simulate_draws(context(spec), draws.iloc[:spec.budget.predictive_draws],
                                      seed)
-    scale = {s: float(v) for s, v in zip(spec.statistics, table.x.std(axis=0), strict=True)}
-    check = predictive.check(sims, observed, spec.statistics, scale)
+    check = predictive.check(sims, observed, spec.statistics, statistic_scale(table))
     check.insert(0, "dropped", dropped or "none")
     check["police_on_duty"] = float(draws["police_on_duty"].median())
     return check

@@ -131,7 +131,9 @@ class Outcome:
     truncation: dict[str, Any] | None = None
 
 
-def _scale(table: Table) -> dict[str, float]:
+def statistic_scale(table: Table) -> dict[str, float]:
+    """Returns each statistic's standard deviation over ``table``: the predictive check's
+    CRPS is divided by it (``crps_scaled``), so statistics can be summed."""
     return {s: float(v) for s, v in zip(table.statistics, table.x.std(axis=0), strict=True)}
 
 
@@ -182,13 +184,13 @@ class _Run:
 
     def table(self, spec: CalibrationSpec, structural_name: str | None = None,
               box: Box | None = None) -> SweepReport:
-        folder = f"table-{structural_name}" if structural_name else "table"
-        if box is not None:
-            return run_table(spec, self.out / "table-round2", executor=self.executor,
-                             workers=self.workers, progress=self.progress, label=self.label,
-                             bounds=box.bounds(spec.names), round_=2)
+        """Runs (or resumes) a table: the baseline's, an alternative's, or round 2's in ``box``."""
+        folder = "table-round2" if box else (
+            f"table-{structural_name}" if structural_name else "table")
         return run_table(spec, self.out / folder, executor=self.executor, workers=self.workers,
-                         progress=self.progress, label=self.label, structural=structural_name)
+                         progress=self.progress, label=self.label, structural=structural_name,
+                         bounds=box.bounds(spec.names) if box else None,
+                         round_=2 if box else 1)
 
 
 def calibrate(spec: CalibrationSpec, out: str | Path, *, executor: Executor | None = None,
@@ -233,11 +235,7 @@ def calibrate(spec: CalibrationSpec, out: str | Path, *, executor: Executor | No
         timings["recovery"] = time.perf_counter() - t0
     run.out.mkdir(parents=True, exist_ok=True)
     if result.recovery is not None:
-        rec = result.recovery
-        result.files.append(_csv(rec.table, run.out / "recovery.csv"))
-        result.files.append(_png(plots.sbc_figure(rec.ranks, rec.n_samples, spec.names),
-                                 run.out / "sbc.png"))
-        result.files.append(_png(plots.coverage_figure(rec.table), run.out / "coverage.png"))
+        _write_recovery(result, run.out)
     if recovery_only:
         return result
     box = None
@@ -280,21 +278,26 @@ def _second_round(result: Outcome, observed: dict[str, float], run: _Run) -> Box
         result.recovery, _ = recovery.recover(
             result.posterior, box.to_box(table2.unit[held2]), spec.features(table2.x[held2]),
             spec.names, spec.budget.posterior_samples, npe.child(root2, 2))
-        rec = result.recovery
-        result.files.append(_csv(rec.table, run.out / "recovery.csv"))
-        result.files.append(_png(plots.sbc_figure(rec.ranks, rec.n_samples, spec.names),
-                                 run.out / "sbc.png"))
-        result.files.append(_png(plots.coverage_figure(rec.table), run.out / "coverage.png"))
+        _write_recovery(result, run.out)
+    theta = Prior.from_spec(spec).to_theta(np.stack([box.lo, box.hi]))
     result.truncation = {
         "rounds": 2, "box_draws": BOX_DRAWS, "tail": TAIL, "margin": MARGIN,
         "volume": box.volume(),
         "box_unit": box.bounds(spec.names),
-        "box": dict(zip(spec.names, map(list, Prior.from_spec(spec).to_theta(
-            np.stack([box.lo, box.hi])).T.tolist()), strict=True)),
+        "box": {n: [float(theta[0, j]), float(theta[1, j])] for j, n in enumerate(spec.names)},
         "round1_rows_in_box": int(inside.sum()), "round2_training_rows": int(train2.sum()),
         "round2_recovery_datasets": len(held2),
     }
     return box
+
+
+def _write_recovery(result: Outcome, out: Path) -> None:
+    """Writes ``result.recovery`` as recovery.csv, sbc.png and coverage.png in ``out``."""
+    rec, names = result.recovery, result.spec.names
+    assert rec is not None
+    result.files.append(_csv(rec.table, out / "recovery.csv"))
+    result.files.append(_png(plots.sbc_figure(rec.ranks, rec.n_samples, names), out / "sbc.png"))
+    result.files.append(_png(plots.coverage_figure(rec.table), out / "coverage.png"))
 
 
 def _at_inner_faces(inner: np.ndarray, box: Box, names: list[str]) -> dict[str, float]:
@@ -326,7 +329,7 @@ def _observed_stage(result: Outcome, observed: dict[str, float], run: _Run,
     run.say("posterior predictive")
     seed = int(npe.child(run.root, 4).generate_state(1)[0])
     picks = result.draws.iloc[:m]
-    scale = _scale(result.table)
+    scale = statistic_scale(result.table)
     sims = predictive.simulate_draws(context(spec), picks, seed, run.executor, run.progress)
     result.fit = predictive.check(sims, observed, spec.statistics, scale)
     result.files.append(_csv(result.fit, run.out / "predictive.csv"))
@@ -364,5 +367,5 @@ def _png(fig: Figure, path: Path) -> Path:
     return write_atomic(path, lambda p: fig.savefig(p, format="png"))
 
 
-__all__ = ["Outcome", "Plan", "calibrate", "observed_statistics", "plan", "table_experiment",
-           "with_simulations"]
+__all__ = ["Outcome", "Plan", "calibrate", "observed_statistics", "plan", "statistic_scale",
+           "table_experiment", "with_simulations"]
