@@ -19,7 +19,8 @@ Usage: ``PYTHONPATH=src:validation python validation/kazakhstan_statistic_confli
 with OUT the folder of ``uprising calibrate kazakhstan-2022 --out OUT`` (holds table/); about
 14 min on 2 cores. Writes validation/results/kazakhstan-statistic-conflict.md, or with
 ``--seeds K`` validation/results/kazakhstan-estimator-variability.md (about 1 min per seed;
-``--ensemble M`` trains M members per estimator and writes ...-ensembleM.md).
+``--ensemble M`` trains M members per estimator and writes ...-ensembleM.md; ``--label L``
+appends -L to the name).
 """
 
 from __future__ import annotations
@@ -80,9 +81,11 @@ def main() -> None:
                     help="instead: retrain on all statistics with this many other seeds")
     ap.add_argument("--ensemble", type=int, default=None,
                     help="with --seeds: members per estimator (default: the calibration's)")
+    ap.add_argument("--label", default="",
+                    help="with --seeds: appended to the result's file name (e.g. round13)")
     args = ap.parse_args()
     if args.seeds:
-        return variability(args.out, args.seeds, args.workers, args.ensemble)
+        return variability(args.out, args.seeds, args.workers, args.ensemble, args.label)
     spec = load_spec(CASE)
     jobs = [(args.out, None, 1, None)] + [(args.out, s, 1, None) for s in spec.statistics]
     with ProcessPoolExecutor(args.workers) as pool:
@@ -116,9 +119,10 @@ def main() -> None:
     write_result("kazakhstan-statistic-conflict.md", lines)
 
 
-def variability(out: str, seeds: int, workers: int, ensemble: int | None = None) -> None:
+def variability(out: str, seeds: int, workers: int, ensemble: int | None = None,
+                label: str = "") -> None:
     """Writes the predictive score of the calibration's estimator and of ``seeds`` others
-    (``ensemble`` members each; None: the calibration's)."""
+    (``ensemble`` members each; None: the calibration's); ``label`` names the file's variant."""
     spec = load_spec(CASE)
     training = [1] + [100 + k for k in range(seeds)]
     with ProcessPoolExecutor(workers) as pool:
@@ -145,7 +149,7 @@ def variability(out: str, seeds: int, workers: int, ensemble: int | None = None)
     lines += ["", f"Other seeds: median {np.median(others):.3f}, range {others.min():.3f}–"
               f"{others.max():.3f}; the calibration's {scores[0]:.3f} is lower than "
               f"{int((others > scores[0]).sum())} of {len(others)}."]
-    suffix = f"-ensemble{ensemble}" if ensemble else ""
+    suffix = (f"-ensemble{ensemble}" if ensemble else "") + (f"-{label}" if label else "")
     write_result(f"kazakhstan-estimator-variability{suffix}.md", lines)
 
 
