@@ -130,7 +130,7 @@ def variability(out: str, seeds: int, workers: int, ensemble: int | None = None,
     scores = [float(c["crps_scaled"].sum()) for c in checks]
     lines = ["# Kazakhstan 2022: how much does the posterior's fit depend on the trained network?",
              "", "Design: validation/kazakhstan_statistic_conflict.py --seeds "
-             f"{seeds} (docstring), on the table of the shipped calibration ({out}): the same "
+             f"{seeds} (docstring), on the calibration table in {out}: the same "
              "table, split, statistics, sampling and predictive seeds; only the seed of the "
              "estimator's training (initial weights, validation split, batches) changes; "
              f"{ensemble or spec.training.ensemble} ensemble members per estimator (the "
