@@ -129,6 +129,56 @@ def test_partial_restoration_scales_each_term_exactly() -> None:
     np.testing.assert_allclose(half, 0.3 * (full - media_only) + 0.5 * media_only, rtol=1e-12)
 
 
+def test_news_memory_fades_what_a_cut_channel_last_showed() -> None:
+    nat = National(only_listed=True, regions=[{"name": n} for n in ("mangystau", "atyrau")])
+    data = [d for d, _ in regions_of(nat)]
+    net = nat.network.model_copy(update={"memory_hours": 6.0, "media_weight": 0.25})
+    with_memory = Diffusion(data, net, hours_per_tick=3.0)
+    without = Diffusion(data, nat.network.model_copy(update={"media_weight": 0.25}), 3.0)
+    hist = np.random.default_rng(3).random((40, 2))
+    ones, zeros, half = np.ones(2), np.zeros(2), np.full(2, 0.5)
+    # open channels: the same news as without memory, tick after tick
+    for t in range(10, 14):
+        np.testing.assert_array_equal(with_memory.news(hist, t, ones, ones),
+                                      without.news(hist, t, ones, ones))
+    known = with_memory.known.copy()
+    fade = 0.5 ** (3.0 / 6.0)
+    # both channels cut: the last knowledge, halved every 6 hours (two ticks)
+    cut = with_memory.news(hist, 14, zeros, zeros)
+    np.testing.assert_allclose(cut, fade * (0.75 * known[0] + 0.25 * known[1]), rtol=1e-12)
+    assert (without.news(hist, 14, zeros, zeros) == 0).all()
+    with_memory.news(hist, 15, zeros, zeros)
+    np.testing.assert_allclose(with_memory.known, known * fade ** 2, rtol=1e-12)
+    # half cut: half the current signal plus half the faded knowledge
+    before = with_memory.known.copy()
+    got = with_memory.news(hist, 16, half, half)
+    signal = without.news(hist, 16, ones, zeros) / 0.75, without.news(hist, 16, zeros, ones) / 0.25
+    expect = [0.5 * signal[c] + 0.5 * fade * before[c] for c in (0, 1)]
+    np.testing.assert_allclose(got, 0.75 * expect[0] + 0.25 * expect[1], rtol=1e-12)
+
+
+def test_news_memory_changes_a_run_only_through_a_blackout() -> None:
+    net = {"gain": 3.0, "target": "hardship"}
+    remembered = {**net, "memory_hours": 12.0}
+    pd.testing.assert_frame_equal(
+        _run(small_nation(network=net)).get_model_vars_dataframe(),
+        _run(small_nation(network=remembered)).get_model_vars_dataframe())
+    blackout = [{"start": "2022-01-02T06:00", "end": "2022-01-03T00:00", "media": 0.0,
+                 "network": 0.0}]
+    cut = _run(small_nation(network=net, blackouts=blackout)).get_model_vars_dataframe()
+    kept = _run(small_nation(network=remembered, blackouts=blackout)).get_model_vars_dataframe()
+    inside = cut["news"].notna() & cut["datetime"].between(
+        pd.Timestamp("2022-01-02T09:00", tz="Asia/Almaty"),
+        pd.Timestamp("2022-01-03T00:00", tz="Asia/Almaty"))
+    assert (cut.loc[inside, "news"] == 0).all()
+    assert (kept.loc[inside, "news"] > 0).any()
+
+
+def test_news_memory_is_refused_out_of_range() -> None:
+    with pytest.raises(ScenarioError, match="memory_hours"):
+        load_scenario(small_nation(network={"memory_hours": -1.0}))
+
+
 def test_network_weights_and_delays() -> None:
     nat = National(only_listed=True, regions=[{"name": n} for n in
                                               ("mangystau", "atyrau", "almaty", "astana")])

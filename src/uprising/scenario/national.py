@@ -85,6 +85,12 @@ class Network(Frozen):
     base_delay_hours: float = Field(1.0, ge=0.0, le=1000.0)
     media_delay_hours: float = Field(1.0, ge=0.0, le=1000.0)
     during_burn_in: bool = Field(False, description="news flows during the burn-in too")
+    memory_hours: float = Field(
+        0.0, ge=0.0, le=10_000.0,
+        description="half-life (hours) of what a region last learned through a channel a "
+        "blackout has cut: the cut share of each term shows that knowledge, fading, instead of "
+        "nothing (0: a cut channel shows nothing)",
+    )
 
 
 class Blackout(Frozen):

@@ -11,6 +11,15 @@ For regions i ≠ j with capitals at great-circle distance d_ij (km), population
 b_j(u) is region j's active share at the end of tick u, n_i and m_i ∈ [0, 1] the network and media
 factors of the blackouts in force in region i at tick t. Sources and discussion:
 docs/real-world-frame.md §4.
+
+With a memory (half-life H hours, ``memory_hours`` > 0) a cut channel shows what the region last
+knew through it, fading, instead of nothing. Per term c (network, media) with signal s_c,i(t)
+(the sum or B above) and factor f_c,i(t):
+
+    K_c,i(t) = f · s_c,i(t) + (1 − f) · d · K_c,i(t − 1),    d = 0.5^(h / H),    K(−1) = 0
+    news_i(t) = (1 − μ) · K_net,i(t) + μ · K_media,i(t)
+
+so with no blackout (f = 1) the news is the same as without memory.
 """
 
 from __future__ import annotations
@@ -55,6 +64,8 @@ class Diffusion:
         self.pop_share = pop / pop.sum()
         self.media_weight = net.media_weight if n > 1 else 0.0
         self.enabled = net.enabled and n > 1
+        self.fade = 0.5 ** (hours_per_tick / net.memory_hours) if net.memory_hours > 0 else 0.0
+        self.known = np.zeros((2, n))  # K_net, K_media after the last call (memory only)
 
     def news(self, history: np.ndarray, tick: int, net_factor: np.ndarray,
              media_factor: np.ndarray) -> np.ndarray:
@@ -69,4 +80,9 @@ class Diffusion:
         m_src = tick - 1 - self.media_delay
         national = float(self.pop_share @ history[m_src]) if m_src >= 0 else 0.0
         mu = self.media_weight
-        return (1.0 - mu) * net_factor * local + mu * media_factor * national
+        if self.fade == 0.0:
+            return (1.0 - mu) * net_factor * local + mu * media_factor * national
+        # with memory: call once per tick, in order (the knowledge carries over)
+        self.known[0] = net_factor * local + (1.0 - net_factor) * self.fade * self.known[0]
+        self.known[1] = media_factor * national + (1.0 - media_factor) * self.fade * self.known[1]
+        return (1.0 - mu) * self.known[0] + mu * self.known[1]
