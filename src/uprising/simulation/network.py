@@ -69,7 +69,8 @@ class Diffusion:
 
     def news(self, history: np.ndarray, tick: int, net_factor: np.ndarray,
              media_factor: np.ndarray) -> np.ndarray:
-        """Returns news_i(tick) for every region from ``history[u, j] = b_j(u)``."""
+        """Returns news_i(tick) for every region from ``history[u, j] = b_j(u)``. With a
+        memory the knowledge carries over between calls: call once per tick, in order."""
         n = history.shape[1]
         if not self.enabled:
             return np.zeros(n)
@@ -82,7 +83,7 @@ class Diffusion:
         mu = self.media_weight
         if self.fade == 0.0:
             return (1.0 - mu) * net_factor * local + mu * media_factor * national
-        # with memory: call once per tick, in order (the knowledge carries over)
-        self.known[0] = net_factor * local + (1.0 - net_factor) * self.fade * self.known[0]
-        self.known[1] = media_factor * national + (1.0 - media_factor) * self.fade * self.known[1]
+        factor = np.stack([net_factor, media_factor])
+        signal = np.stack([local, np.full(n, national)])
+        self.known = factor * signal + (1.0 - factor) * self.fade * self.known
         return (1.0 - mu) * self.known[0] + mu * self.known[1]
