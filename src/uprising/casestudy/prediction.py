@@ -17,9 +17,10 @@ from uprising.casestudy.observables import NATIONAL
 from uprising.casestudy.simulate import run_observed
 
 #: The behavioural parameters carried over from 2022 (the others are 2022-specific: the
-#: LPG price shock and the post-peak sweep), and the observation model's reporting share (the
-#: same ministry counted the detentions of both years). A parameter is carried only by a
-#: posterior that fitted it.
+#: LPG price shock, the post-peak sweep and the size of the 7 January deployment), and the
+#: observation model's reporting share (the same ministry counted the detentions of both
+#: years). A parameter is carried only by a posterior that fitted it; one 2022 fixes instead
+#: (the mobilisable share since round 16) is carried in the 2019 preset's own value.
 FROZEN = ("legitimacy", "west_gap", "network_gain", "mobilisable_share", "police_on_duty",
           "threshold", "news_delay", "population_exponent", "region_spread",
           "detention_reporting")
