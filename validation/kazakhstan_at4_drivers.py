@@ -9,7 +9,8 @@ the misses come from the posterior's width, not from seeds alone. Here 200 poste
 participants on 4 and 5 January, the regions with protest on 3 and 4 January and whether AT4
 holds. Per parameter: its median in the runs that meet AT4 and in those that miss it, the AUC
 (the chance that a meeting run's value exceeds a missing run's; 0.5 = no relation) with its
-two-sided Mann–Whitney p, and AT4's share in the parameter's lower, middle and upper third.
+two-sided Mann–Whitney p, and AT4's share in the parameter's lower, middle and upper third;
+then AT4's share among the runs below, inside and above AT1's range of regions on 3 January.
 Writes validation/results/kazakhstan-at4-drivers.md.
 Run: ``PYTHONPATH=src:validation python validation/kazakhstan_at4_drivers.py`` (about 3
 minutes, 2 cores).
@@ -60,6 +61,18 @@ def driver_rows(runs: pd.DataFrame, names: list[str]) -> list[str]:
     return lines
 
 
+def band_rows(runs: pd.DataFrame) -> list[str]:
+    """Returns AT4's share among the runs whose regions with protest on 3 January fall below,
+    inside or above AT1's target range [6, 10] (record 8)."""
+    groups = [("fewer than 6", runs.r3 < 6), ("6-10 (AT1's range)", runs.r3.between(6, 10)),
+              ("more than 10", runs.r3 > 10)]
+    lines = ["| regions with protest on 3 January | runs | AT4 met |", "|---|---|---|"]
+    for label, mask in groups:
+        share = f"{runs.at4[mask].mean():.0%}" if mask.any() else "-"
+        lines.append(f"| {label} | {int(mask.sum())} | {share} |")
+    return lines
+
+
 def main() -> None:
     draws = pd.read_parquet(paths(CASE)[0])
     picks = draws.sample(RUNS, random_state=0).to_dict("records")
@@ -75,7 +88,8 @@ def main() -> None:
              f"Load average at the end: {', '.join(f'{x:.1f}' for x in os.getloadavg())}.", "",
              "| parameter or measure | median, AT4 met | median, AT4 missed | AUC | "
              "Mann–Whitney p | AT4 in lower / middle / upper third |",
-             "|---|---|---|---|---|---|", *driver_rows(runs, names)]
+             "|---|---|---|---|---|---|", *driver_rows(runs, names), "",
+             *band_rows(runs)]
     write_result("kazakhstan-at4-drivers.md", lines)
 
 
