@@ -12,8 +12,8 @@ holds. Per parameter: its median in the runs that meet AT4 and in those that mis
 two-sided Mann–Whitney p, and AT4's share in the parameter's lower, middle and upper third;
 then AT4's share among the runs below, inside and above AT1's range of regions on 3 January.
 Writes validation/results/kazakhstan-at4-drivers.md.
-Run: ``PYTHONPATH=src:validation python validation/kazakhstan_at4_drivers.py`` (about 3
-minutes, 2 cores).
+Run: ``PYTHONPATH=src:validation python validation/kazakhstan_at4_drivers.py`` (about 1
+minute, 2 cores).
 """
 
 from __future__ import annotations
@@ -24,38 +24,34 @@ import os
 import numpy as np
 import pandas as pd
 from kazakhstan_diagnostics import CASE, write_result
+from kazakhstan_spread_structure import spread_stats
 from scipy.stats import mannwhitneyu
 
 from uprising.calibration.posterior import paths
-from uprising.casestudy.cases import PROTEST_PEOPLE
-from uprising.casestudy.observables import NATIONAL, regions_with_protest
+from uprising.casestudy.observables import NATIONAL
 from uprising.casestudy.simulate import run_daily
 
 RUNS = 200
 
 
 def one(job: tuple[dict[str, float], int]) -> dict[str, float]:
-    """Returns the draw's values with AT4's inputs of one run."""
+    """Returns the draw's values with AT4's inputs of one run (``spread_stats``: regions with
+    protest on 3 and 4 January, ``up5`` = AT4 met) and participants on 4 January."""
     values, seed = job
     daily = run_daily(CASE, values, None, np.random.SeedSequence([2026, seed]))
-    counts = regions_with_protest(daily, PROTEST_PEOPLE)
-    dates = sorted(daily["date"].unique())
-    nat = daily[daily["region"] == NATIONAL].set_index("date")["participants"]
-    p4, p5 = float(nat.iloc[2]), float(nat.iloc[3])
-    return {**values, "p4": p4, "p5": p5, "r3": float(counts.get(dates[1], 0.0)),
-            "r4": float(counts.get(dates[2], 0.0)), "active4": float(p4 > 0),
-            "at4": float(p5 >= p4)}
+    p4 = float(daily[daily["region"] == NATIONAL]["participants"].iloc[2])
+    return {**values, **spread_stats(daily), "p4": p4}
 
 
 def driver_rows(runs: pd.DataFrame, names: list[str]) -> list[str]:
     """Returns one table row per parameter (or run measure) in ``names``."""
-    met, missed = runs[runs.at4 == 1], runs[runs.at4 == 0]
+    met, missed = runs[runs.up5 == 1], runs[runs.up5 == 0]
     lines = []
     for name in names:
         u, p = mannwhitneyu(met[name], missed[name], alternative="two-sided")
         auc = u / (len(met) * len(missed))
         thirds = pd.qcut(runs[name].rank(method="first"), 3, labels=False)
-        shares = " / ".join(f"{runs.at4[thirds == k].mean():.0%}" for k in range(3))
+        shares = " / ".join(f"{runs.up5[thirds == k].mean():.0%}" for k in range(3))
         lines.append(f"| {name} | {met[name].median():.4g} | {missed[name].median():.4g} | "
                      f"{auc:.2f} | {p:.2g} | {shares} |")
     return lines
@@ -68,7 +64,7 @@ def band_rows(runs: pd.DataFrame) -> list[str]:
               ("more than 10", runs.r3 > 10)]
     lines = ["| regions with protest on 3 January | runs | AT4 met |", "|---|---|---|"]
     for label, mask in groups:
-        share = f"{runs.at4[mask].mean():.0%}" if mask.any() else "-"
+        share = f"{runs.up5[mask].mean():.0%}" if mask.any() else "-"
         lines.append(f"| {label} | {int(mask.sum())} | {share} |")
     return lines
 
@@ -79,12 +75,12 @@ def main() -> None:
     jobs = [({k: float(v) for k, v in d.items()}, i) for i, d in enumerate(picks)]
     with multiprocessing.get_context("spawn").Pool(os.cpu_count()) as pool:
         runs = pd.DataFrame(pool.map(one, jobs))
-    runs = runs[runs.active4 == 1]
+    runs = runs[runs.p4 > 0]
     names = [*draws.columns, "r3", "r4", "p4"]
     lines = ["# Kazakhstan 2022: which posterior draws miss AT4", "",
              f"Design: validation/kazakhstan_at4_drivers.py (docstring); {RUNS} posterior draws, "
              f"one run each; {len(runs)} runs with protest on 4 January, of which "
-             f"{runs.at4.mean():.0%} meet AT4 (participants on 5 January ≥ 4 January). "
+             f"{runs.up5.mean():.0%} meet AT4 (participants on 5 January ≥ 4 January). "
              f"Load average at the end: {', '.join(f'{x:.1f}' for x in os.getloadavg())}.", "",
              "| parameter or measure | median, AT4 met | median, AT4 missed | AUC | "
              "Mann–Whitney p | AT4 in lower / middle / upper third |",
