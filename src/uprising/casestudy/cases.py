@@ -18,6 +18,8 @@ class CaseSpec:
     preset: str
     statistics: dict[str, dict[str, Any]]
     structural: dict[str, dict[str, Any]] = field(default_factory=dict)
+    #: Burn-in draws allowed for a quiet start (``simulate.start_quiet``); 0: no conditioning.
+    quiet_start: int = 0
 
     def observed(self) -> dict[str, float | None]:
         """Returns each statistic's observed value from the shipped record (None if absent)."""
@@ -83,6 +85,8 @@ KZ2022 = CaseSpec(
                                    "government.concede.weakness_signal": 0.0},
         "no_defection": {"defection.enabled": False},
     },
+    # the record's 2 January 00:00: no region in protest (research note §1; round 17)
+    quiet_start=10,
 )
 
 KZ2019 = CaseSpec(
@@ -95,6 +99,7 @@ KZ2019 = CaseSpec(
         "detentions_0613": _stat("cumulative_detentions", "2019-06-13", log=True),
         "deaths_0613": _stat("cumulative_deaths", "2019-06-13"),
     },
+    quiet_start=10,  # before the election-day rallies no protest (round 17)
 )
 
 CASES = {c.name: c for c in (KZ2022, KZ2019)}

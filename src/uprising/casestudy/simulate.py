@@ -32,7 +32,13 @@ from uprising.scenario.loader import raw_scenario, validate
 from uprising.scenario.paths import set_path
 from uprising.scenario.schema import Scenario
 from uprising.simulation.national import NationalModel
-from uprising.simulation.seeds import STREAM_CASE_EFFECTS, generator, seed_sequence
+from uprising.simulation.seeds import (
+    STREAM_CASE_EFFECTS,
+    STREAM_QUIET_START,
+    child,
+    generator,
+    seed_sequence,
+)
 
 #: Keys of ``params`` that are not free parameters.
 RESERVED = ("case", "structural")
@@ -59,6 +65,33 @@ def build(case: str, values: dict[str, float], overrides: dict[str, Any] | None 
     return NationalModel(validate(data, case), rng=seed)
 
 
+def start_quiet(case: str, values: dict[str, float], overrides: dict[str, Any] | None = None,
+                seed: np.random.SeedSequence | int | None = None) -> NationalModel:
+    """Returns the model of ``case`` (``build``) after its burn-in, conditioned on the
+    record's initial state: a country with no region in protest.
+
+    With ``quiet_start`` k > 0 in the case's spec, a burn-in that ends with protest
+    (the case's ``_protest_people`` or more in a region) is drawn again, on the seed
+    ``child(root, STREAM_QUIET_START + j)`` of the run's root for the j-th redraw, up to k draws
+    in all; the first draw is the run's own seed (a run that starts quiet is unchanged). A
+    point with no quiet start in k draws keeps its last draw. With k = 0, or no burn-in, the
+    model is returned as built, before its burn-in.
+    """
+    spec = case_spec(case)
+    model = build(case, values, overrides, seed)
+    if spec.quiet_start <= 0 or model.burn_in == 0:
+        return model
+    protest = float(spec.statistics["_protest_people"])
+    root = model.seed_sequence
+    for j in range(spec.quiet_start):
+        if j:
+            model = build(case, values, overrides, child(root, STREAM_QUIET_START + j))
+        model.run(model.burn_in)
+        if not (model.participants_people() >= protest).any():
+            break
+    return model
+
+
 def run_observed(case: str, values: dict[str, float],
                  overrides: dict[str, Any] | None = None,
                  seed: np.random.SeedSequence | int | None = None,
@@ -69,7 +102,7 @@ def run_observed(case: str, values: dict[str, float],
     values = dict(values)
     reporting = float(values.pop("detention_reporting", 1.0))
     lag = check_lag(float(values.pop("detention_lag", 0.0)))  # before the run, not after
-    m = build(case, values, overrides, seed)
+    m = start_quiet(case, values, overrides, seed)
     m.run()
     ts = m.get_model_vars_dataframe()
     daily = delay_detentions(daily_national(ts, m.clock.hours_per_tick), ts, lag)

@@ -300,6 +300,10 @@ class NationalModel(Simulation):
         out["tick"] = float(self.tick)
         return out
 
+    def participants_people(self) -> np.ndarray:
+        """Returns every region's participants (active citizens) now, in people."""
+        return np.array([rows[-1]["active"] for rows in self._rows], dtype=float) * self.scale
+
     @property
     def n_citizens(self) -> int:
         """Returns the citizens (agents) of every region together."""

@@ -16,6 +16,7 @@ STREAM_INIT = 0  # initial placement and attributes of the agents
 STREAM_KERNEL = 1  # the kernel's xoshiro state (activation order, moves, arrests, ...)
 STREAM_MACRO = 2  # macro decisions between ticks (which cops go off duty, ...)
 STREAM_CASE_EFFECTS = 900  # a case study's random effects, drawn before the model is built
+STREAM_QUIET_START = 910  # + k: a case study's k-th redrawn burn-in (casestudy.simulate)
 #: Offset added to a site's index, so site streams never coincide with a single-site run's.
 SITE_KEY_OFFSET = 1000
 
