@@ -66,3 +66,16 @@ def test_a_run_that_starts_quiet_is_unchanged_by_the_conditioning(tries) -> None
     b = run_daily(CASE, quiet, None, np.random.SeedSequence(list(SEED)))
     assert a.equals(b)
     assert a["participants"].max() > 0  # the shock still sets Mangystau going
+
+
+def test_quiet_before_shock_says_whether_the_runs_own_first_burn_in_was_quiet(tries) -> None:
+    from uprising.casestudy.simulate import simulate
+
+    tries(10)
+    params = {"case": CASE, **ERUPTS_AT_FIRST, "detention_reporting": 0.5, "detention_lag": 0.0}
+    erupted = simulate(params, np.random.SeedSequence(list(SEED)))
+    assert erupted["quiet_before_shock"] == 0.0  # redrawn: its first burn-in erupted
+    quiet = simulate({**params, "legitimacy": 0.97, "region_spread": 0.005},
+                     np.random.SeedSequence(list(SEED)))
+    assert quiet["quiet_before_shock"] == 1.0
+    assert cases.case_spec(CASE).observed()["quiet_before_shock"] == 1.0

@@ -83,9 +83,14 @@ def main() -> None:
                     help="with --seeds: members per estimator (default: the calibration's)")
     ap.add_argument("--label", default="",
                     help="with --seeds: appended to the result's file name (e.g. round13)")
+    ap.add_argument("--score-without", default="", metavar="NAMES",
+                    help="with --seeds: also sum the scores without these statistics "
+                         "(comma-separated), to compare with a round that did not fit them")
     args = ap.parse_args()
     if args.seeds:
-        return variability(args.out, args.seeds, args.workers, args.ensemble, args.label)
+        without = [n for n in args.score_without.split(",") if n]
+        return variability(args.out, args.seeds, args.workers, args.ensemble, args.label,
+                           without)
     spec = load_spec(CASE)
     jobs = [(args.out, None, 1, None)] + [(args.out, s, 1, None) for s in spec.statistics]
     with ProcessPoolExecutor(args.workers) as pool:
@@ -120,10 +125,15 @@ def main() -> None:
 
 
 def variability(out: str, seeds: int, workers: int, ensemble: int | None = None,
-                label: str = "") -> None:
+                label: str = "", without: list[str] | None = None) -> None:
     """Writes the predictive score of the calibration's estimator and of ``seeds`` others
-    (``ensemble`` members each; None: the calibration's); ``label`` names the file's variant."""
+    (``ensemble`` members each; None: the calibration's); ``label`` names the file's variant;
+    with ``without``, also each score summed without those statistics."""
     spec = load_spec(CASE)
+    without = list(without or [])
+    unknown = sorted(set(without) - set(spec.statistics))
+    if unknown:
+        raise SystemExit(f"--score-without: unknown statistic(s) {unknown}")
     training = [1] + [100 + k for k in range(seeds)]
     with ProcessPoolExecutor(workers) as pool:
         checks = list(pool.map(leave_out, [(out, None, t, ensemble) for t in training]))
@@ -140,9 +150,16 @@ def variability(out: str, seeds: int, workers: int, ensemble: int | None = None,
              "| training seed (child of the root) | predictive score | police on duty | "
              + " | ".join(spec.statistics) + " |",
              "|---|---|---|" + "---|" * len(spec.statistics)]
-    for t, c, score in zip(training, checks, scores, strict=True):
+    if without:
+        kept = [c[~c["statistic"].isin(without)] for c in checks]
+        partial = [float(k["crps_scaled"].sum()) for k in kept]
+        lines[-2] = lines[-2].replace("| predictive score |", "| predictive score | score "
+                                      f"without {', '.join(without)} |")
+        lines[-1] += "---|"
+    for i, (t, c, score) in enumerate(zip(training, checks, scores, strict=True)):
         row = c.set_index("statistic")["crps_scaled"]
-        lines.append(f"| {t}{' (the calibration)' if t == 1 else ''} | {score:.3f} | "
+        cell = f"{score:.3f}" + (f" | {partial[i]:.3f}" if without else "")
+        lines.append(f"| {t}{' (the calibration)' if t == 1 else ''} | {cell} | "
                      f"{100 * c['police_on_duty'].iloc[0]:.1f} % | "
                      + " | ".join(f"{row[s]:.2f}" for s in spec.statistics) + " |")
     others = np.array(scores[1:])

@@ -78,6 +78,9 @@ KZ2022 = CaseSpec(
         "peak_violence_day": {**_stat("peak_violence_day"), "observed": 3.0},
         # 2 Jan: Mangystau the only region with protest (GPO), so it was first
         "mangystau_first": {**_stat("first_region_is", region="mangystau"), "observed": 1.0},
+        # 2 Jan 00:00, before the shock: no region in protest (research note §1), so the run's
+        # own first burn-in ended quiet (round 18: P(quiet | θ) as evidence)
+        "quiet_before_shock": {**_stat("first_burn_in_quiet"), "observed": 1.0},
     },
     structural={
         "arrest_literal": {"rules.arrest_ratio": "literal"},

@@ -161,8 +161,9 @@ def statistics(daily: pd.DataFrame, spec: dict[str, Any]) -> dict[str, float]:
     ``spec`` maps a statistic name to ``{observable, date, region?, transform?}``; observables:
     ``regions_with_protest``, ``participants``, ``cumulative_detentions``, ``cumulative_deaths``,
     ``peak_violence_day`` (days from the first date to the national violence peak) and
-    ``first_region_is`` (1 if ``region`` was first, else 0). A date the run does not cover
-    gives NaN.
+    ``first_region_is`` (1 if ``region`` was first, else 0) and ``first_burn_in_quiet`` (1 if
+    the run's own first burn-in ended quiet: ``daily.attrs["burn_in_draws"]`` is 1, its
+    default). A date the run does not cover gives NaN.
     """
     protest = float(spec.get("_protest_people", 200.0))
     nat = national(daily)
@@ -179,6 +180,8 @@ def statistics(daily: pd.DataFrame, spec: dict[str, Any]) -> dict[str, float]:
             v = float((nat["violent"].idxmax() - nat.index.min()).days) if len(nat) else math.nan
         elif obs == "first_region_is":
             v = float(first_region(daily, protest) == region)
+        elif obs == "first_burn_in_quiet":
+            v = float(daily.attrs.get("burn_in_draws", 1) == 1)
         else:
             col = {"participants": "participants", "cumulative_detentions": "detentions",
                    "cumulative_deaths": "deaths"}[obs]

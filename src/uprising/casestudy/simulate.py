@@ -75,7 +75,7 @@ def start_quiet(case: str, values: dict[str, float], overrides: dict[str, Any] |
     ``child(root, STREAM_QUIET_START + j)`` of the run's root for the j-th redraw, up to k draws
     in all; the first draw is the run's own seed (a run that starts quiet is unchanged). A
     point with no quiet start in k draws keeps its last draw. With k = 0, or no burn-in, the
-    model is returned as built, before its burn-in.
+    model is returned as built, before its burn-in. ``model.burn_in_draws`` counts the draws.
     """
     spec = case_spec(case)
     model = build(case, values, overrides, seed)
@@ -86,6 +86,7 @@ def start_quiet(case: str, values: dict[str, float], overrides: dict[str, Any] |
     for j in range(spec.quiet_start):
         if j:
             model = build(case, values, overrides, child(root, STREAM_QUIET_START + j))
+            model.burn_in_draws = j + 1
         model.run(model.burn_in)
         if not (model.participants_people() >= protest).any():
             break
@@ -105,8 +106,10 @@ def run_observed(case: str, values: dict[str, float],
     m = start_quiet(case, values, overrides, seed)
     m.run()
     ts = m.get_model_vars_dataframe()
-    daily = delay_detentions(daily_national(ts, m.clock.hours_per_tick), ts, lag)
-    return m, observe(daily, reporting)
+    daily = observe(delay_detentions(daily_national(ts, m.clock.hours_per_tick), ts, lag),
+                    reporting)
+    daily.attrs["burn_in_draws"] = m.burn_in_draws  # for ``first_burn_in_quiet``
+    return m, daily
 
 
 def run_daily(case: str, values: dict[str, float], overrides: dict[str, Any] | None = None,

@@ -46,6 +46,8 @@ class NationalModel(Simulation):
         assert s.national is not None and s.clock is not None
         self.nat, self.clock = s.national, s.clock
         self.burn_in = self.clock.burn_in_ticks
+        #: Burn-ins drawn before this one (``casestudy.simulate.start_quiet``), plus one.
+        self.burn_in_draws = 1
         pairs = regions_of(self.nat)
         self.data = [d for d, _ in pairs]
         self.names = [d.name for d in self.data]
