@@ -2,9 +2,10 @@
 
 For 60 posterior draws (one seed each, fixed before the run): the share whose burn-in, before
 the Mangystau shock of 2 January 00:00, ends with protest (200 people or more) in a region —
-the record has none then — and the spread and AT4/AT5 indicators of the same runs with and
-without the quiet start of round 17 (``casestudy.simulate.start_quiet``: a burn-in that ends in
-protest is drawn again, up to 10 draws).
+the record has none then — and the spread, AT4/AT5 indicators and observed detentions
+(medians) of the same runs with and without the quiet start of round 17
+(``casestudy.simulate.start_quiet``: a burn-in that ends in protest is drawn again, up to 10
+draws).
 
 Run: ``PYTHONPATH=src:validation python validation/kazakhstan_quiet_start.py [FILE=LABEL ...]``
 (parquet files of posterior draws with a label; default: the shipped posterior; about 1 minute
@@ -48,6 +49,8 @@ def one(job: tuple[dict[str, float], int, int]) -> dict[str, float]:
     out = spread_stats(daily)
     out["first"] = float(first_region(daily, cases.PROTEST_PEOPLE) == "mangystau")
     out["erupted"] = erupted
+    nat = daily[daily["region"] == "national"].sort_values("date")["detentions"].to_numpy()
+    out["d7"], out["d11"] = float(nat[5]), float(nat[9])  # 7 and 11 January, as observed
     return out
 
 
@@ -59,7 +62,8 @@ def rows_for(label: str, draws: list[dict[str, float]], pool) -> list[str]:
         med = df[["r3", "r4"]].median()
         lines.append(f"| {label} | {how} | {df.erupted.mean():.0%} | {med.r3:.0f} | "
                      f"{med.r4:.0f} | {(df.r2 >= 2).mean():.0%} | {df['first'].mean():.0%} | "
-                     f"{df.up5.mean():.0%} | {df.order9.mean():.0%} |")
+                     f"{df.up5.mean():.0%} | {df.order9.mean():.0%} | {df.d7.median():,.0f} | "
+                     f"{df.d11.median():,.0f} |")
         print(lines[-1], flush=True)
     return lines
 
@@ -71,8 +75,9 @@ def main(files: list[str]) -> None:
              "(random_state 1), seed (2027, i) each.", "",
              "| posterior | runs | burn-in ends in protest (first draw) | regions 3 Jan (8) | "
              "regions 4 Jan (11) | ≥ 2 regions on 2 Jan (record 1) | Mangystau first | "
-             "5 Jan ≥ 4 Jan (AT4) | < 10 % of peak by 9 Jan |",
-             "|---|---|---|---|---|---|---|---|---|"]
+             "5 Jan ≥ 4 Jan (AT4) | < 10 % of peak by 9 Jan | detentions 7 Jan (3,811) | "
+             "detentions 11 Jan (9,900) |",
+             "|---|---|---|---|---|---|---|---|---|---|---|"]
     with multiprocessing.get_context("spawn").Pool(2) as pool:
         for arg in files:
             f, _, label = arg.partition("=")
