@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 from uprising.casestudy import cases
-from uprising.casestudy.simulate import run_daily, start_quiet
+from uprising.casestudy.simulate import run_daily, simulate, start_quiet
 
 CASE = "kazakhstan-2022"
 PROTEST = cases.PROTEST_PEOPLE
@@ -69,8 +69,6 @@ def test_a_run_that_starts_quiet_is_unchanged_by_the_conditioning(tries) -> None
 
 
 def test_quiet_before_shock_says_whether_the_runs_own_first_burn_in_was_quiet(tries) -> None:
-    from uprising.casestudy.simulate import simulate
-
     tries(10)
     params = {"case": CASE, **ERUPTS_AT_FIRST, "detention_reporting": 0.5, "detention_lag": 0.0}
     erupted = simulate(params, np.random.SeedSequence(list(SEED)))
