@@ -77,6 +77,7 @@ def _print_checks(checks: list[dict[str, Any]]) -> None:
     from rich import box
     from rich.table import Table
 
+    from uprising.report.sections import checks_summary, verdict
     from uprising.terminal import console
 
     table = Table(title="acceptance checks", title_justify="left", box=box.SIMPLE_HEAD)
@@ -85,10 +86,9 @@ def _print_checks(checks: list[dict[str, Any]]) -> None:
     for c in checks:
         table.add_row(str(c.get("id", "")), str(c.get("description", "")),
                       str(c.get("value", "")), str(c.get("target", "")),
-                      "yes" if c.get("met") else "no")
+                      verdict(c).replace("not met", "no").replace("met", "yes"))
     console.print(table)
-    met = sum(bool(c.get("met")) for c in checks)
-    console.print(f"{met} of {len(checks)} checks met", highlight=False, markup=False)
+    console.print(checks_summary(checks), highlight=False, markup=False)
 
 
 def register(app: typer.Typer) -> None:

@@ -8,6 +8,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from uprising.casestudy.check_intervals import settled, share_interval
 from uprising.counterfactual.variants import Variant, parse_variants_data, variants_file
 from uprising.scenario.safe_yaml import read_yaml_file
 
@@ -55,12 +56,14 @@ def concession_by_rule(runs: pd.DataFrame, own: str) -> list[dict[str, Any]]:
         rule = own if arm == "baseline" else str(arm)[len("arrest-"):]
         r = runs[runs["variant"] == arm]
         ok = r[r["participants_0104"] > 0]
-        share = float((ok["participants_0105"] >= ok["participants_0104"]).mean()) \
-            if len(ok) else float("nan")
+        k = int((ok["participants_0105"] >= ok["participants_0104"]).sum())
+        share = k / len(ok) if len(ok) else float("nan")
+        ci = share_interval(k, len(ok))
         rows.append({"id": f"AT4 ({rule})", "description": "participants on 5 Jan ≥ 4 Jan "
                      f"(arrest rule {rule}), of pairs with protest on 4 Jan",
-                     "value": f"{share:.0%} of {len(ok)} pairs", "target": "≥ 70 %",
-                     "met": bool(share >= 0.7)})
+                     "value": f"{share:.0%} (95 % CI {ci[0]:.0%}-{ci[1]:.0%}) of {len(ok)} "
+                              "pairs", "target": "≥ 70 %", "met": bool(share >= 0.7),
+                     "settled": settled(ci, 0.7, 1.0)})
     return rows
 
 

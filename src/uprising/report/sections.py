@@ -141,14 +141,32 @@ def ablations_section(ablations: pd.DataFrame | None) -> Section:
     return _section("ablations", _rows(ablations))
 
 
+def verdict(check: Mapping[str, Any]) -> str:
+    """Returns "met" or "not met", with ", borderline" when the check's 95 % interval crosses
+    its target (``settled`` False; None or absent: no interval applies)."""
+    text = "met" if bool(check.get("met")) else "not met"
+    return text + (", borderline" if check.get("settled") is False else "")
+
+
+def checks_summary(checks: Sequence[Mapping[str, Any]]) -> str:
+    """Returns "k of n checks met" and how many verdicts are borderline."""
+    met = int(sum(bool(c.get("met")) for c in checks))
+    loose = sum(c.get("settled") is False for c in checks)
+    text = f"{met} of {len(checks)} checks met"
+    if loose:
+        text += (f"; {loose} borderline (the 95 % interval of the measured median or share "
+                 "crosses the target's edge, so more runs could change the verdict)")
+    return text
+
+
 def acceptance_section(checks: Sequence[Mapping[str, Any]] | None) -> Section:
-    """Returns the acceptance checks ({id, description, value, target, met}) with a count."""
+    """Returns the acceptance checks ({id, description, value, target, met, settled}) with a
+    count."""
     if not checks:
         return _section("acceptance", note("no acceptance checks given"))
-    frame = pd.DataFrame([{k: c.get(k) for k in ("id", "description", "value", "target",
-                                                  "met")} for c in checks])
-    met = int(sum(bool(c.get("met")) for c in checks))
-    frame["met"] = ["met" if bool(m) else "not met" for m in frame["met"]]
-    body = paragraph(f"{met} of {len(checks)} checks met.") + table(
-        frame, {"met": lambda v: "met" if v == "met" else "unmet"})
+    frame = pd.DataFrame([{k: c.get(k) for k in ("id", "description", "value", "target")}
+                          for c in checks])
+    frame["met"] = [verdict(c) for c in checks]
+    body = paragraph(f"{checks_summary(checks)}.") + table(
+        frame, {"met": lambda v: "met" if v.startswith("met") else "unmet"})
     return _section("acceptance", body)
