@@ -141,6 +141,21 @@ def _tolerance(data: dict[str, Any], value: float) -> None:
          "factor": 1.0 / value}])
 
 
+def _russian_offset(data: dict[str, Any], value: float) -> None:
+    """Each region's citizens as Kazakh, Russian and other groups in the data file's census
+    shares (``national.groups``), the Russians' legitimacy = the region's + ``value`` (kept
+    through the price shock: ``Group.legitimacy_offset``); negative: a minority more alienated
+    than the rest, positive: less.
+
+    Raises:
+        ValueError: ``value`` outside [-1, 1].
+    """
+    if not -1.0 <= value <= 1.0:
+        raise ValueError(f"russian_offset must be in [-1, 1]; got {value}")
+    set_path(data, "national.groups.enabled", True)
+    set_path(data, "national.groups.legitimacy_offset.russian", value)
+
+
 #: Parameters set one path each (legitimacy and the west gap are set together, then the shock,
 #: which is relative to Mangystau's legitimacy).
 SETTERS: dict[str, Callable[[dict[str, Any], float], None]] = {
@@ -154,6 +169,7 @@ SETTERS: dict[str, Callable[[dict[str, Any], float], None]] = {
     "population_exponent": lambda d, v: set_path(d, "national.network.population_exponent", v),
     "tolerance": _tolerance,
     "crackdown_police": lambda d, v: set_path(d, "government.crackdown.police_factor", v),
+    "russian_offset": _russian_offset,
 }
 
 #: Every free parameter's name (``region_spread`` is applied by ``simulate.build``, which has

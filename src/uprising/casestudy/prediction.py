@@ -23,7 +23,7 @@ from uprising.casestudy.simulate import run_observed
 #: (the mobilisable share since round 16) is carried in the 2019 preset's own value.
 FROZEN = ("legitimacy", "west_gap", "network_gain", "mobilisable_share", "police_on_duty",
           "threshold", "news_delay", "population_exponent", "region_spread",
-          "detention_reporting")
+          "detention_reporting", "russian_offset")
 ELECTION_DAY = date(2019, 6, 9)
 PERIODS = {"detentions_0609": date(2019, 6, 9), "detentions_0611": date(2019, 6, 11),
            "detentions_0613": date(2019, 6, 13)}

@@ -26,9 +26,21 @@ class Group(Frozen):
     name: GroupName
     share: Probability = Field(description="share of citizens in this group")
     legitimacy: Probability | None = Field(None, description="L_g, legitimacy this group grants")
+    legitimacy_offset: float = Field(
+        0.0, ge=-1.0, le=1.0,
+        description="L_g = the population's L + this, clipped to [0, 1], also after every "
+        "change of the population's L (a shock, a trigger); not with `legitimacy`",
+    )
     threshold: float | None = Field(None, ge=0.0, le=1.0, description="T_g")
     hardship: Distribution | None = None
     risk_aversion: Distribution | None = None
+
+    @model_validator(mode="after")
+    def _one_legitimacy(self) -> Group:
+        if self.legitimacy is not None and self.legitimacy_offset != 0.0:
+            raise ValueError(f"group {self.name!r}: give legitimacy or legitimacy_offset, "
+                             "not both")
+        return self
 
 
 class Crowd(Frozen):

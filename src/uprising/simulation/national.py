@@ -125,6 +125,8 @@ class NationalModel(Simulation):
                 g = {"name": name, "share": share}
                 if name in self.nat.groups.legitimacy:
                     g["legitimacy"] = self.nat.groups.legitimacy[name]
+                elif self.nat.groups.legitimacy_offset.get(name, 0.0) != 0.0:
+                    g["legitimacy_offset"] = self.nat.groups.legitimacy_offset[name]
                 out.append(g)
         total = sum(g["share"] for g in out)
         for g in out:

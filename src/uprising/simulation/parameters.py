@@ -81,13 +81,17 @@ class Parameters:
         self.values: dict[str, float] = {row.path: float(row.initial(scenario)) for row in rows}
         declared = {g.name: g for g in scenario.groups}
         own_fields = ("legitimacy", "threshold")  # the per-group fields a group may declare
+        #: per group, its legitimacy minus the population's (kept when that changes)
+        self.offsets = {name: (declared[name].legitimacy_offset if name in declared else 0.0)
+                        for name in self.groups}
         for name in self.groups:
             g = declared.get(name)
             for row in rows:
                 if row.group_field is None:
                     continue
                 own = getattr(g, row.group_field, None) if row.group_field in own_fields else None
-                value = self.values[row.path] if own is None else own
+                value = (self._grouped(name, row.group_field, self.values[row.path])
+                         if own is None else own)
                 self.values[f"groups.{name}.{row.group_field}"] = float(value)
         self.signals: list[WeaknessSignal] = []
         demands = scenario.demands
@@ -116,10 +120,17 @@ class Parameters:
         if field is not None:
             for name in self.groups:
                 gk = f"groups.{name}.{field}"
-                if self.values[gk] != value:
-                    self.values[gk] = value
+                own = self._grouped(name, field, value)
+                if self.values[gk] != own:
+                    self.values[gk] = own
                     changed.append(gk)
         return changed
+
+    def _grouped(self, name: str, field: str, value: float) -> float:
+        """Returns group ``name``'s value of a per-group ``field`` when the global one is
+        ``value``: for legitimacy plus the group's offset, clipped to [0, 1]."""
+        offset = self.offsets.get(name, 0.0) if field == "legitimacy" else 0.0
+        return value if offset == 0.0 else min(1.0, max(0.0, value + offset))
 
     def concede(self, ev: ConcessionEvent, tick: int) -> None:
         """Applies the believed part c of a concession's legitimacy gain and hardship cut, moves
