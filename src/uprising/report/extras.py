@@ -20,6 +20,11 @@ NOT_CLAIMED = {
                   "protests (research note §5), so no organisers are modelled",
     "elite split": "not in the scenario: the national frame has no elite actor; Nazarbayev's "
                    "removal from the Security Council (5 Jan) is only dated in the evidence",
+    "alienated minority": "not in the scenario: calibration round 19 (a pilot) fitted the "
+                          "Russians' legitimacy offset over each region's census mix and its "
+                          "posterior equals its prior (contraction -0.01; unidentified on "
+                          "synthetic data too), so the data do not support it either way "
+                          "(validation/results/kazakhstan-2022-round19-pilot)",
 }
 
 
