@@ -90,3 +90,17 @@ def test_rows_without_an_interval_are_never_called_borderline() -> None:
     checks = [{"id": "AT6 x", "met": True}, {"id": "AT5b", "met": False, "settled": None}]
     assert [verdict(c) for c in checks] == ["met", "not met"]
     assert checks_summary(checks) == "1 of 2 checks met"
+
+
+def test_at4_under_other_rules_can_leave_the_baseline_arm_to_the_series_runs() -> None:
+    from uprising.report.extras import concession_by_rule
+
+    runs = pd.DataFrame({"variant": ["baseline"] * 4 + ["arrest-literal"] * 4,
+                         "participants_0104": [10.0, 10, 10, 0, 10, 10, 10, 10],
+                         "participants_0105": [20.0, 5, 30, 0, 5, 5, 5, 20]})
+    rows = concession_by_rule(runs, "floor")
+    assert [r["id"] for r in rows] == ["AT4 (floor)", "AT4 (literal)"]
+    assert rows[0]["value"].startswith("67% (95 % CI") and rows[0]["value"].endswith("of 3 pairs")
+    assert rows[1]["value"].startswith("25%") and rows[1]["settled"] is True
+    only = concession_by_rule(runs, "floor", with_baseline=False)
+    assert [r["id"] for r in only] == ["AT4 (literal)"]

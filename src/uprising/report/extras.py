@@ -51,11 +51,15 @@ def arrest_rule_variants(case: str) -> list[Variant]:
             for r in ARREST_RULES if r != own]
 
 
-def concession_by_rule(runs: pd.DataFrame, own: str) -> list[dict[str, Any]]:
+def concession_by_rule(runs: pd.DataFrame, own: str, with_baseline: bool = True
+                       ) -> list[dict[str, Any]]:
     """AT4 under every arrest rule: share of pairs with protest on 4 January whose
-    participants on 5 January are at least those of 4 January."""
+    participants on 5 January are at least those of 4 January (the scenario's own rule
+    ``own`` from the baseline arm, left out with ``with_baseline=False``)."""
     rows = []
     for arm in dict.fromkeys(runs["variant"]):
+        if arm == "baseline" and not with_baseline:
+            continue
         if arm != "baseline" and not str(arm).startswith("arrest-"):
             continue
         rule = own if arm == "baseline" else str(arm)[len("arrest-"):]
