@@ -22,7 +22,7 @@ from kazakhstan_diagnostics import write_result
 
 from uprising.casestudy.acceptance import DETENTIONS, DETENTIONS_0111
 from uprising.casestudy.check_intervals import median_interval
-from uprising.casestudy.observables import NATIONAL
+from uprising.casestudy.observables import national
 from uprising.casestudy.simulate import run_daily
 from uprising.counterfactual.ensemble import posterior_draws, run_seed
 
@@ -35,7 +35,7 @@ def one(job: tuple[dict[str, float], np.random.SeedSequence]) -> list[float]:
     """Returns one run's observed cumulative detentions on ``DAYS``."""
     values, seed = job
     daily = run_daily(CASE, values, None, seed)
-    nat = daily[daily["region"] == NATIONAL].set_index("date")["detentions"]
+    nat = national(daily)["detentions"]
     return [float(nat[d]) for d in DAYS]
 
 

@@ -25,7 +25,7 @@ from kazakhstan_diagnostics import write_result
 
 from uprising.casestudy.cases import PROTEST_PEOPLE, case_spec
 from uprising.casestudy.check_intervals import median_interval, share_interval
-from uprising.casestudy.observables import NATIONAL
+from uprising.casestudy.observables import first_region, national, regions_with_protest
 from uprising.casestudy.simulate import run_daily
 from uprising.counterfactual.ensemble import posterior_draws, run_seed
 from uprising.scenario.loader import raw_scenario
@@ -55,16 +55,10 @@ def one(job: tuple[dict[str, float], int, str | None]) -> list[float]:
     whether participants on 5 January ≥ 4 January (NaN without protest on 4 January)."""
     values, j, hour = job
     daily = run_daily(CASE, values, regions_at(hour), run_seed(SEED, j, 0))
-    regional = daily[(daily["region"] != NATIONAL) & (daily["participants"] >= PROTEST_PEOPLE)]
-    counts = [float(regional.loc[regional["date"] == date(2022, 1, d), "region"].nunique())
-              for d in (2, 3, 4)]
-    if regional.empty:
-        first = 0.0
-    else:
-        day = regional["date"].min()
-        names = regional.loc[regional["date"] == day, "region"].unique()
-        first = float(len(names) == 1 and names[0] == "mangystau")
-    nat = daily[daily["region"] == NATIONAL].set_index("date")["participants"]
+    per_day = regions_with_protest(daily, PROTEST_PEOPLE)
+    counts = [float(per_day.get(date(2022, 1, d), 0.0)) for d in (2, 3, 4)]
+    first = float(first_region(daily, PROTEST_PEOPLE) == "mangystau")
+    nat = national(daily)["participants"]
     p4, p5 = float(nat[date(2022, 1, 4)]), float(nat[date(2022, 1, 5)])
     at4 = float(p5 >= p4) if p4 > 0 else float("nan")
     return [*counts, first, at4]

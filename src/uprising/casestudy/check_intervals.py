@@ -18,11 +18,6 @@ import numpy as np
 Z95 = 1.959963984540054
 
 
-def _binomial_cdf(k: int, n: int) -> float:
-    """Returns P(X ≤ k) for X ~ Binomial(n, 1/2)."""
-    return math.fsum(math.comb(n, i) for i in range(k + 1)) / 2.0**n if k >= 0 else 0.0
-
-
 def median_interval(values: np.ndarray | list[float], level: float = 0.95
                     ) -> tuple[float, float]:
     """Returns the order-statistic interval (x_(j), x_(n+1-j)) of the median of ``values``,
@@ -31,10 +26,11 @@ def median_interval(values: np.ndarray | list[float], level: float = 0.95
     x = np.sort(np.asarray(values, dtype=float))
     x = x[~np.isnan(x)]
     n = len(x)
-    tail = (1.0 - level) / 2.0
-    j = 0
-    while j + 1 <= n // 2 and _binomial_cdf(j, n) <= tail:
+    tail, total = (1.0 - level) / 2.0, 2**n
+    j, count = 0, 1  # count = Σ_{i ≤ j} C(n, i), so P(Bin(n, ½) ≤ j) = count / 2^n
+    while j + 1 <= n // 2 and count / total <= tail:
         j += 1
+        count += math.comb(n, j)
     if j == 0:
         return (math.nan, math.nan)
     return float(x[j - 1]), float(x[n - j])

@@ -86,7 +86,7 @@ def _print_checks(checks: list[dict[str, Any]]) -> None:
     for c in checks:
         table.add_row(str(c.get("id", "")), str(c.get("description", "")),
                       str(c.get("value", "")), str(c.get("target", "")),
-                      verdict(c).replace("not met", "no").replace("met", "yes"))
+                      verdict(c, "yes", "no"))
     console.print(table)
     console.print(checks_summary(checks), highlight=False, markup=False)
 

@@ -141,10 +141,10 @@ def ablations_section(ablations: pd.DataFrame | None) -> Section:
     return _section("ablations", _rows(ablations))
 
 
-def verdict(check: Mapping[str, Any]) -> str:
-    """Returns "met" or "not met", with ", borderline" when the check's 95 % interval crosses
+def verdict(check: Mapping[str, Any], met: str = "met", unmet: str = "not met") -> str:
+    """Returns ``met`` or ``unmet``, with ", borderline" when the check's 95 % interval crosses
     its target (``settled`` False; None or absent: no interval applies)."""
-    text = "met" if bool(check.get("met")) else "not met"
+    text = met if bool(check.get("met")) else unmet
     return text + (", borderline" if check.get("settled") is False else "")
 
 

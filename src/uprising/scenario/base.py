@@ -10,6 +10,8 @@ from typing import Annotated, Any, Literal, Union, get_args, get_origin
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
 
 Probability = Annotated[float, Field(ge=0.0, le=1.0)]
+#: A legitimacy difference: a group's L minus the population's (``legitimacy_offset``).
+LegitimacyOffset = Annotated[float, Field(ge=-1.0, le=1.0)]
 
 #: Longest tick number a field may name: the largest ``ticks`` a scenario may run.
 MAX_TICKS = 10_000_000

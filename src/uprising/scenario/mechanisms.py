@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Annotated, Literal
 
 from pydantic import Field, model_validator
 
-from uprising.scenario.base import MAX_CELLS, Distribution, Frozen, Probability
+from uprising.scenario.base import MAX_CELLS, Distribution, Frozen, LegitimacyOffset, Probability
 
 if TYPE_CHECKING:
     pass
@@ -26,8 +26,8 @@ class Group(Frozen):
     name: GroupName
     share: Probability = Field(description="share of citizens in this group")
     legitimacy: Probability | None = Field(None, description="L_g, legitimacy this group grants")
-    legitimacy_offset: float = Field(
-        0.0, ge=-1.0, le=1.0,
+    legitimacy_offset: LegitimacyOffset = Field(
+        0.0,
         description="L_g = the population's L + this, clipped to [0, 1], also after every "
         "change of the population's L (a shock, a trigger); not with `legitimacy`",
     )

@@ -16,7 +16,7 @@ from typing import Any, Literal
 
 from pydantic import Field, model_validator
 
-from uprising.scenario.base import Frozen, Probability
+from uprising.scenario.base import Frozen, LegitimacyOffset, Probability
 from uprising.scenario.clock import Clock, resolve_tick
 
 RegionName = str
@@ -203,15 +203,13 @@ class GroupMix(Frozen):
     enabled: bool = False
     legitimacy: dict[Literal["kazakh", "russian", "other"], Probability] = Field(
         default_factory=dict, description="L per group (default: the region's L)")
-    legitimacy_offset: dict[Literal["kazakh", "russian", "other"], float] = Field(
+    legitimacy_offset: dict[Literal["kazakh", "russian", "other"], LegitimacyOffset] = Field(
         default_factory=dict, description="L per group = the region's L + this, kept when "
         "the region's L changes (a shock); a group in `legitimacy` takes that instead")
 
     @model_validator(mode="after")
-    def _offsets_in_range(self) -> GroupMix:
-        for name, off in self.legitimacy_offset.items():
-            if not -1.0 <= off <= 1.0:
-                raise ValueError(f"legitimacy_offset.{name}: {off} is outside [-1, 1]")
+    def _one_legitimacy(self) -> GroupMix:
+        for name in self.legitimacy_offset:
             if name in self.legitimacy:
                 raise ValueError(f"legitimacy_offset.{name}: the group also has a legitimacy; "
                                  "give one of them")
