@@ -15,7 +15,14 @@ from test_calibration_support import spec_data, toy
 from uprising.calibration.posterior import load_metadata, load_posterior, write_posterior
 from uprising.calibration.predictive import crps
 from uprising.calibration.prior import Prior
-from uprising.calibration.recovery import identification, summarise
+from uprising.calibration.recovery import (
+    LEVELS,
+    band_level,
+    binomial_interval,
+    identification,
+    summarise,
+    verdict,
+)
 from uprising.calibration.simulator import model_reference
 from uprising.calibration.spec import CalibrationError, load_spec, parse_spec
 from uprising.calibration.table import read_table, run_table
@@ -210,3 +217,38 @@ def test_the_truncation_box_spans_the_draws_with_a_margin_inside_the_cube() -> N
     tight = Box.around(np.vstack([draws, [[0.99, 0.5, 0.3]]]), margin=0.1, tail=1e-3)
     assert tight.hi[0] < 0.7  # one extreme draw does not stretch the box
     assert set(box.bounds(["a", "b", "c"])) == {"a", "b", "c"}
+
+
+def test_coverage_bands_hold_jointly_for_a_calibrated_estimator() -> None:
+    # 2,000 recovery tables of 8 parameters × 2 levels on 200 data sets from an exactly
+    # calibrated estimator (each coverage count binomial at its nominal level). Per-check 95 %
+    # intervals flag some parameter in about a quarter of the tables; the joint bands must
+    # flag at most 5 % (plus two binomial standard errors).
+    rng = np.random.default_rng(11)
+    tables, b, d = 2000, 200, 8
+    each = band_level(d * len(LEVELS))
+    assert each == pytest.approx(1 - 0.05 / 16)
+
+    def flags(level: float) -> float:
+        hits = rng.binomial(b, LEVELS, (tables, d, len(LEVELS)))
+        bad = [[verdict(nom, *binomial_interval(int(k), b, level)) != "ok"
+                for k, nom in zip(row, LEVELS, strict=True)] for row in hits.reshape(-1, 2)]
+        return float(np.asarray(bad).reshape(tables, -1).any(axis=1).mean())
+
+    assert flags(each) <= 0.05 + 2 * np.sqrt(0.05 * 0.95 / tables)
+    assert flags(0.95) > 0.15
+    draws = np.random.default_rng(3).uniform(size=(20, 50, 3))  # the table states its level
+    table = summarise(draws, draws[:, 0, :], ["a", "b", "c"]).table
+    assert (table.band_level == band_level(3 * len(LEVELS))).all()
+
+
+def test_joint_bands_still_flag_an_overconfident_parameter() -> None:
+    rng = np.random.default_rng(12)
+    b, n, d = 200, 300, 8
+    centre = rng.uniform(0.3, 0.7, (b, d))
+    truth = centre + rng.normal(0, 0.05, (b, d))
+    scale = np.full(d, 0.05)
+    scale[3] = 0.03  # the 90 % interval covers about 69 %
+    draws = centre[:, None, :] + rng.normal(0, 1, (b, n, d)) * scale
+    table = summarise(draws, truth, [f"p{j}" for j in range(d)]).table.set_index("parameter")
+    assert table.loc["p3", "verdict_90"] == "overconfident"

@@ -60,8 +60,9 @@ def _print_outcome(result: Outcome) -> None:
                       markup=False)
     if result.recovery is not None:
         rec = result.recovery.table
-        tab = Table(title=f"recovery on {int(rec['datasets'].iloc[0])} held-out data sets")
-        for col in ("parameter", "coverage 50 % [95 % CI]", "coverage 90 % [95 % CI]",
+        tab = Table(title=f"recovery on {int(rec['datasets'].iloc[0])} held-out data sets "
+                    f"(intervals jointly 95 %: each {rec['band_level'].iloc[0]:.2%})")
+        for col in ("parameter", "coverage 50 % [interval]", "coverage 90 % [interval]",
                     "contraction", "SBC p"):
             tab.add_column(col)
         for r in rec.itertuples():

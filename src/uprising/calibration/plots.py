@@ -86,7 +86,7 @@ def sbc_figure(ranks: np.ndarray, n_samples: int, names: Sequence[str], bins: in
 
 def coverage_figure(table: pd.DataFrame) -> Figure:
     """Returns empirical coverage of the 50 % and 90 % intervals per parameter, with their
-    95 % binomial intervals and the nominal levels as dashed lines."""
+    binomial intervals (jointly 95 % over the table) and the nominal levels as dashed lines."""
     names = list(table["parameter"])
     fig = Figure(figsize=(max(4.0, 0.9 * len(names) + 2), 3.2), layout="constrained", dpi=100)
     ax = fig.subplots()
@@ -100,5 +100,7 @@ def coverage_figure(table: pd.DataFrame) -> Figure:
     ax.set_xticks(x, names, rotation=30, ha="right")
     ax.set_ylim(0, 1.02)
     ax.set_ylabel("coverage on held-out data")
+    if "band_level" in table:
+        ax.set_title(f"intervals jointly 95 % (each {table['band_level'].iloc[0]:.2%})", fontsize=9)
     ax.legend(fontsize=8, frameon=False)
     return fig
