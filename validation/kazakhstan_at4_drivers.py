@@ -11,15 +11,18 @@ holds. Per parameter: its median in the runs that meet AT4 and in those that mis
 (the chance that a meeting run's value exceeds a missing run's; 0.5 = no relation) with its
 two-sided Mann–Whitney p, and AT4's share in the parameter's lower, middle and upper third;
 then AT4's share among the runs below, inside and above AT1's range of regions on 3 January.
-Writes validation/results/kazakhstan-at4-drivers.md.
-Run: ``PYTHONPATH=src:validation python validation/kazakhstan_at4_drivers.py`` (about 1
-minute, 2 cores).
+Also per run: participants on 5 January and the day (1 = 2 January) of the national peak of
+participants. Writes validation/results/kazakhstan-at4-drivers.md, or
+kazakhstan-at4-drivers-LABEL.md with a label.
+Run: ``PYTHONPATH=src:validation python validation/kazakhstan_at4_drivers.py [LABEL]`` (about
+1 minute, 2 cores).
 """
 
 from __future__ import annotations
 
 import multiprocessing
 import os
+import sys
 
 import numpy as np
 import pandas as pd
@@ -39,8 +42,9 @@ def one(job: tuple[dict[str, float], int]) -> dict[str, float]:
     protest on 3 and 4 January, ``up5`` = AT4 met) and participants on 4 January."""
     values, seed = job
     daily = run_daily(CASE, values, None, np.random.SeedSequence([2026, seed]))
-    p4 = float(daily[daily["region"] == NATIONAL]["participants"].iloc[2])
-    return {**values, **spread_stats(daily), "p4": p4}
+    national = daily[daily["region"] == NATIONAL]["participants"].to_numpy(float)
+    return {**values, **spread_stats(daily), "p4": national[2], "p5": national[3],
+            "peak_day": float(np.argmax(national) + 1)}
 
 
 def driver_rows(runs: pd.DataFrame, names: list[str]) -> list[str]:
@@ -76,7 +80,7 @@ def main() -> None:
     with multiprocessing.get_context("spawn").Pool(os.cpu_count()) as pool:
         runs = pd.DataFrame(pool.map(one, jobs))
     runs = runs[runs.p4 > 0]
-    names = [*draws.columns, "r3", "r4", "p4"]
+    names = [*draws.columns, "r3", "r4", "p4", "p5", "peak_day"]
     lines = ["# Kazakhstan 2022: which posterior draws miss AT4", "",
              f"Design: validation/kazakhstan_at4_drivers.py (docstring); {RUNS} posterior draws, "
              f"one run each; {len(runs)} runs with protest on 4 January, of which "
@@ -86,7 +90,8 @@ def main() -> None:
              "Mann–Whitney p | AT4 in lower / middle / upper third |",
              "|---|---|---|---|---|---|", *driver_rows(runs, names), "",
              *band_rows(runs)]
-    write_result("kazakhstan-at4-drivers.md", lines)
+    label = f"-{sys.argv[1]}" if len(sys.argv) > 1 else ""
+    write_result(f"kazakhstan-at4-drivers{label}.md", lines)
 
 
 if __name__ == "__main__":
