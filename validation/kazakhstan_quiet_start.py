@@ -7,9 +7,11 @@ the record has none then — and the spread, AT4/AT5 indicators and observed det
 (``casestudy.simulate.start_quiet``: a burn-in that ends in protest is drawn again, up to 10
 draws).
 
-Run: ``PYTHONPATH=src:validation python validation/kazakhstan_quiet_start.py [FILE=LABEL ...]``
-(parquet files of posterior draws with a label; default: the shipped posterior; about 1 minute
-per posterior on 2 cores). Writes validation/results/kazakhstan-quiet-start.md.
+Run: ``PYTHONPATH=src:validation python validation/kazakhstan_quiet_start.py [--name NAME]
+[FILE=LABEL ...]`` (parquet files of posterior draws with a label; default: the shipped
+posterior; about 1 minute per posterior on 2 cores). The runs use the current preset (the
+shock's hour included). Writes validation/results/kazakhstan-quiet-start.md, or
+kazakhstan-quiet-start-NAME.md.
 """
 
 from __future__ import annotations
@@ -68,8 +70,11 @@ def rows_for(label: str, draws: list[dict[str, float]], pool) -> list[str]:
     return lines
 
 
-def main(files: list[str]) -> None:
-    files = files or [f"{paths(CASE)[0]}=shipped"]
+def main(args: list[str]) -> None:
+    name = ""
+    if args[:1] == ["--name"]:
+        name, args = f"-{args[1]}", args[2:]
+    files = args or [f"{paths(CASE)[0]}=shipped"]
     lines = ["# Kazakhstan 2022: does the model country erupt before the shock?", "",
              f"Design: validation/kazakhstan_quiet_start.py (docstring); {DRAWS} posterior draws "
              "(random_state 1), seed (2027, i) each.", "",
@@ -84,7 +89,7 @@ def main(files: list[str]) -> None:
             raw = pd.read_parquet(f).sample(DRAWS, random_state=1).to_dict("records")
             draws = [{k: float(v) for k, v in d.items()} for d in raw]
             lines += rows_for(label or Path(f).name, draws, pool)
-    write_result("kazakhstan-quiet-start.md", lines)
+    write_result(f"kazakhstan-quiet-start{name}.md", lines)
 
 
 if __name__ == "__main__":
