@@ -1,11 +1,11 @@
 """Does the 2022 model country erupt before the price shock? A diagnostic at a posterior.
 
 For 60 posterior draws (one seed each, fixed before the run): the share whose burn-in, before
-the Mangystau shock of 2 January 00:00, ends with protest (200 people or more) in a region —
-the record has none then — and the spread, AT4/AT5 indicators and observed detentions
-(medians) of the same runs with and without the quiet start of round 17
-(``casestudy.simulate.start_quiet``: a burn-in that ends in protest is drawn again, up to 10
-draws).
+the run's start on 2 January 00:00 (the Mangystau shock follows at 11:00 since round 21), ends
+with protest (200 people or more) in a region — the record has none then — and the spread,
+AT4/AT5 indicators and observed detentions (medians) of the same runs with and without the
+quiet start of round 17 (``casestudy.simulate.start_quiet``: a burn-in that ends in protest is
+drawn again, up to 10 draws).
 
 Run: ``PYTHONPATH=src:validation python validation/kazakhstan_quiet_start.py [--name NAME]
 [FILE=LABEL ...]`` (parquet files of posterior draws with a label; default: the shipped
