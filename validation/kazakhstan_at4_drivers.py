@@ -39,7 +39,8 @@ RUNS = 200
 
 def one(job: tuple[dict[str, float], int]) -> dict[str, float]:
     """Returns the draw's values with AT4's inputs of one run (``spread_stats``: regions with
-    protest on 3 and 4 January, ``up5`` = AT4 met) and participants on 4 January."""
+    protest on 3 and 4 January, ``up5`` = AT4 met), national participants on 4 and 5 January
+    and the day of their peak."""
     values, seed = job
     daily = run_daily(CASE, values, None, np.random.SeedSequence([2026, seed]))
     national = daily[daily["region"] == NATIONAL]["participants"].to_numpy(float)
